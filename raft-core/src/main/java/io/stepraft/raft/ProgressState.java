@@ -1,0 +1,26 @@
+package io.stepraft.raft;
+
+/**
+ * How the leader replicates to one follower.
+ *
+ * <pre>
+ *            +--------------------------------------------------------+
+ *            |                  snapshot sent                         |
+ *            |                                                        v
+ *  +-------------+  append acknowledged  +-------------+   needs compacted  +-------------+
+ *  |    PROBE    | --------------------> |  REPLICATE  |   entries          |  SNAPSHOT   |
+ *  +-------------+ <-------------------- +-------------+ -----------------> +-------------+
+ *         ^          rejection or                                                  |
+ *         |          unreachable                                                   |
+ *         +------------------------------------------------------------------------+
+ *                        snapshot reported done or failed, or follower caught up
+ * </pre>
+ */
+public enum ProgressState {
+  /** The leader sends at most one append per heartbeat interval until it learns the follower's match. */
+  PROBE,
+  /** The leader streams appends optimistically, bounded by the inflight window. */
+  REPLICATE,
+  /** The leader sent a snapshot and sends nothing else until the follower applies it. */
+  SNAPSHOT
+}

@@ -1,0 +1,2 @@
+/** Placeholder; replaced by the manual of the Ready loop. */
+package io.stepraft.raft;
