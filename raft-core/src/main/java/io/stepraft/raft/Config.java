@@ -1,0 +1,394 @@
+package io.stepraft.raft;
+
+/**
+ * Everything a {@link RawNode} needs to start. Built with {@link #builder()}; {@link
+ * Builder#build()} checks every field and names the first bad one in an {@link
+ * IllegalArgumentException}.
+ *
+ * <p>Defaults follow etcd's raft where it has one (CheckQuorum and PreVote are off, reads are
+ * {@link ReadOnlyOption#SAFE}); limits that etcd leaves unbounded get a finite default here.
+ * Production deployments should turn on {@link Builder#checkQuorum} and {@link Builder#preVote}.
+ */
+public final class Config {
+  /** The default of {@link Builder#maxSizePerMsgBytes}: 1 MiB. */
+  public static final long DEFAULT_MAX_SIZE_PER_MSG_BYTES = 1L << 20;
+  /** The default of {@link Builder#maxCommittedSizePerReadyBytes}: 16 MiB. */
+  public static final long DEFAULT_MAX_COMMITTED_SIZE_PER_READY_BYTES = 16L << 20;
+  /** The default of {@link Builder#maxUncommittedEntriesSizeBytes}: 64 MiB. */
+  public static final long DEFAULT_MAX_UNCOMMITTED_ENTRIES_SIZE_BYTES = 64L << 20;
+  /** The default of {@link Builder#maxInflightMsgs}: 256. */
+  public static final int DEFAULT_MAX_INFLIGHT_MSGS = 256;
+  /** The default of {@link Builder#maxInflightBytes}: 32 MiB. */
+  public static final long DEFAULT_MAX_INFLIGHT_BYTES = 32L << 20;
+
+  private final long id;
+  private final int electionTicks;
+  private final int heartbeatTicks;
+  private final Storage storage;
+  private final long applied;
+  private final long maxSizePerMsgBytes;
+  private final long maxCommittedSizePerReadyBytes;
+  private final long maxUncommittedEntriesSizeBytes;
+  private final int maxInflightMsgs;
+  private final long maxInflightBytes;
+  private final boolean checkQuorum;
+  private final boolean preVote;
+  private final ReadOnlyOption readOnlyOption;
+  private final boolean disableProposalForwarding;
+  private final boolean stepDownOnRemoval;
+  private final boolean disableConfChangeValidation;
+  private final boolean asyncStorageWrites;
+  private final long randomSeed;
+  private final String loggerName;
+
+  private Config(Builder b) {
+    id = b.id;
+    electionTicks = b.electionTicks;
+    heartbeatTicks = b.heartbeatTicks;
+    storage = b.storage;
+    applied = b.applied;
+    maxSizePerMsgBytes = b.maxSizePerMsgBytes;
+    maxCommittedSizePerReadyBytes = b.maxCommittedSizePerReadyBytes;
+    maxUncommittedEntriesSizeBytes = b.maxUncommittedEntriesSizeBytes;
+    maxInflightMsgs = b.maxInflightMsgs;
+    maxInflightBytes = b.maxInflightBytes;
+    checkQuorum = b.checkQuorum;
+    preVote = b.preVote;
+    readOnlyOption = b.readOnlyOption;
+    disableProposalForwarding = b.disableProposalForwarding;
+    stepDownOnRemoval = b.stepDownOnRemoval;
+    disableConfChangeValidation = b.disableConfChangeValidation;
+    asyncStorageWrites = b.asyncStorageWrites;
+    randomSeed = b.randomSeed == null ? b.id : b.randomSeed;
+    loggerName = b.loggerName;
+  }
+
+  /** A builder with the defaults described on each setter. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.electionTicks = electionTicks;
+    b.heartbeatTicks = heartbeatTicks;
+    b.storage = storage;
+    b.applied = applied;
+    b.maxSizePerMsgBytes = maxSizePerMsgBytes;
+    b.maxCommittedSizePerReadyBytes = maxCommittedSizePerReadyBytes;
+    b.maxUncommittedEntriesSizeBytes = maxUncommittedEntriesSizeBytes;
+    b.maxInflightMsgs = maxInflightMsgs;
+    b.maxInflightBytes = maxInflightBytes;
+    b.checkQuorum = checkQuorum;
+    b.preVote = preVote;
+    b.readOnlyOption = readOnlyOption;
+    b.disableProposalForwarding = disableProposalForwarding;
+    b.stepDownOnRemoval = stepDownOnRemoval;
+    b.disableConfChangeValidation = disableConfChangeValidation;
+    b.asyncStorageWrites = asyncStorageWrites;
+    b.randomSeed = randomSeed;
+    b.loggerName = loggerName;
+    return b;
+  }
+
+  /** This node's id; never {@code 0}. */
+  public long id() {
+    return id;
+  }
+
+  /** Ticks a follower waits without hearing from a leader before it campaigns. */
+  public int electionTicks() {
+    return electionTicks;
+  }
+
+  /** Ticks between the leader's heartbeats. */
+  public int heartbeatTicks() {
+    return heartbeatTicks;
+  }
+
+  /** The stable log the node reads. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The index the host had applied when it restarted the node; {@code 0} for a new node. */
+  public long applied() {
+    return applied;
+  }
+
+  /** The most entry bytes one MsgApp carries (at least one entry is always sent). */
+  public long maxSizePerMsgBytes() {
+    return maxSizePerMsgBytes;
+  }
+
+  /** The most committed-entry bytes one {@link Ready} hands out (at least one entry). */
+  public long maxCommittedSizePerReadyBytes() {
+    return maxCommittedSizePerReadyBytes;
+  }
+
+  /** The most payload bytes the leader lets sit uncommitted before it drops proposals. */
+  public long maxUncommittedEntriesSizeBytes() {
+    return maxUncommittedEntriesSizeBytes;
+  }
+
+  /** The most MsgApp messages in flight to one follower in pipelined replication. */
+  public int maxInflightMsgs() {
+    return maxInflightMsgs;
+  }
+
+  /** The most payload bytes in flight to one follower in pipelined replication. */
+  public long maxInflightBytes() {
+    return maxInflightBytes;
+  }
+
+  /** Whether the leader steps down when a quorum was not active during an election timeout. */
+  public boolean checkQuorum() {
+    return checkQuorum;
+  }
+
+  /** Whether a node asks for pre-votes before it raises its term. */
+  public boolean preVote() {
+    return preVote;
+  }
+
+  /** How read-only requests are confirmed. */
+  public ReadOnlyOption readOnlyOption() {
+    return readOnlyOption;
+  }
+
+  /** Whether followers drop proposals instead of forwarding them to the leader. */
+  public boolean disableProposalForwarding() {
+    return disableProposalForwarding;
+  }
+
+  /** Whether a leader removed from (or demoted in) the configuration steps down. */
+  public boolean stepDownOnRemoval() {
+    return stepDownOnRemoval;
+  }
+
+  /** Whether the leader skips the one-pending-change and joint-state checks on proposals. */
+  public boolean disableConfChangeValidation() {
+    return disableConfChangeValidation;
+  }
+
+  /** Whether storage writes are handed to the host as messages (see the docs on async writes). */
+  public boolean asyncStorageWrites() {
+    return asyncStorageWrites;
+  }
+
+  /** The seed of the election-timeout randomness; the node id unless set. */
+  public long randomSeed() {
+    return randomSeed;
+  }
+
+  /** The slf4j logger name the node logs under. */
+  public String loggerName() {
+    return loggerName;
+  }
+
+  @Override
+  public String toString() {
+    return "Config{id=" + id + ", electionTicks=" + electionTicks + ", heartbeatTicks=" + heartbeatTicks
+        + ", applied=" + applied + ", maxSizePerMsgBytes=" + maxSizePerMsgBytes
+        + ", maxCommittedSizePerReadyBytes=" + maxCommittedSizePerReadyBytes
+        + ", maxUncommittedEntriesSizeBytes=" + maxUncommittedEntriesSizeBytes
+        + ", maxInflightMsgs=" + maxInflightMsgs + ", maxInflightBytes=" + maxInflightBytes
+        + ", checkQuorum=" + checkQuorum + ", preVote=" + preVote + ", readOnlyOption=" + readOnlyOption
+        + ", disableProposalForwarding=" + disableProposalForwarding + ", stepDownOnRemoval=" + stepDownOnRemoval
+        + ", disableConfChangeValidation=" + disableConfChangeValidation
+        + ", asyncStorageWrites=" + asyncStorageWrites + ", randomSeed=" + randomSeed + "}";
+  }
+
+  /** Collects and validates the fields of a {@link Config}. Not thread-safe. */
+  public static final class Builder {
+    private long id;
+    private int electionTicks = 10;
+    private int heartbeatTicks = 1;
+    private Storage storage;
+    private long applied;
+    private long maxSizePerMsgBytes = DEFAULT_MAX_SIZE_PER_MSG_BYTES;
+    private long maxCommittedSizePerReadyBytes = DEFAULT_MAX_COMMITTED_SIZE_PER_READY_BYTES;
+    private long maxUncommittedEntriesSizeBytes = DEFAULT_MAX_UNCOMMITTED_ENTRIES_SIZE_BYTES;
+    private int maxInflightMsgs = DEFAULT_MAX_INFLIGHT_MSGS;
+    private long maxInflightBytes = DEFAULT_MAX_INFLIGHT_BYTES;
+    private boolean checkQuorum;
+    private boolean preVote;
+    private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
+    private boolean disableProposalForwarding;
+    private boolean stepDownOnRemoval;
+    private boolean disableConfChangeValidation;
+    private boolean asyncStorageWrites;
+    private Long randomSeed;
+    private String loggerName = "io.stepraft.raft";
+
+    private Builder() {}
+
+    /** This node's id: any value but {@code 0}. Required. */
+    public Builder id(long id) {
+      this.id = id;
+      return this;
+    }
+
+    /**
+     * Ticks a follower waits without hearing from a leader before it campaigns; the actual
+     * timeout is drawn from {@code [electionTicks, 2 * electionTicks)}. Must exceed {@link
+     * #heartbeatTicks}; ten times it is a good choice. Default 10.
+     */
+    public Builder electionTicks(int electionTicks) {
+      this.electionTicks = electionTicks;
+      return this;
+    }
+
+    /** Ticks between the leader's heartbeats; at least 1. Default 1. */
+    public Builder heartbeatTicks(int heartbeatTicks) {
+      this.heartbeatTicks = heartbeatTicks;
+      return this;
+    }
+
+    /** The stable log; required. A restarted node reads its state and configuration from it. */
+    public Builder storage(Storage storage) {
+      this.storage = storage;
+      return this;
+    }
+
+    /**
+     * The last index the host applied before a restart, so that committed entries are not handed
+     * out again; {@code 0} (the default) for a new node. Must not exceed the stored commit index.
+     */
+    public Builder applied(long applied) {
+      this.applied = applied;
+      return this;
+    }
+
+    /** The most entry bytes in one MsgApp; a single larger entry is still sent. Default 1 MiB. */
+    public Builder maxSizePerMsgBytes(long bytes) {
+      this.maxSizePerMsgBytes = bytes;
+      return this;
+    }
+
+    /** The most committed-entry bytes in one {@link Ready}; at least one entry. Default 16 MiB. */
+    public Builder maxCommittedSizePerReadyBytes(long bytes) {
+      this.maxCommittedSizePerReadyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The most payload bytes the leader keeps uncommitted; further proposals are dropped with
+     * {@link ProposalDroppedException.Reason#UNCOMMITTED_LIMIT}. An empty entry is never
+     * refused, and a single proposal into an empty uncommitted tail always fits. Default 64 MiB.
+     */
+    public Builder maxUncommittedEntriesSizeBytes(long bytes) {
+      this.maxUncommittedEntriesSizeBytes = bytes;
+      return this;
+    }
+
+    /** The most MsgApp messages in flight to one follower; at least 1. Default 256. */
+    public Builder maxInflightMsgs(int count) {
+      this.maxInflightMsgs = count;
+      return this;
+    }
+
+    /**
+     * The most payload bytes in flight to one follower; at least {@link #maxSizePerMsgBytes} so
+     * that one full message always fits. Default 32 MiB.
+     */
+    public Builder maxInflightBytes(long bytes) {
+      this.maxInflightBytes = bytes;
+      return this;
+    }
+
+    /** Whether the leader checks every election timeout that a quorum is active. Default off. */
+    public Builder checkQuorum(boolean checkQuorum) {
+      this.checkQuorum = checkQuorum;
+      return this;
+    }
+
+    /** Whether to run a pre-vote round before raising the term. Default off. */
+    public Builder preVote(boolean preVote) {
+      this.preVote = preVote;
+      return this;
+    }
+
+    /** How reads are confirmed; {@link ReadOnlyOption#LEASE_BASED} needs checkQuorum. */
+    public Builder readOnlyOption(ReadOnlyOption option) {
+      this.readOnlyOption = option;
+      return this;
+    }
+
+    /** Drop proposals on followers instead of forwarding them to the leader. Default off. */
+    public Builder disableProposalForwarding(boolean disable) {
+      this.disableProposalForwarding = disable;
+      return this;
+    }
+
+    /** Make a leader that removed or demoted itself step down. Default off. */
+    public Builder stepDownOnRemoval(boolean stepDown) {
+      this.stepDownOnRemoval = stepDown;
+      return this;
+    }
+
+    /**
+     * Skip the leader's checks of proposed configuration changes (one pending change; joint
+     * transitions in order). Only for hosts that validate changes themselves. Default off.
+     */
+    public Builder disableConfChangeValidation(boolean disable) {
+      this.disableConfChangeValidation = disable;
+      return this;
+    }
+
+    /** Hand storage writes to the host as messages. Not supported yet: build() rejects it. */
+    public Builder asyncStorageWrites(boolean async) {
+      this.asyncStorageWrites = async;
+      return this;
+    }
+
+    /** The seed of the election-timeout randomness. Defaults to the node id. */
+    public Builder randomSeed(long seed) {
+      this.randomSeed = seed;
+      return this;
+    }
+
+    /** The slf4j logger name; default {@code io.stepraft.raft}. */
+    public Builder loggerName(String loggerName) {
+      this.loggerName = loggerName;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the first invalid field and its value
+     */
+    public Config build() {
+      check(id != 0, "id must not be 0");
+      check(heartbeatTicks > 0, "heartbeatTicks must be greater than 0, was " + heartbeatTicks);
+      check(electionTicks > heartbeatTicks,
+          "electionTicks must be greater than heartbeatTicks, was " + electionTicks + " <= " + heartbeatTicks);
+      check(electionTicks <= (1 << 30), "electionTicks is too large: " + electionTicks);
+      check(storage != null, "storage must not be null");
+      check(applied >= 0, "applied must not be negative, was " + applied);
+      check(maxSizePerMsgBytes > 0, "maxSizePerMsgBytes must be positive, was " + maxSizePerMsgBytes);
+      check(maxCommittedSizePerReadyBytes > 0,
+          "maxCommittedSizePerReadyBytes must be positive, was " + maxCommittedSizePerReadyBytes);
+      check(maxUncommittedEntriesSizeBytes > 0,
+          "maxUncommittedEntriesSizeBytes must be positive, was " + maxUncommittedEntriesSizeBytes);
+      check(maxInflightMsgs > 0, "maxInflightMsgs must be greater than 0, was " + maxInflightMsgs);
+      check(maxInflightBytes >= maxSizePerMsgBytes,
+          "maxInflightBytes must be >= maxSizePerMsgBytes, was " + maxInflightBytes + " < " + maxSizePerMsgBytes);
+      check(readOnlyOption != null, "readOnlyOption must not be null");
+      check(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
+          "readOnlyOption LEASE_BASED requires checkQuorum");
+      check(!asyncStorageWrites, "asyncStorageWrites is not supported yet");
+      check(loggerName != null && !loggerName.isEmpty(), "loggerName must not be empty");
+      return new Config(this);
+    }
+
+    private static void check(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException("invalid raft config: " + message);
+      }
+    }
+  }
+}

@@ -1,0 +1,665 @@
+package io.stepraft.raft;
+
+import io.stepraft.raft.confchange.ConfChanger;
+import io.stepraft.raft.confchange.ConfChanges;
+import io.stepraft.raft.pb.ConfChangeV2;
+import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.quorum.VoteResult;
+import io.stepraft.raft.tracker.Progress;
+import io.stepraft.raft.tracker.ProgressTracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine of one node: term and vote, role, log, and the leader's view of its
+ * followers. It handles the rules common to every role (terms, votes, storage acknowledgements)
+ * and hands the rest to the role's handler: {@link LeaderRole} or {@link FollowerRole}.
+ *
+ * <p>Only {@code becomeFollower}, {@code becomePreCandidate}, {@code becomeCandidate} and
+ * {@code becomeLeader} change {@link #state}; each rejects an illegal transition.
+ */
+final class Raft {
+  /** The "no node" id: no leader known, no vote cast. */
+  static final long NONE = 0;
+  /** The sender id of MsgStorageAppendResp: the host's append thread (etcd's MaxUint64). */
+  static final long LOCAL_APPEND_THREAD = -1L;
+  /** The sender id of MsgStorageApplyResp: the host's apply thread (etcd's MaxUint64 - 1). */
+  static final long LOCAL_APPLY_THREAD = -2L;
+  /** The context of a MsgVote sent on MsgTimeoutNow: it overrides the receivers' lease. */
+  static final com.google.protobuf.ByteString CAMPAIGN_TRANSFER =
+      com.google.protobuf.ByteString.copyFromUtf8("CampaignTransfer");
+
+  final long id;
+  final Logger logger;
+  final RaftLog raftLog;
+  final long maxMsgSizeBytes;
+  final long maxUncommittedSizeBytes;
+  final int electionTimeout;
+  final int heartbeatTimeout;
+  final boolean checkQuorum;
+  final boolean preVote;
+  final boolean disableProposalForwarding;
+  final boolean disableConfChangeValidation;
+  final boolean stepDownOnRemoval;
+  private final SplittableRandom random;
+
+  long term;
+  long vote;
+  StateType state = StateType.FOLLOWER;
+  long lead = NONE;
+  boolean isLearner;
+  ProgressTracker trk;
+  ReadOnly readOnly;
+
+  /** The leader's transfer target, or NONE. */
+  long leadTransferee = NONE;
+  /**
+   * Only one configuration change may be pending (in the log, not yet applied) at a time. On the
+   * leader this is the index of the latest such entry, or a conservative bound after an election.
+   */
+  long pendingConfIndex;
+  /** Payload bytes of the leader's uncommitted tail; an estimate that never overestimates. */
+  long uncommittedSize;
+
+  /** Ticks since the last election timeout reset (or, on a leader, since the last quorum check). */
+  int electionElapsed;
+  /** Ticks since the leader's last heartbeat round. */
+  int heartbeatElapsed;
+  /** A random value in {@code [electionTimeout, 2 * electionTimeout)}, redrawn on every reset. */
+  int randomizedElectionTimeout;
+
+  /** Messages to send now. */
+  List<Message> msgs = new ArrayList<>();
+  /**
+   * Messages that may only be sent once the unstable state (entries, term, vote) they acknowledge
+   * is durable: MsgAppResp, MsgVoteResp, MsgPreVoteResp; self-addressed ones are stepped back in.
+   */
+  List<Message> msgsAfterAppend = new ArrayList<>();
+  final List<ReadState> readStates = new ArrayList<>();
+  /** MsgReadIndex requests held back until the leader has committed an entry of its term. */
+  final List<Message> pendingReadIndexMessages = new ArrayList<>();
+
+  private final LeaderRole leaderRole;
+  private final FollowerRole followerRole;
+
+  Raft(Config c) {
+    id = c.id();
+    logger = LoggerFactory.getLogger(c.loggerName());
+    raftLog = new RaftLog(c.storage(), logger, c.maxCommittedSizePerReadyBytes());
+    maxMsgSizeBytes = c.maxSizePerMsgBytes();
+    maxUncommittedSizeBytes = c.maxUncommittedEntriesSizeBytes();
+    electionTimeout = c.electionTicks();
+    heartbeatTimeout = c.heartbeatTicks();
+    checkQuorum = c.checkQuorum();
+    preVote = c.preVote();
+    disableProposalForwarding = c.disableProposalForwarding();
+    disableConfChangeValidation = c.disableConfChangeValidation();
+    stepDownOnRemoval = c.stepDownOnRemoval();
+    random = new SplittableRandom(c.randomSeed());
+    trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
+    readOnly = new ReadOnly(c.readOnlyOption());
+    leaderRole = new LeaderRole(this);
+    followerRole = new FollowerRole(this);
+
+    Storage.InitialState initial = c.storage().initialState();
+    ConfState cs = initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState();
+    HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
+    ConfChanger.Result restored = ConfChanger.restore(trk, raftLog.lastIndex(), cs);
+    ConfChanges.checkEquivalent(cs, switchToConfig(restored));
+    if (!isEmpty(hs)) {
+      loadState(hs);
+    }
+    if (c.applied() > 0) {
+      raftLog.appliedTo(c.applied(), 0);
+    }
+    becomeFollower(term, NONE);
+    logger.info("{} newRaft [peers: {}, term: {}, commit: {}, applied: {}, lastindex: {}, lastterm: {}]",
+        hex(id), trk.voters(), term, raftLog.committed, raftLog.applied, raftLog.lastIndex(), raftLog.lastTerm());
+  }
+
+  // ---------------------------------------------------------------- state views
+
+  SoftState softState() {
+    return new SoftState(lead, state);
+  }
+
+  HardState hardState() {
+    return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(raftLog.committed).build();
+  }
+
+  boolean hardStateEquals(HardState hs) {
+    return hs.getTerm() == term && hs.getVote() == vote && hs.getCommit() == raftLog.committed;
+  }
+
+  static boolean isEmpty(HardState hs) {
+    return hs.getTerm() == 0 && hs.getVote() == 0 && hs.getCommit() == 0;
+  }
+
+  static boolean isEmpty(Snapshot s) {
+    return s == null || s.getMetadata().getIndex() == 0;
+  }
+
+  /** Whether this node may become leader: it is a voter and is not restoring a snapshot. */
+  boolean promotable() {
+    Progress pr = trk.progress(id);
+    return pr != null && !pr.isLearner() && !raftLog.hasNextOrInProgressSnapshot();
+  }
+
+  private void loadState(HardState hs) {
+    if (hs.getCommit() < raftLog.committed || hs.getCommit() > raftLog.lastIndex()) {
+      throw new IllegalStateException(hex(id) + " state.commit " + hs.getCommit() + " is out of range ["
+          + raftLog.committed + ", " + raftLog.lastIndex() + "]. Was the raft log corrupted, truncated, or lost?");
+    }
+    raftLog.committed = hs.getCommit();
+    term = hs.getTerm();
+    vote = hs.getVote();
+  }
+
+  // ---------------------------------------------------------------- role transitions
+
+  void becomeFollower(long newTerm, long newLead) {
+    reset(newTerm);
+    lead = newLead;
+    state = StateType.FOLLOWER;
+    logger.info("{} became follower at term {}", hex(id), term);
+  }
+
+  void becomeCandidate() {
+    if (state == StateType.LEADER) {
+      throw new IllegalStateException(hex(id) + " invalid transition [leader -> candidate] at term " + term);
+    }
+    reset(term + 1);
+    vote = id;
+    state = StateType.CANDIDATE;
+    logger.info("{} became candidate at term {}", hex(id), term);
+  }
+
+  void becomePreCandidate() {
+    if (state == StateType.LEADER) {
+      throw new IllegalStateException(hex(id) + " invalid transition [leader -> pre-candidate] at term " + term);
+    }
+    // A pre-candidate keeps its term and vote: it only asks whether it could win.
+    trk.resetVotes();
+    lead = NONE;
+    state = StateType.PRE_CANDIDATE;
+    logger.info("{} became pre-candidate at term {}", hex(id), term);
+  }
+
+  void becomeLeader() {
+    if (state == StateType.FOLLOWER) {
+      throw new IllegalStateException(hex(id) + " invalid transition [follower -> leader] at term " + term);
+    }
+    reset(term);
+    lead = id;
+    state = StateType.LEADER;
+    Progress self = trk.progress(id);
+    self.becomeReplicate();
+    self.setRecentActive(true);
+    // Any entry past the commit index may be a configuration change; waiting for all of them to
+    // apply before accepting another change is safe and cheaper than scanning the tail.
+    pendingConfIndex = raftLog.lastIndex();
+    if (!leaderRole.appendEntries(List.of(Entry.getDefaultInstance()))) {
+      throw new IllegalStateException(hex(id) + " the empty entry of a new leader was dropped");
+    }
+    logger.info("{} became leader at term {}", hex(id), term);
+  }
+
+  private void reset(long newTerm) {
+    if (term != newTerm) {
+      term = newTerm;
+      vote = NONE;
+    }
+    lead = NONE;
+    electionElapsed = 0;
+    heartbeatElapsed = 0;
+    randomizedElectionTimeout = electionTimeout + random.nextInt(electionTimeout);
+    abortLeaderTransfer();
+    trk.resetVotes();
+    long last = raftLog.lastIndex();
+    trk.visit((pid, pr) -> {
+      pr.resetForNewTerm(last + 1, pid == id ? last : 0);
+    });
+    pendingConfIndex = 0;
+    uncommittedSize = 0;
+    readOnly = new ReadOnly(readOnly.option());
+  }
+
+  void bcastAppend() {
+    leaderRole.bcastAppend();
+  }
+
+  void abortLeaderTransfer() {
+    leadTransferee = NONE;
+  }
+
+  // ---------------------------------------------------------------- ticks
+
+  void tick() {
+    if (state == StateType.LEADER) {
+      tickHeartbeat();
+    } else {
+      tickElection();
+    }
+  }
+
+  boolean pastElectionTimeout() {
+    return electionElapsed >= randomizedElectionTimeout;
+  }
+
+  private void tickElection() {
+    electionElapsed++;
+    if (promotable() && pastElectionTimeout()) {
+      electionElapsed = 0;
+      step(local(MessageType.MsgHup));
+    }
+  }
+
+  private void tickHeartbeat() {
+    heartbeatElapsed++;
+    electionElapsed++;
+    if (electionElapsed >= electionTimeout) {
+      electionElapsed = 0;
+      if (checkQuorum) {
+        step(local(MessageType.MsgCheckQuorum));
+      }
+      // A transfer that did not finish within an election timeout is abandoned.
+      if (state == StateType.LEADER && leadTransferee != NONE) {
+        logger.info("{} abandons the leadership transfer to {}: not done within an election timeout",
+            hex(id), hex(leadTransferee));
+        abortLeaderTransfer();
+      }
+    }
+    if (state != StateType.LEADER) {
+      return;
+    }
+    if (heartbeatElapsed >= heartbeatTimeout) {
+      heartbeatElapsed = 0;
+      step(local(MessageType.MsgBeat));
+    }
+  }
+
+  private Message local(MessageType type) {
+    return Message.newBuilder().setType(type).setFrom(id).build();
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /**
+   * Queues a message: fills in the sender and, for all but proposals and read requests, the
+   * term. Vote messages must carry their term already. Acknowledgements that depend on durable
+   * state go to {@link #msgsAfterAppend}.
+   */
+  void send(Message.Builder m) {
+    if (m.getFrom() == NONE) {
+      m.setFrom(id);
+    }
+    MessageType t = m.getType();
+    if (t == MessageType.MsgVote || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVote
+        || t == MessageType.MsgPreVoteResp) {
+      if (m.getTerm() == 0) {
+        throw new IllegalStateException(hex(id) + " term should be set when sending " + t);
+      }
+    } else {
+      if (m.getTerm() != 0) {
+        throw new IllegalStateException(hex(id) + " term should not be set when sending " + t + " (was " + m.getTerm() + ")");
+      }
+      // Proposals and read requests are forwarded to the leader as if local: no term.
+      if (t != MessageType.MsgProp && t != MessageType.MsgReadIndex) {
+        m.setTerm(term);
+      }
+    }
+    Message built = m.build();
+    if (t == MessageType.MsgAppResp || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVoteResp) {
+      msgsAfterAppend.add(built);
+    } else {
+      if (built.getTo() == id) {
+        throw new IllegalStateException(hex(id) + " message should not be self-addressed when sending " + t);
+      }
+      msgs.add(built);
+    }
+  }
+
+  // ---------------------------------------------------------------- stepping
+
+  /** Steps a message through the term rules, then the role's handler. */
+  void step(Message m) {
+    if (!stepTerm(m)) {
+      return;
+    }
+    switch (m.getType()) {
+      case MsgHup -> hup(preVote ? CampaignType.PRE_ELECTION : CampaignType.ELECTION);
+      case MsgStorageAppendResp -> {
+        if (m.getIndex() != 0) {
+          raftLog.stableTo(m.getIndex(), m.getLogTerm());
+        }
+        if (m.hasSnapshot() && !isEmpty(m.getSnapshot())) {
+          appliedSnapshot(m.getSnapshot());
+        }
+      }
+      case MsgStorageApplyResp -> {
+        if (m.getEntriesCount() > 0) {
+          List<Entry> ents = m.getEntriesList();
+          appliedTo(ents.get(ents.size() - 1).getIndex(), EntrySizes.entriesSize(ents));
+          reduceUncommittedSize(EntrySizes.payloadsSize(ents));
+        }
+      }
+      case MsgVote, MsgPreVote -> handleVoteRequest(m);
+      default -> {
+        if (state == StateType.LEADER) {
+          leaderRole.step(m);
+        } else if (state == StateType.FOLLOWER) {
+          followerRole.stepFollower(m);
+        } else {
+          followerRole.stepCandidate(m);
+        }
+      }
+    }
+  }
+
+  /**
+   * Applies the term rules of §5.1 and the lease and PreVote refinements. Returns whether the
+   * message should be processed further.
+   */
+  private boolean stepTerm(Message m) {
+    long mTerm = m.getTerm();
+    MessageType t = m.getType();
+    if (mTerm == 0) {
+      return true; // a local message, a forwarded proposal or read
+    }
+    if (mTerm > term) {
+      if (t == MessageType.MsgVote || t == MessageType.MsgPreVote) {
+        boolean force = CAMPAIGN_TRANSFER.equals(m.getContext());
+        boolean inLease = checkQuorum && lead != NONE && electionElapsed < electionTimeout;
+        if (!force && inLease) {
+          // §6: a server that heard from a current leader within the minimum election timeout
+          // neither raises its term nor grants its vote.
+          logger.info("{} [logterm: {}, index: {}, vote: {}] ignored {} from {} [logterm: {}, index: {}] at term {}: "
+              + "lease is not expired (remaining ticks: {})", hex(id), raftLog.lastTerm(), raftLog.lastIndex(),
+              hex(vote), t, hex(m.getFrom()), m.getLogTerm(), m.getIndex(), term, electionTimeout - electionElapsed);
+          return false;
+        }
+      }
+      if (t == MessageType.MsgPreVote) {
+        // Never change the term in response to a PreVote.
+        return true;
+      }
+      if (t == MessageType.MsgPreVoteResp && !m.getReject()) {
+        // A granted pre-vote carries the term we will campaign in; the term rises only once a
+        // quorum granted it.
+        return true;
+      }
+      logger.info("{} [term: {}] received a {} message with higher term from {} [term: {}]",
+          hex(id), term, t, hex(m.getFrom()), mTerm);
+      if (t == MessageType.MsgApp || t == MessageType.MsgHeartbeat || t == MessageType.MsgSnap) {
+        becomeFollower(mTerm, m.getFrom());
+      } else {
+        becomeFollower(mTerm, NONE);
+      }
+      return true;
+    }
+    if (mTerm < term) {
+      stepLowerTerm(m);
+      return false;
+    }
+    return true;
+  }
+
+  private void stepLowerTerm(Message m) {
+    MessageType t = m.getType();
+    if ((checkQuorum || preVote) && (t == MessageType.MsgHeartbeat || t == MessageType.MsgApp)) {
+      // A leader with a stale term, e.g. one cut off while the others moved on. With CheckQuorum
+      // it would never hear of the new term (its votes are ignored under the lease) and with
+      // PreVote the others never raise their term to its; tell it the current term so that it
+      // steps down.
+      send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp));
+    } else if (t == MessageType.MsgPreVote) {
+      // Answer with a rejection so that a pre-candidate of a lower term learns of ours and does
+      // not stall.
+      logger.info("{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at term {}",
+          hex(id), raftLog.lastTerm(), raftLog.lastIndex(), hex(vote), t, hex(m.getFrom()), m.getLogTerm(),
+          m.getIndex(), term);
+      send(Message.newBuilder().setTo(m.getFrom()).setTerm(term).setType(MessageType.MsgPreVoteResp).setReject(true));
+    } else if (t == MessageType.MsgStorageAppendResp) {
+      // The entries may have been replaced in the unstable log since: do not mark them stable.
+      // A snapshot is committed state and stays valid whatever the term.
+      if (m.hasSnapshot() && !isEmpty(m.getSnapshot())) {
+        appliedSnapshot(m.getSnapshot());
+      }
+    } else {
+      logger.debug("{} [term: {}] ignored a {} message with lower term from {} [term: {}]",
+          hex(id), term, t, hex(m.getFrom()), m.getTerm());
+    }
+  }
+
+  private void handleVoteRequest(Message m) {
+    MessageType respType = m.getType() == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+    // We may vote if this repeats a vote we cast, if we have not voted and know no leader in this
+    // term, or if this is a pre-vote for a future term...
+    boolean canVote = vote == m.getFrom()
+        || (vote == NONE && lead == NONE)
+        || (m.getType() == MessageType.MsgPreVote && m.getTerm() > term);
+    // ...and the candidate's log is at least as up to date as ours (§5.4.1).
+    if (canVote && raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
+      logger.info("{} [logterm: {}, index: {}, vote: {}] cast {} for {} [logterm: {}, index: {}] at term {}",
+          hex(id), raftLog.lastTerm(), raftLog.lastIndex(), hex(vote), m.getType(), hex(m.getFrom()),
+          m.getLogTerm(), m.getIndex(), term);
+      // The response carries the candidate's term: for a pre-vote that is our future term.
+      send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
+      if (m.getType() == MessageType.MsgVote) {
+        electionElapsed = 0;
+        vote = m.getFrom();
+      }
+    } else {
+      logger.info("{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at term {}",
+          hex(id), raftLog.lastTerm(), raftLog.lastIndex(), hex(vote), m.getType(), hex(m.getFrom()),
+          m.getLogTerm(), m.getIndex(), term);
+      send(Message.newBuilder().setTo(m.getFrom()).setTerm(term).setType(respType).setReject(true));
+    }
+  }
+
+  // ---------------------------------------------------------------- elections
+
+  enum CampaignType {
+    PRE_ELECTION,
+    ELECTION,
+    TRANSFER
+  }
+
+  void hup(CampaignType t) {
+    if (state == StateType.LEADER) {
+      logger.debug("{} ignoring MsgHup because already leader", hex(id));
+      return;
+    }
+    if (!promotable()) {
+      logger.warn("{} is unpromotable and can not campaign", hex(id));
+      return;
+    }
+    if (hasUnappliedConfChanges()) {
+      logger.warn("{} cannot campaign at term {} since there are still pending configuration changes to apply",
+          hex(id), term);
+      return;
+    }
+    logger.info("{} is starting a new election at term {}", hex(id), term);
+    campaign(t);
+  }
+
+  /**
+   * Whether a committed but unapplied entry changes the configuration. A node must not campaign
+   * then: it would count votes in a configuration that is about to change.
+   */
+  private boolean hasUnappliedConfChanges() {
+    if (raftLog.applied >= raftLog.committed) {
+      return false;
+    }
+    long lo = raftLog.applied + 1;
+    long hi = raftLog.committed + 1;
+    while (lo < hi) {
+      List<Entry> page = raftLog.slice(lo, hi, raftLog.maxApplyingEntsSizeBytes);
+      for (Entry e : page) {
+        if (e.getType() != io.stepraft.raft.pb.EntryType.EntryNormal) {
+          return true;
+        }
+      }
+      lo += page.size();
+    }
+    return false;
+  }
+
+  void campaign(CampaignType t) {
+    MessageType voteMsg;
+    long voteTerm;
+    if (t == CampaignType.PRE_ELECTION) {
+      becomePreCandidate();
+      voteMsg = MessageType.MsgPreVote;
+      voteTerm = term + 1; // pre-votes are asked for the term we would campaign in
+    } else {
+      becomeCandidate();
+      voteMsg = MessageType.MsgVote;
+      voteTerm = term;
+    }
+    MessageType respType = voteMsg == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+    long lastIndex = raftLog.lastIndex();
+    long lastTerm = raftLog.lastTerm();
+    for (long voter : trk.voters().ids()) {
+      if (voter == id) {
+        // Our own vote counts once it is durable: it comes back through msgsAfterAppend.
+        send(Message.newBuilder().setTo(id).setTerm(voteTerm).setType(respType));
+        continue;
+      }
+      logger.info("{} [logterm: {}, index: {}] sent {} request to {} at term {}",
+          hex(id), lastTerm, lastIndex, voteMsg, hex(voter), term);
+      Message.Builder b = Message.newBuilder().setTo(voter).setTerm(voteTerm).setType(voteMsg)
+          .setIndex(lastIndex).setLogTerm(lastTerm);
+      if (t == CampaignType.TRANSFER) {
+        b.setContext(CAMPAIGN_TRANSFER);
+      }
+      send(b);
+    }
+  }
+
+  VoteResult poll(long from, MessageType t, boolean granted) {
+    logger.info("{} received {} {} from {} at term {}", hex(id), t, granted ? "" : "rejection", hex(from), term);
+    trk.recordVote(from, granted);
+    ProgressTracker.TallyResult r = trk.tallyVotes();
+    logger.info("{} has received {} {} votes and {} vote rejections", hex(id), r.granted(), t, r.rejected());
+    return r.result();
+  }
+
+  // ---------------------------------------------------------------- storage acknowledgements
+
+  void appliedTo(long index, long sizeBytes) {
+    long newApplied = Math.max(index, raftLog.applied);
+    raftLog.appliedTo(newApplied, sizeBytes);
+    if (trk.autoLeave() && newApplied >= pendingConfIndex && state == StateType.LEADER) {
+      leaderRole.proposeAutoLeave();
+    }
+  }
+
+  void appliedSnapshot(Snapshot snap) {
+    long index = snap.getMetadata().getIndex();
+    raftLog.stableSnapTo(index);
+    appliedTo(index, 0);
+  }
+
+  boolean increaseUncommittedSize(List<Entry> ents) {
+    long s = EntrySizes.payloadsSize(ents);
+    if (uncommittedSize > 0 && s > 0 && uncommittedSize + s > maxUncommittedSizeBytes) {
+      // An empty uncommitted tail takes a proposal of any size, and empty entries (a new leader's
+      // entry, an auto-leave) always fit.
+      return false;
+    }
+    uncommittedSize += s;
+    return true;
+  }
+
+  void reduceUncommittedSize(long s) {
+    uncommittedSize = s > uncommittedSize ? 0 : uncommittedSize - s;
+  }
+
+  // ---------------------------------------------------------------- snapshots and configuration
+
+  /**
+   * Replaces the log with a snapshot newer than the commit index. Returns false when the
+   * snapshot is stale, when the log already holds its last entry (then only the commit index
+   * moves), or when this node is not part of its configuration.
+   */
+  boolean restore(Snapshot s) {
+    long sIndex = s.getMetadata().getIndex();
+    long sTerm = s.getMetadata().getTerm();
+    if (sIndex <= raftLog.committed) {
+      return false;
+    }
+    if (state != StateType.FOLLOWER) {
+      logger.warn("{} attempted to restore snapshot as {}; should never happen", hex(id), state);
+      becomeFollower(term + 1, NONE);
+      return false;
+    }
+    ConfState cs = s.getMetadata().getConfState();
+    if (!cs.getVotersList().contains(id) && !cs.getLearnersList().contains(id)
+        && !cs.getVotersOutgoingList().contains(id)) {
+      logger.warn("{} attempted to restore snapshot but it is not in the ConfState {}; should never happen",
+          hex(id), cs);
+      return false;
+    }
+    if (raftLog.matchTerm(sIndex, sTerm)) {
+      logger.info("{} [commit: {}, lastindex: {}, lastterm: {}] fast-forwarded commit to snapshot [index: {}, term: {}]",
+          hex(id), raftLog.committed, raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
+      raftLog.commitTo(sIndex);
+      return false;
+    }
+    raftLog.restore(s);
+    trk = new ProgressTracker(trk.maxInflight(), trk.maxInflightBytes());
+    ConfChanger.Result restored = ConfChanger.restore(trk, raftLog.lastIndex(), cs);
+    ConfChanges.checkEquivalent(cs, switchToConfig(restored));
+    logger.info("{} [commit: {}, lastindex: {}, lastterm: {}] restored snapshot [index: {}, term: {}]",
+        hex(id), raftLog.committed, raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
+    return true;
+  }
+
+  ConfState applyConfChange(ConfChangeV2 cc) {
+    ConfChanger changer = new ConfChanger(trk, raftLog.lastIndex());
+    ConfChanger.Result r;
+    if (ConfChanges.leavesJoint(cc)) {
+      r = changer.leaveJoint();
+    } else if (ConfChanges.entersJoint(cc)) {
+      r = changer.enterJoint(ConfChanges.autoLeave(cc), cc.getChangesList());
+    } else {
+      r = changer.simple(cc.getChangesList());
+    }
+    return switchToConfig(r);
+  }
+
+  /** Installs a new configuration and reacts to it: step down, commit, probe new members. */
+  ConfState switchToConfig(ConfChanger.Result r) {
+    trk.setConfig(r.voters(), r.learners(), r.learnersNext(), r.autoLeave());
+    trk.replaceProgress(r.progress());
+    logger.info("{} switched to configuration {}", hex(id), trk.voters());
+    ConfState cs = trk.confState();
+    Progress self = trk.progress(id);
+    isLearner = self != null && self.isLearner();
+    if ((self == null || isLearner) && state == StateType.LEADER) {
+      // This leader was removed or demoted.
+      if (stepDownOnRemoval) {
+        becomeFollower(term, NONE);
+      }
+      return cs;
+    }
+    if (state != StateType.LEADER || cs.getVotersCount() == 0) {
+      return cs;
+    }
+    leaderRole.onConfigChanged();
+    return cs;
+  }
+
+  static String hex(long id) {
+    return Long.toHexString(id);
+  }
+}

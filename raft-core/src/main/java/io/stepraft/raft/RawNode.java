@@ -1,0 +1,352 @@
+package io.stepraft.raft;
+
+import com.google.protobuf.ByteString;
+import io.stepraft.raft.confchange.ConfChanges;
+import io.stepraft.raft.pb.ConfChange;
+import io.stepraft.raft.pb.ConfChangeType;
+import io.stepraft.raft.pb.ConfChangeV2;
+import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One Raft node, driven by the host: the host calls {@link #tick()} on a timer, {@link
+ * #step(Message)} for every message received, {@link #propose(byte[])} for writes, and handles a
+ * {@link Ready} whenever {@link #hasReady()} is true, then calls {@link #advance(Ready)}.
+ *
+ * <p>A RawNode is a pure, deterministic state machine: it performs no I/O, starts no threads and
+ * reads no clock. Two nodes built from equal configurations and fed equal inputs produce equal
+ * outputs. It is <b>not thread-safe</b>: call it from one thread, or guard it with one lock.
+ *
+ * <p>Expected failures are typed {@link RaftException}s and leave the node unchanged; a broken
+ * invariant (a log that lost committed entries, say) throws {@link IllegalStateException}, after
+ * which the node must not be used.
+ */
+public final class RawNode {
+  private final Raft raft;
+  private SoftState prevSoftState;
+  private HardState prevHardState;
+  /** Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state. */
+  private final List<Message> stepsOnAdvance = new ArrayList<>();
+  private boolean readyOutstanding;
+
+  /**
+   * Creates a node from its configuration and the state in its storage: a new node when the
+   * storage is empty (then call {@link #bootstrap} or wait to be added), a restarted one
+   * otherwise.
+   *
+   * @throws IllegalStateException if the stored state is inconsistent (commit beyond the log)
+   */
+  public RawNode(Config config) {
+    this.raft = new Raft(config);
+    this.prevSoftState = raft.softState();
+    this.prevHardState = raft.hardState();
+  }
+
+  /**
+   * Makes an empty node the first member(s) of a new cluster: appends one committed
+   * configuration entry per peer and applies them, so that the node can campaign at once. Every
+   * node of a new cluster is bootstrapped with the same peers. The entries appear in the next
+   * {@link Ready}, to be persisted and applied like any other.
+   *
+   * @throws IllegalArgumentException if {@code peers} is empty
+   * @throws IllegalStateException if the storage is not empty
+   */
+  public void bootstrap(List<Peer> peers) {
+    if (peers == null || peers.isEmpty()) {
+      throw new IllegalArgumentException("must provide at least one peer to bootstrap");
+    }
+    long lastIndex = raft.raftLog.storage.lastIndex();
+    if (lastIndex != 0) {
+      throw new IllegalStateException("can't bootstrap a nonempty storage (last index " + lastIndex + ")");
+    }
+    // Nothing is persisted yet: the first Ready must carry the hard state.
+    prevHardState = HardState.getDefaultInstance();
+    raft.becomeFollower(1, Raft.NONE);
+    List<Entry> ents = new ArrayList<>(peers.size());
+    for (int i = 0; i < peers.size(); i++) {
+      Peer p = peers.get(i);
+      ConfChange.Builder cc = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(p.id());
+      if (p.context() != null) {
+        cc.setContext(ByteString.copyFrom(p.context()));
+      }
+      ents.add(Entry.newBuilder().setType(EntryType.EntryConfChange).setTerm(1).setIndex(i + 1)
+          .setData(cc.build().toByteString()).build());
+    }
+    raft.raftLog.append(ents);
+    // Committed but not applied: the host sees the entries in Ready.committedEntries and applies
+    // them again through applyConfChange, which is idempotent for these additions.
+    raft.raftLog.committed = ents.size();
+    for (Peer p : peers) {
+      raft.applyConfChange(ConfChanges.toV2(
+          ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(p.id()).build()));
+    }
+  }
+
+  /** Advances logical time by one tick: election timeouts on followers, heartbeats on the leader. */
+  public void tick() {
+    raft.tick();
+  }
+
+  /** Starts an election now (a pre-vote first when PreVote is on). */
+  public void campaign() {
+    raft.step(Message.newBuilder().setType(MessageType.MsgHup).build());
+  }
+
+  /**
+   * Proposes data to be appended to the log. On a follower the proposal is forwarded to the
+   * leader. Success means only that the proposal was accepted for replication: it is committed
+   * when it shows up in {@link Ready#committedEntries()}, and may still be lost if leadership
+   * changes before that.
+   *
+   * @throws ProposalDroppedException if no leader is known, forwarding is disabled, a leadership
+   *     transfer is in progress, or the uncommitted-size limit would be exceeded
+   */
+  public void propose(byte[] data) {
+    propose(ByteString.copyFrom(data));
+  }
+
+  /** Like {@link #propose(byte[])} without copying the data. */
+  public void propose(ByteString data) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id)
+        .addEntries(Entry.newBuilder().setData(data)).build());
+  }
+
+  /** Proposes a configuration change; it takes effect when applied with {@link #applyConfChange(ConfChange)}. */
+  public void proposeConfChange(ConfChange cc) {
+    proposeEntry(EntryType.EntryConfChange, cc.toByteString());
+  }
+
+  /** Proposes a configuration change; it takes effect when applied with {@link #applyConfChange(ConfChangeV2)}. */
+  public void proposeConfChange(ConfChangeV2 cc) {
+    proposeEntry(EntryType.EntryConfChangeV2, cc.toByteString());
+  }
+
+  private void proposeEntry(EntryType type, ByteString data) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id)
+        .addEntries(Entry.newBuilder().setType(type).setData(data)).build());
+  }
+
+  /**
+   * Applies a committed configuration change to this node and returns the new configuration,
+   * which the host should store with its snapshot state.
+   *
+   * @throws IllegalArgumentException if the change is invalid in the current configuration
+   */
+  public ConfState applyConfChange(ConfChange cc) {
+    return raft.applyConfChange(ConfChanges.toV2(cc));
+  }
+
+  /** Applies a committed configuration change; see {@link #applyConfChange(ConfChange)}. */
+  public ConfState applyConfChange(ConfChangeV2 cc) {
+    return raft.applyConfChange(cc);
+  }
+
+  /**
+   * Steps a message received from a peer (or, with async storage writes, from the host's
+   * storage threads).
+   *
+   * @throws StepLocalMessageException if the message type may only be created locally
+   * @throws UnknownPeerException if it is a response from a node not in the configuration
+   * @throws InvalidMessageException if it is malformed; nothing changed
+   * @throws ProposalDroppedException for a forwarded proposal that cannot be accepted
+   */
+  public void step(Message m) {
+    MessageValidator.validate(m, raft);
+    raft.step(m);
+  }
+
+  /** Whether {@link #ready()} has anything for the host to do. */
+  public boolean hasReady() {
+    Raft r = raft;
+    if (!r.softState().equals(prevSoftState)) {
+      return true;
+    }
+    if (!Raft.isEmpty(r.hardState()) && !r.hardStateEquals(prevHardState)) {
+      return true;
+    }
+    if (r.raftLog.hasNextUnstableSnapshot()) {
+      return true;
+    }
+    if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty()) {
+      return true;
+    }
+    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(true)) {
+      return true;
+    }
+    return !r.readStates.isEmpty();
+  }
+
+  /**
+   * Returns the work accumulated since the last Ready. The host must handle it (see {@link
+   * Ready}) and then call {@link #advance(Ready)} before calling {@code ready()} again.
+   *
+   * @throws IllegalStateException if the previous Ready was not advanced
+   */
+  public Ready ready() {
+    if (readyOutstanding) {
+      throw new IllegalStateException("ready() called twice without advance()");
+    }
+    Raft r = raft;
+    SoftState soft = r.softState();
+    SoftState softChange = soft.equals(prevSoftState) ? null : soft;
+    HardState hard = r.hardStateEquals(prevHardState) ? null : r.hardState();
+    Snapshot snap = r.raftLog.hasNextUnstableSnapshot() ? r.raftLog.nextUnstableSnapshot() : null;
+    List<Entry> entries = r.raftLog.nextUnstableEnts();
+    List<Entry> committed = r.raftLog.nextCommittedEnts(true);
+    List<Message> messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
+    messages.addAll(r.msgs);
+    // Synchronous writes: the host persists before it sends, so acknowledgements go out in the
+    // same batch; self-addressed ones are stepped back in at advance().
+    for (Message m : r.msgsAfterAppend) {
+      if (m.getTo() != r.id) {
+        messages.add(m);
+      }
+    }
+    boolean mustSync = mustSync(r.hardState(), prevHardState, entries.size());
+    Ready rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+    accept(rd);
+    return rd;
+  }
+
+  private static boolean mustSync(HardState now, HardState prev, int newEntries) {
+    return newEntries != 0 || now.getVote() != prev.getVote() || now.getTerm() != prev.getTerm();
+  }
+
+  private void accept(Ready rd) {
+    Raft r = raft;
+    if (rd.softState() != null) {
+      prevSoftState = rd.softState();
+    }
+    if (rd.hasHardState()) {
+      prevHardState = rd.hardState();
+    }
+    r.readStates.clear();
+    for (Message m : r.msgsAfterAppend) {
+      if (m.getTo() == r.id) {
+        stepsOnAdvance.add(m);
+      }
+    }
+    if (r.raftLog.hasNextOrInProgressUnstableEnts() || rd.hasSnapshot()) {
+      stepsOnAdvance.add(storageAppendResponse(rd));
+    }
+    if (!rd.committedEntries().isEmpty()) {
+      stepsOnAdvance.add(Message.newBuilder().setType(MessageType.MsgStorageApplyResp).setTo(r.id)
+          .setFrom(Raft.LOCAL_APPLY_THREAD).addAllEntries(rd.committedEntries()).build());
+    }
+    r.msgs = new ArrayList<>();
+    r.msgsAfterAppend = new ArrayList<>();
+    r.raftLog.acceptUnstable();
+    List<Entry> committed = rd.committedEntries();
+    if (!committed.isEmpty()) {
+      r.raftLog.acceptApplying(committed.get(committed.size() - 1).getIndex(),
+          EntrySizes.entriesSize(committed), true);
+    }
+    readyOutstanding = true;
+  }
+
+  /** The acknowledgement of a Ready's writes: the log's last entry and the snapshot. */
+  private Message storageAppendResponse(Ready rd) {
+    Raft r = raft;
+    Message.Builder m = Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setTo(r.id)
+        .setFrom(Raft.LOCAL_APPEND_THREAD).setTerm(r.term);
+    if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
+      // Marks entries stable only if the entry at this index still has this term when the
+      // acknowledgement is stepped: a newer leader may have replaced it in the meantime.
+      m.setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm());
+    }
+    if (rd.hasSnapshot()) {
+      m.setSnapshot(rd.snapshot());
+    }
+    return m.build();
+  }
+
+  /**
+   * Tells the node the host has handled the last {@link Ready}: its entries, hard state and
+   * snapshot are durable and its committed entries applied.
+   *
+   * @throws IllegalStateException if there is no outstanding Ready
+   */
+  public void advance(Ready rd) {
+    if (!readyOutstanding) {
+      throw new IllegalStateException("advance() called without a preceding ready()");
+    }
+    readyOutstanding = false;
+    List<Message> steps = new ArrayList<>(stepsOnAdvance);
+    stepsOnAdvance.clear();
+    for (Message m : steps) {
+      raft.step(m);
+    }
+  }
+
+  /** The node's state, with per-peer progress when it leads. Allocates; for monitoring. */
+  public Status status() {
+    Map<Long, PeerProgress> progress = new TreeMap<>();
+    if (raft.state == StateType.LEADER) {
+      raft.trk.visit((id, pr) -> progress.put(id, new PeerProgress(pr.match(), pr.next(), pr.state(),
+          pr.recentActive(), pr.isPaused(), pr.inflights().count(), pr.inflights().bytes(),
+          pr.pendingSnapshot(), pr.isLearner())));
+    }
+    return new Status(basicStatus(), raft.trk.confState(), Collections.unmodifiableMap(progress));
+  }
+
+  /** The node's state without per-peer progress. */
+  public BasicStatus basicStatus() {
+    return new BasicStatus(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied, raft.leadTransferee);
+  }
+
+  /** Reports that the last message to {@code id} could not be delivered; the leader probes it again. */
+  public void reportUnreachable(long id) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgUnreachable).setFrom(id).build());
+  }
+
+  /** Reports whether sending a snapshot to {@code id} succeeded; the leader resumes replication to it. */
+  public void reportSnapshot(long id, SnapshotStatus status) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id)
+        .setReject(status == SnapshotStatus.FAILURE).build());
+  }
+
+  /**
+   * Asks the leader to hand leadership to {@code transferee}. On a follower the request is
+   * forwarded to the leader. The transfer is abandoned if it does not finish within an election
+   * timeout; watch {@link Ready#softState()} for the outcome.
+   */
+  public void transferLeader(long transferee) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
+  }
+
+  /**
+   * Requests a linearizable read. When leadership is confirmed, a {@link ReadState} with the same
+   * context appears in a later {@link Ready#readStates()}; serve the read once that index is
+   * applied. Use a unique context per request. A request that is accepted may still never be
+   * answered (a lost message, a leader change): time reads out and retry.
+   *
+   * @throws ReadIndexDroppedException if no leader is known or this node is campaigning
+   */
+  public void readIndex(byte[] requestContext) {
+    raft.step(Message.newBuilder().setType(MessageType.MsgReadIndex)
+        .addEntries(Entry.newBuilder().setData(ByteString.copyFrom(requestContext))).build());
+  }
+
+  /**
+   * Makes a follower forget its leader, so that it grants votes without waiting for the leader
+   * lease to expire (useful when the host knows the leader is gone). Ignored with lease-based
+   * reads, which rely on the lease.
+   */
+  public void forgetLeader() {
+    raft.step(Message.newBuilder().setType(MessageType.MsgForgetLeader).build());
+  }
+
+  Raft raft() {
+    return raft;
+  }
+}
