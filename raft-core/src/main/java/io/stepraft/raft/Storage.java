@@ -24,7 +24,9 @@ public interface Storage {
    * never empty when {@code lo < hi}: the first entry is returned even if it alone is larger.
    *
    * @throws CompactedException if {@code lo <= } the snapshot index
-   * @throws UnavailableException if {@code hi > lastIndex() + 1}
+   * @throws UnavailableException if the storage holds no entry at all, only a snapshot
+   * @throws IllegalStateException if {@code hi > lastIndex() + 1}: raft never asks for entries
+   *     the host did not persist, so such a call is a bug
    */
   List<Entry> entries(long lo, long hi, long maxSizeBytes);
 
