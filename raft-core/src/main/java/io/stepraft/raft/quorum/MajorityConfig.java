@@ -124,6 +124,20 @@ public final class MajorityConfig {
   }
 
   /**
+   * Returns one voter id without copying the ids, for allocation-free iteration.
+   *
+   * @param position the rank of the voter in ascending id order, {@code 0 <= position < size()}
+   * @return the voter id at that position
+   */
+  public long idAt(int position) {
+    if (position < 0 || position >= ids.length) {
+      throw new IllegalArgumentException(
+          "position " + position + " not in [0, " + ids.length + ")");
+    }
+    return ids[position];
+  }
+
+  /**
    * Returns the voter ids as a set.
    *
    * @return a new, modifiable set with the voter ids
@@ -155,7 +169,8 @@ public final class MajorityConfig {
     for (int i = 0; i < n; i++) {
       long index = acked.ackedIndex(ids[i]);
       if (index < 0) {
-        throw new IllegalStateException("voter " + ids[i] + " acknowledged negative index " + index);
+        throw new IllegalStateException(
+            "voter " + ids[i] + " acknowledged negative index " + index);
       }
       int j = i;
       while (j > 0 && sorted[j - 1] > index) {

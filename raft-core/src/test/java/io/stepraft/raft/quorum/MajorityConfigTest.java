@@ -48,6 +48,16 @@ class MajorityConfigTest {
   }
 
   @Test
+  void idAtWalksTheVotersInAscendingOrder() {
+    MajorityConfig c = MajorityConfig.of(9, 1, 5);
+    assertEquals(1, c.idAt(0));
+    assertEquals(5, c.idAt(1));
+    assertEquals(9, c.idAt(2));
+    assertThrows(IllegalArgumentException.class, () -> c.idAt(3));
+    assertThrows(IllegalArgumentException.class, () -> c.idAt(-1));
+  }
+
+  @Test
   void containsOnlyMembers() {
     MajorityConfig c = MajorityConfig.of(1, 5, 9);
     assertTrue(c.contains(5));
@@ -116,7 +126,8 @@ class MajorityConfigTest {
 
   @Test
   void committedIndexIgnoresNonMembers() {
-    assertEquals(3, MajorityConfig.of(1, 2, 3).committedIndex(Acked.of(1, 3, 2, 3, 4, 100, 5, 100)));
+    Acked acked = Acked.of(1, 3, 2, 3, 4, 100, 5, 100);
+    assertEquals(3, MajorityConfig.of(1, 2, 3).committedIndex(acked));
   }
 
   @Test

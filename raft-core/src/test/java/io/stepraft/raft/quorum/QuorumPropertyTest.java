@@ -38,7 +38,8 @@ class QuorumPropertyTest {
       Acked acked = randomAcked(random);
       String context = "seed " + (SEED + 1) + " case " + i + ": " + config + " acked " + acked;
       long expected =
-          Math.min(naiveCommitted(config.incoming(), acked), naiveCommitted(config.outgoing(), acked));
+          Math.min(
+              naiveCommitted(config.incoming(), acked), naiveCommitted(config.outgoing(), acked));
       assertEquals(expected, config.committedIndex(acked), context);
     }
   }
