@@ -200,6 +200,27 @@ public final class Progress {
     return sentCommit;
   }
 
+  /**
+   * Starts the progress afresh for a new term: PROBE from {@code next}, nothing in flight,
+   * inactive, no commit sent. The learner flag is kept.
+   *
+   * @param next the index of the next entry to send
+   * @param match the highest index known replicated (the leader's own last index, else 0)
+   */
+  public void resetForNewTerm(long next, long match) {
+    resetState(ProgressState.PROBE);
+    this.next = next;
+    this.match = match;
+    recentActive = false;
+    sentCommit = 0;
+    checkInvariant();
+  }
+
+  /** Forgets the snapshot being sent, so that a following {@link #becomeProbe()} probes after match. */
+  public void clearPendingSnapshot() {
+    pendingSnapshot = 0;
+  }
+
   /** Moves to PROBE: the leader sends one append and waits to learn where the logs match. */
   public void becomeProbe() {
     if (state == ProgressState.SNAPSHOT) {

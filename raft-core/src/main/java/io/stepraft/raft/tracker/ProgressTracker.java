@@ -166,6 +166,17 @@ public final class ProgressTracker {
   }
 
   /**
+   * Replaces every tracked progress with those of {@code replacement} (a configuration change's
+   * result).
+   *
+   * @param replacement the new progress per peer
+   */
+  public void replaceProgress(Map<Long, Progress> replacement) {
+    progress.clear();
+    progress.putAll(replacement);
+  }
+
+  /**
    * Returns the live progress map, ordered by id, for configuration changes.
    *
    * @return the map itself, not a copy

@@ -1,0 +1,152 @@
+package io.stepraft.raft.testing;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.stepraft.raft.Config;
+import io.stepraft.raft.MemoryStorage;
+import io.stepraft.raft.RawNode;
+import io.stepraft.raft.ReadState;
+import io.stepraft.raft.Ready;
+import io.stepraft.raft.StateType;
+import io.stepraft.raft.pb.ConfChange;
+import io.stepraft.raft.pb.ConfChangeV2;
+import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.pb.Message;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A RawNode driven the way a host drives it: persist to a MemoryStorage, send, apply, advance.
+ * Applied entries and read states are recorded for assertions.
+ */
+public final class TestNode {
+  private final long id;
+  private Config config;
+  private MemoryStorage storage;
+  private RawNode node;
+  private final List<Entry> applied = new ArrayList<>();
+  private final List<ReadState> readStates = new ArrayList<>();
+  private ConfState confState = ConfState.getDefaultInstance();
+
+  TestNode(Config config) {
+    this.id = config.id();
+    this.config = config;
+    this.storage = (MemoryStorage) config.storage();
+    this.node = new RawNode(config);
+  }
+
+  /** The node's id. */
+  public long id() {
+    return id;
+  }
+
+  /** The RawNode under test. */
+  public RawNode raw() {
+    return node;
+  }
+
+  /** The node's storage. */
+  public MemoryStorage storage() {
+    return storage;
+  }
+
+  /** Every entry applied so far, in order (across restarts, without duplicates). */
+  public List<Entry> applied() {
+    return applied;
+  }
+
+  /** Payloads of the applied normal entries with data, as strings. */
+  public List<String> appliedData() {
+    List<String> out = new ArrayList<>();
+    for (Entry e : applied) {
+      if (e.getType() == EntryType.EntryNormal && !e.getData().isEmpty()) {
+        out.add(e.getData().toStringUtf8());
+      }
+    }
+    return out;
+  }
+
+  /** Read states received so far. */
+  public List<ReadState> readStates() {
+    return readStates;
+  }
+
+  /** The configuration as of the last applied change. */
+  public ConfState confState() {
+    return confState;
+  }
+
+  /** The node's role. */
+  public StateType role() {
+    return node.basicStatus().softState().role();
+  }
+
+  /** The node's term. */
+  public long term() {
+    return node.basicStatus().hardState().getTerm();
+  }
+
+  /** The node's commit index. */
+  public long commit() {
+    return node.basicStatus().hardState().getCommit();
+  }
+
+  /** The leader this node knows. */
+  public long lead() {
+    return node.basicStatus().softState().lead();
+  }
+
+  /**
+   * Handles one Ready if there is one, in the contract's order, and returns its messages to send
+   * (empty if there was nothing to do).
+   */
+  public List<Message> handleReady() {
+    if (!node.hasReady()) {
+      return List.of();
+    }
+    Ready rd = node.ready();
+    if (rd.hasSnapshot()) {
+      storage.applySnapshot(rd.snapshot());
+      confState = rd.snapshot().getMetadata().getConfState();
+      long snapIndex = rd.snapshot().getMetadata().getIndex();
+      applied.removeIf(e -> e.getIndex() > snapIndex);
+    }
+    storage.append(rd.entries());
+    if (rd.hasHardState()) {
+      storage.setHardState(rd.hardState());
+    }
+    for (Entry e : rd.committedEntries()) {
+      apply(e);
+    }
+    readStates.addAll(rd.readStates());
+    node.advance(rd);
+    return rd.messages();
+  }
+
+  private void apply(Entry e) {
+    if (!applied.isEmpty() && e.getIndex() <= applied.get(applied.size() - 1).getIndex()) {
+      throw new AssertionError("node " + id + " applied index " + e.getIndex() + " twice or out of order");
+    }
+    applied.add(e);
+    try {
+      if (e.getType() == EntryType.EntryConfChange) {
+        confState = node.applyConfChange(ConfChange.parseFrom(e.getData()));
+      } else if (e.getType() == EntryType.EntryConfChangeV2) {
+        confState = node.applyConfChange(ConfChangeV2.parseFrom(e.getData()));
+      }
+    } catch (InvalidProtocolBufferException ex) {
+      throw new AssertionError(ex);
+    }
+  }
+
+  /**
+   * Restarts the node from its storage, as after a crash after the last handled Ready: the
+   * RawNode is rebuilt; applied entries are kept (the state machine is assumed durable).
+   */
+  public void restart() {
+    long appliedIndex = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
+    config = config.toBuilder().applied(Math.min(appliedIndex, storage.initialState().hardState().getCommit())).build();
+    node = new RawNode(config);
+  }
+}
