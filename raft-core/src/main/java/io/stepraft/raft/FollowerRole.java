@@ -77,10 +77,14 @@ final class FollowerRole {
     }
   }
 
+  private boolean isLocal(Message m) {
+    return m.getFrom() == NONE || m.getFrom() == r.id;
+  }
+
   private void forwardToLeader(Message m, String what) {
     if (r.lead == NONE) {
       r.logger.info("{} no leader at term {}; dropping {}", hex(r.id), r.term, what);
-      if (m.getType() == MessageType.MsgReadIndex) {
+      if (m.getType() == MessageType.MsgReadIndex && isLocal(m)) {
         throw new ReadIndexDroppedException(hex(r.id) + " knows no leader at term " + r.term);
       }
       return;
@@ -109,7 +113,13 @@ final class FollowerRole {
       }
       case MsgTimeoutNow -> r.logger.debug("{} [term {} state {}] ignored MsgTimeoutNow from {}",
           hex(r.id), r.term, r.state, hex(m.getFrom()));
-      case MsgReadIndex -> throw new ReadIndexDroppedException(hex(r.id) + " is campaigning at term " + r.term);
+      case MsgReadIndex -> {
+        // A local request learns at once that it was not accepted; a forwarded one is dropped and
+        // its node times it out.
+        if (isLocal(m)) {
+          throw new ReadIndexDroppedException(hex(r.id) + " is campaigning at term " + r.term);
+        }
+      }
       default -> {
         if (m.getType() == myVoteResp) {
           handleVoteResponse(m);
