@@ -338,7 +338,12 @@ public final class Config {
       return this;
     }
 
-    /** Hand storage writes to the host as messages. Not supported yet: build() rejects it. */
+    /**
+     * Hand storage writes to the host as messages, so that persisting and applying can run on
+     * other threads while the node keeps stepping: each {@link Ready} then carries a
+     * MsgStorageAppend and a MsgStorageApply message whose responses the host steps back in
+     * once the work is done, and {@link RawNode#advance} is not used. Default off.
+     */
     public Builder asyncStorageWrites(boolean async) {
       this.asyncStorageWrites = async;
       return this;
@@ -380,7 +385,6 @@ public final class Config {
       check(readOnlyOption != null, "readOnlyOption must not be null");
       check(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
           "readOnlyOption LEASE_BASED requires checkQuorum");
-      check(!asyncStorageWrites, "asyncStorageWrites is not supported yet");
       check(loggerName != null && !loggerName.isEmpty(), "loggerName must not be empty");
       return new Config(this);
     }

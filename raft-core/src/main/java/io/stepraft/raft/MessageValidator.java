@@ -19,10 +19,10 @@ final class MessageValidator {
       throw new StepLocalMessageException(t);
     }
     if (fromLocalThread) {
-      if (!isLocal(t)) {
+      if (t != MessageType.MsgStorageAppendResp && t != MessageType.MsgStorageApplyResp) {
         throw new InvalidMessageException(t + " cannot come from a local storage thread");
       }
-      return; // storage responses are built by the host from our own messages
+      return; // storage responses are ours, handed back by the host
     }
     if (isResponse(t) && r.trk.progress(m.getFrom()) == null) {
       throw new UnknownPeerException(t, m.getFrom());

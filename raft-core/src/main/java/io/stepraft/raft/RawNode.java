@@ -33,6 +33,7 @@ import java.util.TreeMap;
  */
 public final class RawNode {
   private final Raft raft;
+  private final boolean async;
   private SoftState prevSoftState;
   private HardState prevHardState;
   /** Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state. */
@@ -48,6 +49,7 @@ public final class RawNode {
    */
   public RawNode(Config config) {
     this.raft = new Raft(config);
+    this.async = config.asyncStorageWrites();
     this.prevSoftState = raft.softState();
     this.prevHardState = raft.hardState();
   }
@@ -180,7 +182,7 @@ public final class RawNode {
     if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty()) {
       return true;
     }
-    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(true)) {
+    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(!async)) {
       return true;
     }
     return !r.readStates.isEmpty();
@@ -190,7 +192,7 @@ public final class RawNode {
    * Returns the work accumulated since the last Ready. The host must handle it (see {@link
    * Ready}) and then call {@link #advance(Ready)} before calling {@code ready()} again.
    *
-   * @throws IllegalStateException if the previous Ready was not advanced
+   * @throws IllegalStateException if the previous Ready was not advanced (synchronous writes)
    */
   public Ready ready() {
     if (readyOutstanding) {
@@ -202,18 +204,27 @@ public final class RawNode {
     HardState hard = r.hardStateEquals(prevHardState) ? null : r.hardState();
     Snapshot snap = r.raftLog.hasNextUnstableSnapshot() ? r.raftLog.nextUnstableSnapshot() : null;
     List<Entry> entries = r.raftLog.nextUnstableEnts();
-    List<Entry> committed = r.raftLog.nextCommittedEnts(true);
-    List<Message> messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
-    messages.addAll(r.msgs);
-    // Synchronous writes: the host persists before it sends, so acknowledgements go out in the
-    // same batch; self-addressed ones are stepped back in at advance().
-    for (Message m : r.msgsAfterAppend) {
-      if (m.getTo() != r.id) {
-        messages.add(m);
-      }
-    }
+    // With synchronous writes the host persists a Ready before applying it, so entries may be
+    // applied in the Ready that persists them; asynchronous hosts apply only what is durable.
+    List<Entry> committed = r.raftLog.nextCommittedEnts(!async);
     boolean mustSync = mustSync(r.hardState(), prevHardState, entries.size());
-    Ready rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+    List<Message> messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size() + 2);
+    messages.addAll(r.msgs);
+    Ready rd;
+    if (async) {
+      rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+      StorageMessages.addTo(messages, r, rd);
+      rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+    } else {
+      // The host persists before it sends, so acknowledgements go out in the same batch;
+      // self-addressed ones are stepped back in at advance().
+      for (Message m : r.msgsAfterAppend) {
+        if (m.getTo() != r.id) {
+          messages.add(m);
+        }
+      }
+      rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+    }
     accept(rd);
     return rd;
   }
@@ -231,17 +242,19 @@ public final class RawNode {
       prevHardState = rd.hardState();
     }
     r.readStates.clear();
-    for (Message m : r.msgsAfterAppend) {
-      if (m.getTo() == r.id) {
-        stepsOnAdvance.add(m);
+    if (!async) {
+      for (Message m : r.msgsAfterAppend) {
+        if (m.getTo() == r.id) {
+          stepsOnAdvance.add(m);
+        }
       }
-    }
-    if (r.raftLog.hasNextOrInProgressUnstableEnts() || rd.hasSnapshot()) {
-      stepsOnAdvance.add(storageAppendResponse(rd));
-    }
-    if (!rd.committedEntries().isEmpty()) {
-      stepsOnAdvance.add(Message.newBuilder().setType(MessageType.MsgStorageApplyResp).setTo(r.id)
-          .setFrom(Raft.LOCAL_APPLY_THREAD).addAllEntries(rd.committedEntries()).build());
+      if (StorageMessages.needsAppendResponse(r, rd)) {
+        stepsOnAdvance.add(StorageMessages.appendResponse(r, rd));
+      }
+      if (!rd.committedEntries().isEmpty()) {
+        stepsOnAdvance.add(StorageMessages.applyResponse(r, rd.committedEntries()));
+      }
+      readyOutstanding = true;
     }
     r.msgs = new ArrayList<>();
     r.msgsAfterAppend = new ArrayList<>();
@@ -249,34 +262,21 @@ public final class RawNode {
     List<Entry> committed = rd.committedEntries();
     if (!committed.isEmpty()) {
       r.raftLog.acceptApplying(committed.get(committed.size() - 1).getIndex(),
-          EntrySizes.entriesSize(committed), true);
+          EntrySizes.entriesSize(committed), !async);
     }
-    readyOutstanding = true;
-  }
-
-  /** The acknowledgement of a Ready's writes: the log's last entry and the snapshot. */
-  private Message storageAppendResponse(Ready rd) {
-    Raft r = raft;
-    Message.Builder m = Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setTo(r.id)
-        .setFrom(Raft.LOCAL_APPEND_THREAD).setTerm(r.term);
-    if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
-      // Marks entries stable only if the entry at this index still has this term when the
-      // acknowledgement is stepped: a newer leader may have replaced it in the meantime.
-      m.setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm());
-    }
-    if (rd.hasSnapshot()) {
-      m.setSnapshot(rd.snapshot());
-    }
-    return m.build();
   }
 
   /**
    * Tells the node the host has handled the last {@link Ready}: its entries, hard state and
    * snapshot are durable and its committed entries applied.
    *
-   * @throws IllegalStateException if there is no outstanding Ready
+   * @throws IllegalStateException if there is no outstanding Ready, or with async storage writes
    */
   public void advance(Ready rd) {
+    if (async) {
+      throw new IllegalStateException("advance() must not be called with asyncStorageWrites: "
+          + "step the responses of MsgStorageAppend and MsgStorageApply instead");
+    }
     if (!readyOutstanding) {
       throw new IllegalStateException("advance() called without a preceding ready()");
     }
