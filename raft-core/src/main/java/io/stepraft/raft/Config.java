@@ -40,6 +40,7 @@ public final class Config {
   private final boolean asyncStorageWrites;
   private final long randomSeed;
   private final String loggerName;
+  private final RaftListener listener;
 
   private Config(Builder b) {
     id = b.id;
@@ -61,6 +62,7 @@ public final class Config {
     asyncStorageWrites = b.asyncStorageWrites;
     randomSeed = b.randomSeed == null ? b.id : b.randomSeed;
     loggerName = b.loggerName;
+    listener = b.listener;
   }
 
   /** A builder with the defaults described on each setter. */
@@ -90,6 +92,7 @@ public final class Config {
     b.asyncStorageWrites = asyncStorageWrites;
     b.randomSeed = randomSeed;
     b.loggerName = loggerName;
+    b.listener = listener;
     return b;
   }
 
@@ -188,6 +191,11 @@ public final class Config {
     return loggerName;
   }
 
+  /** The observer of state transitions and messages; {@link RaftListener#NONE} unless set. */
+  public RaftListener listener() {
+    return listener;
+  }
+
   @Override
   public String toString() {
     return "Config{id=" + id + ", electionTicks=" + electionTicks + ", heartbeatTicks=" + heartbeatTicks
@@ -222,6 +230,7 @@ public final class Config {
     private boolean asyncStorageWrites;
     private Long randomSeed;
     private String loggerName = "io.stepraft.raft";
+    private RaftListener listener = RaftListener.NONE;
 
     private Builder() {}
 
@@ -361,6 +370,12 @@ public final class Config {
       return this;
     }
 
+    /** An observer of state transitions and messages (tests, tracing, metrics). Default none. */
+    public Builder listener(RaftListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -386,6 +401,7 @@ public final class Config {
       check(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
           "readOnlyOption LEASE_BASED requires checkQuorum");
       check(loggerName != null && !loggerName.isEmpty(), "loggerName must not be empty");
+      check(listener != null, "listener must not be null (use RaftListener.NONE)");
       return new Config(this);
     }
 

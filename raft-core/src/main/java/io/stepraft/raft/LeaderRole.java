@@ -145,6 +145,12 @@ final class LeaderRole {
 
   /** Proposes the empty ConfChangeV2 that leaves an auto-leave joint configuration. */
   void proposeAutoLeave() {
+    if (r.leadTransferee != NONE) {
+      // Retried on the next applied entry: either the transfer completes and the new leader
+      // leaves the joint configuration, or it is abandoned and we do.
+      r.logger.debug("{} not leaving joint configuration {} during a leadership transfer", hex(r.id), r.trk.voters());
+      return;
+    }
     Entry leave = Entry.newBuilder().setType(EntryType.EntryConfChangeV2)
         .setData(ConfChangeV2.getDefaultInstance().toByteString()).build();
     if (!appendEntries(List.of(leave))) {

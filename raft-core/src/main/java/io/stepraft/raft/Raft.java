@@ -50,6 +50,7 @@ final class Raft {
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
   private final SplittableRandom random;
+  final RaftListener listener;
 
   long term;
   long vote;
@@ -104,6 +105,7 @@ final class Raft {
     disableConfChangeValidation = c.disableConfChangeValidation();
     stepDownOnRemoval = c.stepDownOnRemoval();
     random = new SplittableRandom(c.randomSeed());
+    listener = c.listener();
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
     readOnly = new ReadOnly(c.readOnlyOption());
     leaderRole = new LeaderRole(this);
@@ -169,6 +171,7 @@ final class Raft {
     reset(newTerm);
     lead = newLead;
     state = StateType.FOLLOWER;
+    listener.roleChanged(id, state, term, lead);
     logger.info("{} became follower at term {}", hex(id), term);
   }
 
@@ -179,6 +182,7 @@ final class Raft {
     reset(term + 1);
     vote = id;
     state = StateType.CANDIDATE;
+    listener.roleChanged(id, state, term, lead);
     logger.info("{} became candidate at term {}", hex(id), term);
   }
 
@@ -190,6 +194,7 @@ final class Raft {
     trk.resetVotes();
     lead = NONE;
     state = StateType.PRE_CANDIDATE;
+    listener.roleChanged(id, state, term, lead);
     logger.info("{} became pre-candidate at term {}", hex(id), term);
   }
 
@@ -200,6 +205,7 @@ final class Raft {
     reset(term);
     lead = id;
     state = StateType.LEADER;
+    listener.roleChanged(id, state, term, lead);
     Progress self = trk.progress(id);
     self.becomeReplicate();
     self.setRecentActive(true);
@@ -229,11 +235,29 @@ final class Raft {
     });
     pendingConfIndex = 0;
     uncommittedSize = 0;
+    dropPendingReads();
     readOnly = new ReadOnly(readOnly.option());
   }
 
   void bcastAppend() {
     leaderRole.bcastAppend();
+  }
+
+  /** Tells the listener about local reads that can no longer be answered. */
+  private void dropPendingReads() {
+    for (Message m : pendingReadIndexMessages) {
+      reportDroppedRead(m);
+    }
+    pendingReadIndexMessages.clear();
+    for (Message m : readOnly.pendingRequests()) {
+      reportDroppedRead(m);
+    }
+  }
+
+  private void reportDroppedRead(Message m) {
+    if (m.getFrom() == NONE || m.getFrom() == id) {
+      listener.readIndexDropped(id, m.getEntries(0).getData().toByteArray());
+    }
   }
 
   void abortLeaderTransfer() {
@@ -317,6 +341,7 @@ final class Raft {
       }
     }
     Message built = m.build();
+    listener.messageSent(id, built);
     if (t == MessageType.MsgAppResp || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVoteResp) {
       msgsAfterAppend.add(built);
     } else {
@@ -331,6 +356,7 @@ final class Raft {
 
   /** Steps a message through the term rules, then the role's handler. */
   void step(Message m) {
+    listener.messageStepped(id, m);
     if (!stepTerm(m)) {
       return;
     }
@@ -641,8 +667,9 @@ final class Raft {
   ConfState switchToConfig(ConfChanger.Result r) {
     trk.setConfig(r.voters(), r.learners(), r.learnersNext(), r.autoLeave());
     trk.replaceProgress(r.progress());
-    logger.info("{} switched to configuration {}", hex(id), trk.voters());
+    logger.info("{} switched to configuration {}", hex(id), trk.configString());
     ConfState cs = trk.confState();
+    listener.configChanged(id, cs);
     Progress self = trk.progress(id);
     isLearner = self != null && self.isLearner();
     if ((self == null || isLearner) && state == StateType.LEADER) {

@@ -76,6 +76,15 @@ final class ReadOnly {
     return done;
   }
 
+  /** The queued requests, oldest first. */
+  List<Message> pendingRequests() {
+    List<Message> out = new ArrayList<>(queue.size());
+    for (ByteString ctx : queue) {
+      out.add(pending.get(ctx).request());
+    }
+    return out;
+  }
+
   /** The context of the newest queued request, or null if none; heartbeats carry it. */
   ByteString lastPendingRequestCtx() {
     return queue.peekLast();
