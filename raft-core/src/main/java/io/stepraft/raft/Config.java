@@ -18,6 +18,8 @@ public final class Config {
   public static final long DEFAULT_MAX_UNCOMMITTED_ENTRIES_SIZE_BYTES = 64L << 20;
   /** The default of {@link Builder#maxInflightMsgs}: 256. */
   public static final int DEFAULT_MAX_INFLIGHT_MSGS = 256;
+  /** The default of {@link Builder#maxPendingReadIndexRequests}: 4096. */
+  public static final int DEFAULT_MAX_PENDING_READ_INDEX_REQUESTS = 4096;
   /** The default of {@link Builder#maxInflightBytes}: 32 MiB. */
   public static final long DEFAULT_MAX_INFLIGHT_BYTES = 32L << 20;
 
@@ -31,6 +33,7 @@ public final class Config {
   private final long maxUncommittedEntriesSizeBytes;
   private final int maxInflightMsgs;
   private final long maxInflightBytes;
+  private final int maxPendingReadIndexRequests;
   private final boolean checkQuorum;
   private final boolean preVote;
   private final ReadOnlyOption readOnlyOption;
@@ -53,6 +56,7 @@ public final class Config {
     maxUncommittedEntriesSizeBytes = b.maxUncommittedEntriesSizeBytes;
     maxInflightMsgs = b.maxInflightMsgs;
     maxInflightBytes = b.maxInflightBytes;
+    maxPendingReadIndexRequests = b.maxPendingReadIndexRequests;
     checkQuorum = b.checkQuorum;
     preVote = b.preVote;
     readOnlyOption = b.readOnlyOption;
@@ -83,6 +87,7 @@ public final class Config {
     b.maxUncommittedEntriesSizeBytes = maxUncommittedEntriesSizeBytes;
     b.maxInflightMsgs = maxInflightMsgs;
     b.maxInflightBytes = maxInflightBytes;
+    b.maxPendingReadIndexRequests = maxPendingReadIndexRequests;
     b.checkQuorum = checkQuorum;
     b.preVote = preVote;
     b.readOnlyOption = readOnlyOption;
@@ -146,6 +151,11 @@ public final class Config {
     return maxInflightBytes;
   }
 
+  /** The most read-only requests the leader holds while it confirms its leadership. */
+  public int maxPendingReadIndexRequests() {
+    return maxPendingReadIndexRequests;
+  }
+
   /** Whether the leader steps down when a quorum was not active during an election timeout. */
   public boolean checkQuorum() {
     return checkQuorum;
@@ -203,6 +213,7 @@ public final class Config {
         + ", maxCommittedSizePerReadyBytes=" + maxCommittedSizePerReadyBytes
         + ", maxUncommittedEntriesSizeBytes=" + maxUncommittedEntriesSizeBytes
         + ", maxInflightMsgs=" + maxInflightMsgs + ", maxInflightBytes=" + maxInflightBytes
+        + ", maxPendingReadIndexRequests=" + maxPendingReadIndexRequests
         + ", checkQuorum=" + checkQuorum + ", preVote=" + preVote + ", readOnlyOption=" + readOnlyOption
         + ", disableProposalForwarding=" + disableProposalForwarding + ", stepDownOnRemoval=" + stepDownOnRemoval
         + ", disableConfChangeValidation=" + disableConfChangeValidation
@@ -221,6 +232,7 @@ public final class Config {
     private long maxUncommittedEntriesSizeBytes = DEFAULT_MAX_UNCOMMITTED_ENTRIES_SIZE_BYTES;
     private int maxInflightMsgs = DEFAULT_MAX_INFLIGHT_MSGS;
     private long maxInflightBytes = DEFAULT_MAX_INFLIGHT_BYTES;
+    private int maxPendingReadIndexRequests = DEFAULT_MAX_PENDING_READ_INDEX_REQUESTS;
     private boolean checkQuorum;
     private boolean preVote;
     private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
@@ -305,6 +317,16 @@ public final class Config {
      */
     public Builder maxInflightBytes(long bytes) {
       this.maxInflightBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The most read-only requests the leader holds while it waits for a quorum to confirm its
+     * leadership; beyond it, a local request is refused with {@link ReadIndexDroppedException}
+     * and a forwarded one is dropped (its node times it out). At least 1. Default 4096.
+     */
+    public Builder maxPendingReadIndexRequests(int count) {
+      this.maxPendingReadIndexRequests = count;
       return this;
     }
 
@@ -397,6 +419,8 @@ public final class Config {
       check(maxInflightMsgs > 0, "maxInflightMsgs must be greater than 0, was " + maxInflightMsgs);
       check(maxInflightBytes >= maxSizePerMsgBytes,
           "maxInflightBytes must be >= maxSizePerMsgBytes, was " + maxInflightBytes + " < " + maxSizePerMsgBytes);
+      check(maxPendingReadIndexRequests > 0,
+          "maxPendingReadIndexRequests must be greater than 0, was " + maxPendingReadIndexRequests);
       check(readOnlyOption != null, "readOnlyOption must not be null");
       check(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
           "readOnlyOption LEASE_BASED requires checkQuorum");

@@ -390,6 +390,13 @@ final class LeaderRole {
   // ---------------------------------------------------------------- reads
 
   private void readIndex(Message m) {
+    if (r.pendingReadIndexMessages.size() + r.readOnly.pendingCount() >= r.maxPendingReads) {
+      r.logger.warn("{} dropping read index request: {} requests already pending", hex(r.id), r.maxPendingReads);
+      if (m.getFrom() == NONE || m.getFrom() == r.id) {
+        throw new ReadIndexDroppedException(hex(r.id) + " already holds " + r.maxPendingReads + " pending reads");
+      }
+      return;
+    }
     if (r.trk.isSingleton()) {
       respondToReadIndex(m, r.raftLog.committed);
       return;

@@ -49,6 +49,7 @@ final class Raft {
   final boolean disableProposalForwarding;
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
+  final int maxPendingReads;
   private final SplittableRandom random;
   final RaftListener listener;
 
@@ -104,6 +105,7 @@ final class Raft {
     disableProposalForwarding = c.disableProposalForwarding();
     disableConfChangeValidation = c.disableConfChangeValidation();
     stepDownOnRemoval = c.stepDownOnRemoval();
+    maxPendingReads = c.maxPendingReadIndexRequests();
     random = new SplittableRandom(c.randomSeed());
     listener = c.listener();
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
