@@ -135,6 +135,22 @@ final class Scenarios {
   }
 
   /**
+   * Restarts a node the way a host with a durable state machine does: the configuration as of
+   * the applied index is persisted with it (here as a snapshot at that index, without compacting
+   * the log), then the node is rebuilt from its storage with {@code applied} set. {@link
+   * TestNode#restart()} alone keeps only the log and the hard state, so a node whose
+   * configuration came from applied entries would restart without any voters.
+   */
+  static void restartDurably(TestNode n) {
+    MemoryStorage s = n.storage();
+    long applied = n.applied().isEmpty() ? 0 : n.applied().get(n.applied().size() - 1).getIndex();
+    if (applied > s.snapshot().getMetadata().getIndex()) {
+      s.createSnapshot(applied, n.confState(), com.google.protobuf.ByteString.EMPTY);
+    }
+    n.restart();
+  }
+
+  /**
    * A cluster of restarted nodes, one per storage (ids 1..n), with election 10 / heartbeat 1
    * ticks and {@code applied} set to each storage's commit index.
    */
