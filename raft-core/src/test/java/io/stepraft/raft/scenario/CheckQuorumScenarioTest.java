@@ -4,6 +4,7 @@ import static io.stepraft.raft.scenario.Scenarios.filter;
 import static io.stepraft.raft.scenario.Scenarios.msg;
 import static io.stepraft.raft.scenario.Scenarios.proposeRaw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.Config;
@@ -129,7 +130,7 @@ class CheckQuorumScenarioTest {
     c.node(2).raw().step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
     List<Message> resp = filter(c.collect(2), MessageType.MsgVoteResp, 2, 3);
     assertEquals(1, resp.size());
-    assertTrue(!resp.get(0).getReject(), "the vote should be granted");
+    assertFalse(resp.get(0).getReject(), "the vote should be granted");
     assertEquals(term + 1, c.node(2).term());
     assertEquals(3, c.node(2).raw().basicStatus().hardState().getVote());
   }
