@@ -97,7 +97,7 @@ final class FollowerRole {
     // responses from its pre-candidate phase in the same term.
     MessageType myVoteResp = r.state == StateType.PRE_CANDIDATE ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
     switch (m.getType()) {
-      case MsgProp -> throw new ProposalDroppedException(ProposalDroppedException.Reason.NO_LEADER,
+      case MsgProp -> throw new ProposalDroppedException(ProposalDroppedException.Reason.ELECTION_IN_PROGRESS,
           hex(r.id) + " is campaigning at term " + r.term);
       case MsgApp -> {
         r.becomeFollower(m.getTerm(), m.getFrom()); // m.term == r.term: a leader won this term

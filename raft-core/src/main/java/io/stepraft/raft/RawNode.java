@@ -110,8 +110,9 @@ public final class RawNode {
    * when it shows up in {@link Ready#committedEntries()}, and may still be lost if leadership
    * changes before that.
    *
-   * @throws ProposalDroppedException if no leader is known, forwarding is disabled, a leadership
-   *     transfer is in progress, or the uncommitted-size limit would be exceeded
+   * @throws ProposalDroppedException if no leader is known, this node is campaigning, forwarding
+   *     is disabled, a leadership transfer is in progress, or the uncommitted-size limit would be
+   *     exceeded; {@link ProposalDroppedException#reason()} tells which
    */
   public void propose(byte[] data) {
     propose(ByteString.copyFrom(data));
