@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.StateType;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
@@ -143,7 +144,7 @@ class PaperElectionTest {
     }
   }
 
-  private static io.stepraft.raft.MemoryStorage withVote(io.stepraft.raft.MemoryStorage s, long vote) {
+  private static MemoryStorage withVote(MemoryStorage s, long vote) {
     HardState hs = s.initialState().hardState();
     s.setHardState(hs.toBuilder().setVote(vote).build());
     return s;
