@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,6 +34,7 @@ public final class Cluster {
   private final SplittableRandom random;
   private final List<Message> delivered = new ArrayList<>();
   private boolean recordDelivered;
+  private final List<Predicate<Message>> dropRules = new ArrayList<>();
 
   private Cluster(long seed) {
     this.random = new SplittableRandom(seed);
@@ -184,7 +186,7 @@ public final class Cluster {
   }
 
   private boolean shouldDeliver(Message m) {
-    if (ignored.contains(m.getType())) {
+    if (ignored.contains(m.getType()) || matchesDropRule(m)) {
       return false;
     }
     if (cutLinks.contains(link(m.getFrom(), m.getTo()))) {
@@ -233,6 +235,7 @@ public final class Cluster {
     cutLinks.clear();
     dropRates.clear();
     ignored.clear();
+    dropRules.clear();
   }
 
   /** Starts recording delivered messages (see {@link #delivered()}). */
@@ -257,5 +260,42 @@ public final class Cluster {
       }
     }
     return best;
+  }
+
+  // ---------------------------------------------------------------- additions for the paper tests
+
+  /**
+   * A cluster of nodes 1..n started from prepared storages (entry i of {@code storages} belongs to
+   * node i + 1), without bootstrapping: each storage must already hold the configuration (in its
+   * snapshot) and whatever log and hard state the test needs. Election 10 / heartbeat 1 ticks.
+   *
+   * @param tweak adjusts each node's config (its id and storage are already set)
+   */
+  public static Cluster fromStorages(List<MemoryStorage> storages, UnaryOperator<Config.Builder> tweak) {
+    Cluster c = new Cluster(42);
+    for (int i = 0; i < storages.size(); i++) {
+      long id = i + 1;
+      Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(storages.get(i));
+      c.nodes.put(id, new TestNode(tweak.apply(b).build()));
+    }
+    c.stabilize();
+    return c;
+  }
+
+  /**
+   * Drops every message for which {@code rule} returns true at delivery time (the rule may look at
+   * the cluster's state). {@link #recover()} removes every rule.
+   */
+  public void dropIf(Predicate<Message> rule) {
+    dropRules.add(rule);
+  }
+
+  private boolean matchesDropRule(Message m) {
+    for (Predicate<Message> rule : dropRules) {
+      if (rule.test(m)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

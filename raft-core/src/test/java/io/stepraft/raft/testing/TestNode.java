@@ -146,7 +146,22 @@ public final class TestNode {
    */
   public void restart() {
     long appliedIndex = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
+    persistConfState(appliedIndex);
     config = config.toBuilder().applied(Math.min(appliedIndex, storage.initialState().hardState().getCommit())).build();
     node = new RawNode(config);
+  }
+
+  /**
+   * Makes the configuration as of {@code appliedIndex} durable, as a host does by snapshotting its
+   * state machine together with the ConfState: a restarted node reads its configuration from the
+   * storage's snapshot and is not handed the already applied configuration entries again.
+   * Nothing is compacted.
+   */
+  private void persistConfState(long appliedIndex) {
+    if (appliedIndex <= storage.snapshot().getMetadata().getIndex()) {
+      return;
+    }
+    boolean changed = !confState.equals(ConfState.getDefaultInstance());
+    storage.createSnapshot(appliedIndex, changed ? confState : null, com.google.protobuf.ByteString.EMPTY);
   }
 }
