@@ -15,7 +15,9 @@ final class MessageValidator {
   static void validate(Message m, Raft r) {
     MessageType t = m.getType();
     boolean fromLocalThread = m.getFrom() == Raft.LOCAL_APPEND_THREAD || m.getFrom() == Raft.LOCAL_APPLY_THREAD;
-    if (isLocal(t) && !fromLocalThread) {
+    if (isLocal(t) && !(fromLocalThread && r.asyncStorageWrites)) {
+      // Without async storage writes no storage thread steps anything in: a message claiming to
+      // come from one is forged, and would mark entries durable or applied that are not.
       throw new StepLocalMessageException(t);
     }
     if (fromLocalThread) {

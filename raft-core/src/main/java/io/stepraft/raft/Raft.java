@@ -49,6 +49,8 @@ final class Raft {
   final boolean disableProposalForwarding;
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
+  /** Whether the host's storage threads step their responses in through {@link RawNode#step}. */
+  final boolean asyncStorageWrites;
   private final SplittableRandom random;
 
   long term;
@@ -103,6 +105,7 @@ final class Raft {
     disableProposalForwarding = c.disableProposalForwarding();
     disableConfChangeValidation = c.disableConfChangeValidation();
     stepDownOnRemoval = c.stepDownOnRemoval();
+    asyncStorageWrites = c.asyncStorageWrites();
     random = new SplittableRandom(c.randomSeed());
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
     readOnly = new ReadOnly(c.readOnlyOption());
