@@ -42,6 +42,7 @@ final class MessageValidator {
       throw new InvalidMessageException(t + " addressed to " + Long.toUnsignedString(m.getTo())
           + " was delivered to " + r.id);
     }
+    checkTerm(m);
     switch (t) {
       case MsgApp -> checkAppend(m);
       case MsgProp -> {
@@ -57,6 +58,22 @@ final class MessageValidator {
       case MsgSnap -> checkSnapshot(m);
       case MsgHeartbeat -> checkHeartbeat(m, r);
       default -> { }
+    }
+  }
+
+  /**
+   * Proposals and read requests are forwarded to the leader without a term (they are handled as
+   * if local); every other message carries its sender's term. A term-less vote would be answered
+   * without one, and a proposal with a term would raise ours before it was dropped.
+   */
+  private static void checkTerm(Message m) {
+    MessageType t = m.getType();
+    boolean termless = t == MessageType.MsgProp || t == MessageType.MsgReadIndex;
+    if (termless && m.getTerm() != 0) {
+      throw new InvalidMessageException(t + " carries term " + m.getTerm() + "; it must travel without one");
+    }
+    if (!termless && m.getTerm() == 0) {
+      throw new InvalidMessageException(t + " without a term");
     }
   }
 

@@ -71,4 +71,51 @@ class BadInputRegressionTest {
       f.assertClusterRecovers("spoofed local triggers");
     }
   }
+
+  /** A vote request without a term was answered with a term-less response, which send() refuses. */
+  @Test
+  void voteRequestWithoutATermIsRefusedInsteadOfCrashingTheVoter() {
+    Fixture f = Fixture.create(Role.FOLLOWER, false);
+    assertEquals(f.sender, f.raft().vote, "the follower voted for the sender, so it would vote again");
+    for (MessageType t : new MessageType[] {MessageType.MsgVote, MessageType.MsgPreVote, MessageType.MsgVoteResp,
+        MessageType.MsgPreVoteResp}) {
+      InvalidMessageException e = assertRefused(f, f.base(t).setTerm(0).build(), InvalidMessageException.class);
+      assertTrue(e.getMessage().contains("without a term"), e.getMessage());
+    }
+    f.assertClusterRecovers("term-less votes");
+  }
+
+  /** A follower forwarded a proposal with a term, which send() refuses for MsgProp. */
+  @Test
+  void proposalCarryingTheCurrentTermIsRefusedInsteadOfCrashingTheForwardingFollower() {
+    Fixture f = Fixture.create(Role.FOLLOWER, false);
+    for (MessageType t : new MessageType[] {MessageType.MsgProp, MessageType.MsgReadIndex}) {
+      assertRefused(f, f.base(t).setTerm(f.raft().term).build(), InvalidMessageException.class);
+    }
+    f.assertClusterRecovers("proposal with a term");
+  }
+
+  /** A proposal with a newer term made the leader step down, and only then was it dropped. */
+  @Test
+  void proposalCarryingANewerTermIsRefusedBeforeItDeposesTheLeader() {
+    Fixture f = Fixture.create(Role.LEADER, false);
+    for (MessageType t : new MessageType[] {MessageType.MsgProp, MessageType.MsgReadIndex}) {
+      assertRefused(f, f.base(t).setTerm(f.raft().term + 1).build(), InvalidMessageException.class);
+    }
+    assertEquals(StateType.LEADER, f.node().role());
+    f.assertClusterRecovers("proposal with a newer term");
+  }
+
+  /**
+   * A term-less heartbeat was taken for one of the current term: it set the leader, then failed
+   * on its commit index after that change.
+   */
+  @Test
+  void heartbeatWithoutATermIsRefusedBeforeItChangesTheLeader() {
+    Fixture f = Fixture.create(Role.FOLLOWER, false);
+    Message m = f.base(MessageType.MsgHeartbeat).setTerm(0).setFrom(3).setCommit(Long.MAX_VALUE).build();
+    assertRefused(f, m, InvalidMessageException.class);
+    assertEquals(1, f.raft().lead);
+    f.assertClusterRecovers("term-less heartbeat");
+  }
 }
