@@ -118,4 +118,23 @@ class BadInputRegressionTest {
     assertEquals(1, f.raft().lead);
     f.assertClusterRecovers("term-less heartbeat");
   }
+
+  /**
+   * A follower that received a leadership transfer request from the network (one forwarded to
+   * it by a peer) forwarded it with the sender's term, which send() refuses.
+   */
+  @Test
+  void transferRequestReachingAFollowerIsForwardedToTheLeader() {
+    Fixture f = Fixture.create(Role.FOLLOWER, false);
+    f.node().raw().step(f.base(MessageType.MsgTransferLeader).setFrom(3).build());
+    List<Message> out = f.cluster.collect(f.target);
+    assertEquals(1, out.size(), out.toString());
+    assertEquals(MessageType.MsgTransferLeader, out.get(0).getType());
+    assertEquals(1, out.get(0).getTo());
+    assertEquals(3, out.get(0).getFrom());
+    assertEquals(f.raft().term, out.get(0).getTerm());
+    f.cluster.send(out.toArray(Message[]::new));
+    assertEquals(3, f.cluster.leader(), "the leader handed over to the transferee");
+    f.assertClusterRecovers("forwarded transfer");
+  }
 }
