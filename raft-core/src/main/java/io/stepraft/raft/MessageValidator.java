@@ -57,6 +57,7 @@ final class MessageValidator {
       }
       case MsgSnap -> checkSnapshot(m);
       case MsgHeartbeat -> checkHeartbeat(m, r);
+      case MsgAppResp -> checkAppendResponse(m, r);
       default -> { }
     }
   }
@@ -113,6 +114,19 @@ final class MessageValidator {
       throw new IllegalStateException(Raft.hex(r.id) + " heartbeat commit " + m.getCommit()
           + " from " + Raft.hex(m.getFrom()) + " is out of range [lastIndex " + last
           + "]. Was the raft log corrupted, truncated, or lost?");
+    }
+  }
+
+  /**
+   * In its term a leader's log only grows, and a follower acknowledges only entries the leader
+   * sent it: an index beyond the log would push the follower's progress past it, and the leader
+   * would look for a snapshot of entries that do not exist.
+   */
+  private static void checkAppendResponse(Message m, Raft r) {
+    long last = r.raftLog.lastIndex();
+    if (r.state == StateType.LEADER && m.getTerm() == r.term && !m.getReject() && m.getIndex() > last) {
+      throw new InvalidMessageException("MsgAppResp from " + Raft.hex(m.getFrom()) + " acknowledges index "
+          + m.getIndex() + " beyond the leader's last index " + last);
     }
   }
 

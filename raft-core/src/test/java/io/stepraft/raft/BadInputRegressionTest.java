@@ -137,4 +137,23 @@ class BadInputRegressionTest {
     assertEquals(3, f.cluster.leader(), "the leader handed over to the transferee");
     f.assertClusterRecovers("forwarded transfer");
   }
+
+  /**
+   * An acknowledgement beyond the leader's log moved the follower's match past it; the leader
+   * then failed with IllegalStateException looking for a snapshot to send.
+   */
+  @Test
+  void appendResponseBeyondTheLeadersLogIsRefused() {
+    Fixture f = Fixture.create(Role.LEADER, false);
+    long last = f.raft().raftLog.lastIndex();
+    String progress = f.raft().trk.progress(2).toString();
+    InvalidMessageException e = assertRefused(f, f.base(MessageType.MsgAppResp).setIndex(last + 1000).build(),
+        InvalidMessageException.class);
+    assertTrue(e.getMessage().contains("index " + (last + 1000)) && e.getMessage().contains("last index " + last),
+        e.getMessage());
+    assertEquals(progress, f.raft().trk.progress(2).toString());
+    f.node().raw().step(f.base(MessageType.MsgAppResp).setIndex(last).build());
+    assertEquals(last, f.raft().trk.progress(2).match(), "an acknowledgement of the last index is fine");
+    f.assertClusterRecovers("append response beyond the log");
+  }
 }
