@@ -82,6 +82,9 @@ final class MessageValidator {
     long expected = m.getIndex() + 1;
     long prevTerm = m.getLogTerm();
     for (Entry e : m.getEntriesList()) {
+      if (expected < 0) {
+        throw new InvalidMessageException("MsgApp entry index " + Long.toUnsignedString(expected) + " is out of range");
+      }
       if (e.getIndex() != expected) {
         throw new InvalidMessageException("MsgApp entries must follow index " + m.getIndex()
             + " without gaps: expected index " + expected + ", found " + e.getIndex());

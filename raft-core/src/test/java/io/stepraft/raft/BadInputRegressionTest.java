@@ -156,4 +156,15 @@ class BadInputRegressionTest {
     assertEquals(last, f.raft().trk.progress(2).match(), "an acknowledgement of the last index is fine");
     f.assertClusterRecovers("append response beyond the log");
   }
+
+  /** An append after index 2^63-1 has entries at 2^63 and up, which the validator let through. */
+  @Test
+  void appendEntriesPast2To63AreRefusedAsOutOfRange() {
+    Fixture f = Fixture.create(Role.FOLLOWER, false);
+    Message m = f.base(MessageType.MsgApp).setIndex(Long.MAX_VALUE)
+        .addEntries(BadInputTest.entry(Long.MIN_VALUE, f.raft().term)).build();
+    InvalidMessageException e = assertRefused(f, m, InvalidMessageException.class);
+    assertTrue(e.getMessage().contains("9223372036854775808"), e.getMessage());
+    f.assertClusterRecovers("entry index overflow");
+  }
 }
