@@ -490,6 +490,12 @@ final class Raft {
           hex(id), term);
       return;
     }
+    if (term == Long.MAX_VALUE) {
+      // The next term would wrap to a negative number and then lose to any positive one: terms
+      // must never go back. Only a corrupt or forged message can bring a term this far.
+      logger.error("{} cannot campaign: term {} is the largest there is", hex(id), term);
+      return;
+    }
     logger.info("{} is starting a new election at term {}", hex(id), term);
     campaign(t);
   }

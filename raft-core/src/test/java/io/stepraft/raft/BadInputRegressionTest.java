@@ -11,6 +11,8 @@ import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Regression tests for bad input that once got past {@link MessageValidator} and did harm. */
@@ -166,5 +168,28 @@ class BadInputRegressionTest {
     InvalidMessageException e = assertRefused(f, m, InvalidMessageException.class);
     assertTrue(e.getMessage().contains("9223372036854775808"), e.getMessage());
     f.assertClusterRecovers("entry index overflow");
+  }
+
+  /**
+   * A heartbeat of term 2^63-1 passes validation. A node at that term that campaigned moved to
+   * term 2^63 (negative), and the next positive term it heard took it back to a smaller term:
+   * it could vote twice in one term. Terms must never go back, so it no longer campaigns.
+   */
+  @Test
+  void theLargestTermIsNeverIncrementedSoTermsNeverGoBack() {
+    for (boolean preVote : new boolean[] {false, true}) {
+      Fixture f = Fixture.create(Role.FOLLOWER, preVote);
+      f.node().raw().step(f.base(MessageType.MsgHeartbeat).setTerm(Long.MAX_VALUE).setCommit(0).build());
+      Map<Long, Long> terms = new TreeMap<>();
+      for (int tick = 0; tick < 100; tick++) {
+        f.cluster.tickAll();
+        for (TestNode n : f.cluster.nodes().values()) {
+          long previous = terms.getOrDefault(n.id(), 0L);
+          assertTrue(n.term() >= previous, "node " + n.id() + " went from term " + previous + " to " + n.term());
+          terms.put(n.id(), n.term());
+        }
+      }
+      assertEquals(Long.MAX_VALUE, f.raft().term);
+    }
   }
 }
