@@ -89,7 +89,8 @@ final class FollowerRole {
       }
       return;
     }
-    r.send(m.toBuilder().setTo(r.lead));
+    // A request from the network carries its sender's term; send() stamps ours.
+    r.send(m.toBuilder().setTo(r.lead).clearTerm());
   }
 
   void stepCandidate(Message m) {

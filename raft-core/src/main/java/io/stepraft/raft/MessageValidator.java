@@ -15,7 +15,9 @@ final class MessageValidator {
   static void validate(Message m, Raft r) {
     MessageType t = m.getType();
     boolean fromLocalThread = m.getFrom() == Raft.LOCAL_APPEND_THREAD || m.getFrom() == Raft.LOCAL_APPLY_THREAD;
-    if (isLocal(t) && !fromLocalThread) {
+    if (isLocal(t) && !(fromLocalThread && r.asyncStorageWrites)) {
+      // Without async storage writes no storage thread steps anything in: a message claiming to
+      // come from one is forged, and would mark entries durable or applied that are not.
       throw new StepLocalMessageException(t);
     }
     if (fromLocalThread) {
@@ -40,6 +42,7 @@ final class MessageValidator {
       throw new InvalidMessageException(t + " addressed to " + Long.toUnsignedString(m.getTo())
           + " was delivered to " + r.id);
     }
+    checkTerm(m);
     switch (t) {
       case MsgApp -> checkAppend(m);
       case MsgProp -> {
@@ -54,7 +57,24 @@ final class MessageValidator {
       }
       case MsgSnap -> checkSnapshot(m);
       case MsgHeartbeat -> checkHeartbeat(m, r);
+      case MsgAppResp -> checkAppendResponse(m, r);
       default -> { }
+    }
+  }
+
+  /**
+   * Proposals and read requests are forwarded to the leader without a term (they are handled as
+   * if local); every other message carries its sender's term. A term-less vote would be answered
+   * without one, and a proposal with a term would raise ours before it was dropped.
+   */
+  private static void checkTerm(Message m) {
+    MessageType t = m.getType();
+    boolean termless = t == MessageType.MsgProp || t == MessageType.MsgReadIndex;
+    if (termless && m.getTerm() != 0) {
+      throw new InvalidMessageException(t + " carries term " + m.getTerm() + "; it must travel without one");
+    }
+    if (!termless && m.getTerm() == 0) {
+      throw new InvalidMessageException(t + " without a term");
     }
   }
 
@@ -62,6 +82,9 @@ final class MessageValidator {
     long expected = m.getIndex() + 1;
     long prevTerm = m.getLogTerm();
     for (Entry e : m.getEntriesList()) {
+      if (expected < 0) {
+        throw new InvalidMessageException("MsgApp entry index " + Long.toUnsignedString(expected) + " is out of range");
+      }
       if (e.getIndex() != expected) {
         throw new InvalidMessageException("MsgApp entries must follow index " + m.getIndex()
             + " without gaps: expected index " + expected + ", found " + e.getIndex());
@@ -94,6 +117,19 @@ final class MessageValidator {
       throw new IllegalStateException(Raft.hex(r.id) + " heartbeat commit " + m.getCommit()
           + " from " + Raft.hex(m.getFrom()) + " is out of range [lastIndex " + last
           + "]. Was the raft log corrupted, truncated, or lost?");
+    }
+  }
+
+  /**
+   * In its term a leader's log only grows, and a follower acknowledges only entries the leader
+   * sent it: an index beyond the log would push the follower's progress past it, and the leader
+   * would look for a snapshot of entries that do not exist.
+   */
+  private static void checkAppendResponse(Message m, Raft r) {
+    long last = r.raftLog.lastIndex();
+    if (r.state == StateType.LEADER && m.getTerm() == r.term && !m.getReject() && m.getIndex() > last) {
+      throw new InvalidMessageException("MsgAppResp from " + Raft.hex(m.getFrom()) + " acknowledges index "
+          + m.getIndex() + " beyond the leader's last index " + last);
     }
   }
 

@@ -50,6 +50,8 @@ final class Raft {
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
   final int maxPendingReads;
+  /** Whether the host's storage threads step their responses in through {@link RawNode#step}. */
+  final boolean asyncStorageWrites;
   private final SplittableRandom random;
   final RaftListener listener;
 
@@ -106,6 +108,7 @@ final class Raft {
     disableConfChangeValidation = c.disableConfChangeValidation();
     stepDownOnRemoval = c.stepDownOnRemoval();
     maxPendingReads = c.maxPendingReadIndexRequests();
+    asyncStorageWrites = c.asyncStorageWrites();
     random = new SplittableRandom(c.randomSeed());
     listener = c.listener();
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
@@ -513,6 +516,12 @@ final class Raft {
     if (hasUnappliedConfChanges()) {
       logger.warn("{} cannot campaign at term {} since there are still pending configuration changes to apply",
           hex(id), term);
+      return;
+    }
+    if (term == Long.MAX_VALUE) {
+      // The next term would wrap to a negative number and then lose to any positive one: terms
+      // must never go back. Only a corrupt or forged message can bring a term this far.
+      logger.error("{} cannot campaign: term {} is the largest there is", hex(id), term);
       return;
     }
     logger.info("{} is starting a new election at term {}", hex(id), term);
