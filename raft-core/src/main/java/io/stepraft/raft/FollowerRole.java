@@ -60,6 +60,11 @@ final class FollowerRole {
         }
       }
       case MsgTimeoutNow -> {
+        if (r.trk.progress(m.getFrom()) == null) {
+          // Only a leader of our configuration may hand leadership over.
+          r.logger.warn("{} ignored MsgTimeoutNow from {}, which is not in the configuration", hex(r.id), hex(m.getFrom()));
+          return;
+        }
         r.logger.info("{} [term {}] received MsgTimeoutNow from {} and starts an election to get leadership",
             hex(r.id), r.term, hex(m.getFrom()));
         // A transfer never pre-votes: the cluster is healthy and the leader asked for it.

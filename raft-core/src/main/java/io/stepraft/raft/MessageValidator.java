@@ -110,6 +110,9 @@ final class MessageValidator {
   }
 
   private static void checkHeartbeat(Message m, Raft r) {
+    if (r.state == StateType.LEADER && m.getTerm() == r.term) {
+      return; // another leader in our term cannot exist; the leader ignores the message
+    }
     long last = r.raftLog.lastIndex();
     if (m.getTerm() >= r.term && m.getCommit() > last) {
       // A leader never sends a commit index above the follower's match, so our log lost entries

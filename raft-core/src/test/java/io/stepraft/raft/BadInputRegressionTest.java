@@ -192,4 +192,31 @@ class BadInputRegressionTest {
       assertEquals(Long.MAX_VALUE, f.raft().term);
     }
   }
+
+  /**
+   * A heartbeat claiming leadership of the leader's own term, with a commit index past its log,
+   * once made the leader throw (as if its log were lost). No second leader of a term can exist:
+   * the leader ignores it and keeps leading.
+   */
+  @Test
+  void heartbeatIntoTheLeaderOfTheSameTermDoesNotKillIt() {
+    Fixture f = Fixture.create(Role.LEADER, false);
+    Raft r = f.raft();
+    Fixture.NodeState before = f.state();
+    f.node().raw().step(f.base(MessageType.MsgHeartbeat).setFrom(2).setTerm(r.term).setCommit(1_000_000).build());
+    assertEquals(before, f.state());
+    assertEquals(StateType.LEADER, r.state);
+    f.assertClusterRecovers("same-term heartbeat into the leader");
+  }
+
+  /** Only a member of the configuration may hand leadership over with MsgTimeoutNow. */
+  @Test
+  void timeoutNowFromAnUnknownPeerIsIgnored() {
+    Fixture f = Fixture.create(Role.FOLLOWER, true);
+    Raft r = f.raft();
+    Fixture.NodeState before = f.state();
+    f.node().raw().step(f.base(MessageType.MsgTimeoutNow).setFrom(Fixture.STRANGER).setTerm(r.term).build());
+    assertEquals(before, f.state(), "a stranger's MsgTimeoutNow started an election");
+    f.assertClusterRecovers("MsgTimeoutNow from a stranger");
+  }
 }

@@ -53,7 +53,6 @@ class ConfigTest {
         invalid("maxInflightBytes", b -> b.maxInflightBytes(0)),
         invalid("readOnlyOption", b -> b.readOnlyOption(null)),
         invalid("LEASE_BASED", b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(false)),
-        invalid("asyncStorageWrites", b -> b.asyncStorageWrites(true)),
         invalid("loggerName", b -> b.loggerName("")),
         invalid("loggerName", b -> b.loggerName(null)));
   }
