@@ -319,8 +319,14 @@ public final class RawNode {
    * Asks the leader to hand leadership to {@code transferee}. On a follower the request is
    * forwarded to the leader. The transfer is abandoned if it does not finish within an election
    * timeout; watch {@link Ready#softState()} for the outcome.
+   *
+   * @throws IllegalArgumentException if {@code transferee} is 0, which is no node's id
    */
   public void transferLeader(long transferee) {
+    if (transferee == Raft.NONE) {
+      // A forwarded request with sender 0 would be stamped with this node's id on the way out.
+      throw new IllegalArgumentException("transferee must be a node id, was " + transferee);
+    }
     raft.step(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
   }
 

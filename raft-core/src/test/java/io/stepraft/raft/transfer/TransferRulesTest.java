@@ -154,4 +154,21 @@ class TransferRulesTest {
     assertEquals(StateType.FOLLOWER, c.node(1).role());
     assertEquals(0, transferee(c, 1));
   }
+
+  /**
+   * Regression: transferLeader(0) on a follower was forwarded with an empty sender, which the
+   * send path fills in with the follower's own id, so the leader handed leadership to that
+   * follower. 0 is not a node id: the call is refused, on followers and leaders alike.
+   */
+  @Test
+  void transferLeaderToIdZeroIsRefusedAndMovesNothing() {
+    Cluster c = leader1();
+    long term = c.node(1).term();
+    assertThrows(IllegalArgumentException.class, () -> c.node(2).raw().transferLeader(0));
+    assertThrows(IllegalArgumentException.class, () -> c.node(1).raw().transferLeader(0));
+    c.stabilize();
+    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(term, c.node(2).term());
+    assertEquals(0, transferee(c, 1));
+  }
 }
