@@ -150,4 +150,33 @@ class ConfChangeValidationTest {
     n.cycle();
     assertEquals(List.of(2L), n.raw.status().config().getLearnersList());
   }
+
+  /**
+   * Regression: an empty ConfChangeV2 with a joint transition passed the leader's check as a
+   * "leave joint" (only the number of changes was looked at), but applying it means entering a
+   * joint configuration from a joint one, so every node's applyConfChange refused the committed
+   * entry. Only the empty change with the automatic transition leaves; this one is emptied.
+   */
+  @Test
+  void anEmptyChangeWithAJointTransitionDoesNotPassAsLeavingJoint() {
+    Cluster c = leader1();
+    c.addNode(fresh(4));
+    propose(c, 1, explicit(single(ADD, 4)));
+    propose(c, 1, explicit());
+    assertTrue(isEmptyNormal(lastEntry(c.node(1))), lastEntry(c.node(1)).toString());
+    propose(c, 1, Ccs.implicit());
+    assertTrue(isEmptyNormal(lastEntry(c.node(1))), lastEntry(c.node(1)).toString());
+    assertEquals(List.of(1L, 2L, 3L), c.node(2).confState().getVotersOutgoingList(), "still joint");
+    propose(c, 1, leaveJoint());
+    assertEquals(List.of(), c.node(2).confState().getVotersOutgoingList());
+  }
+
+  /** Outside a joint configuration an empty change is refused whatever its transition. */
+  @Test
+  void anEmptyChangeWithAJointTransitionIsRefusedOutsideJointToo() {
+    Cluster c = leader1();
+    propose(c, 1, explicit());
+    assertTrue(isEmptyNormal(lastEntry(c.node(1))));
+    assertEquals(List.of(), c.node(2).confState().getVotersOutgoingList());
+  }
 }
