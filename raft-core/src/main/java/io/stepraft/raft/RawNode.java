@@ -142,7 +142,8 @@ public final class RawNode {
    * Applies a committed configuration change to this node and returns the new configuration,
    * which the host should store with its snapshot state.
    *
-   * @throws IllegalArgumentException if the change is invalid in the current configuration
+   * @throws InvalidConfChangeException if the change is invalid in the current configuration;
+   *     nothing changed
    */
   public ConfState applyConfChange(ConfChange cc) {
     return raft.applyConfChange(ConfChanges.toV2(cc));
