@@ -191,4 +191,35 @@ class JointConsensusTest {
     c.tick(3, 50);
     assertEquals(StateType.FOLLOWER, c.node(3).role(), "a learner never campaigns");
   }
+
+  /** Builds (1 4 5)&&(1 2 3), explicit, with CheckQuorum on, leader 1. */
+  private static Cluster jointWithCheckQuorum() {
+    Cluster c = Cluster.create(3, b -> b.checkQuorum(true));
+    c.campaign(1);
+    c.addNode(fresh(4).checkQuorum(true));
+    c.addNode(fresh(5).checkQuorum(true));
+    propose(c, 1, explicit(single(ADD, 4), single(ADD, 5), single(REMOVE, 2), single(REMOVE, 3)));
+    assertConf(joint(new long[] {1, 4, 5}, new long[] {1, 2, 3}, false), c.node(5).confState(), "node 5");
+    return c;
+  }
+
+  /** CheckQuorum in a joint configuration needs an active majority in each half. */
+  @Test
+  void checkQuorumWhileJointStepsDownWhenOneHalfIsInactive() {
+    Cluster c = jointWithCheckQuorum();
+    c.isolate(4);
+    c.isolate(5);
+    c.tick(1, 20);
+    assertEquals(StateType.FOLLOWER, c.node(1).role(), "2 and 3 alone are no quorum of (1 4 5)");
+  }
+
+  /** The control: one inactive node per half leaves both majorities active. */
+  @Test
+  void checkQuorumWhileJointKeepsTheLeaderWithAMajorityInEachHalf() {
+    Cluster c = jointWithCheckQuorum();
+    c.isolate(3);
+    c.isolate(5);
+    c.tick(1, 20);
+    assertEquals(StateType.LEADER, c.node(1).role());
+  }
 }

@@ -127,4 +127,52 @@ class RemoveMemberTest {
       assertEquals(List.of(2L, 3L), n.confState().getVotersList(), "node " + id);
     }
   }
+
+  /** A simple (v1) demotion of a follower is one voter change: allowed without joint consensus. */
+  @Test
+  void aFollowerDemotedByASimpleChangeStopsCountingButKeepsTheLog() {
+    Cluster c = Cluster.create(3);
+    c.campaign(1);
+    propose(c, 1, v1(Ccs.LEARNER, 3));
+    assertEquals(List.of(1L, 2L), c.node(3).confState().getVotersList());
+    assertEquals(List.of(3L), c.node(3).confState().getLearnersList());
+    c.isolate(2);
+    c.propose(1, "a");
+    assertEquals(List.of(), c.node(1).appliedData(), "the learner 3 does not make a quorum with 1");
+    assertEquals(List.of(), c.node(3).appliedData());
+  }
+
+  /**
+   * A leader demoted to learner is handled like a removed one: with stepDownOnRemoval it steps
+   * down, and a voter takes over.
+   */
+  @Test
+  void aLeaderDemotedToLearnerWithStepDownStepsDown() {
+    Cluster c = Cluster.create(3, b -> b.stepDownOnRemoval(true));
+    c.campaign(1);
+    propose(c, 1, v1(Ccs.LEARNER, 1));
+    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    c.tickAll(40);
+    long leader = c.leader();
+    assertTrue(leader == 2 || leader == 3, "leader " + leader);
+    c.propose(leader, "a");
+    assertEquals(List.of("a"), c.node(1).appliedData(), "the demoted node still gets the log");
+  }
+
+  /**
+   * Without stepDownOnRemoval a leader demoted to learner keeps leading and, unlike a removed
+   * one, still accepts proposals (it has a progress); they commit on the voters' acks alone.
+   */
+  @Test
+  void aLeaderDemotedToLearnerWithoutStepDownKeepsLeadingOnTheVotersAcks() {
+    Cluster c = Cluster.create(3);
+    c.campaign(1);
+    propose(c, 1, v1(Ccs.LEARNER, 1));
+    assertEquals(StateType.LEADER, c.node(1).role());
+    c.propose(1, "a");
+    assertEquals(List.of("a"), c.node(2).appliedData());
+    c.isolate(3);
+    c.propose(1, "b");
+    assertEquals(List.of("a"), c.node(1).appliedData(), "1 is a learner: 1 and 2 are 1 of 2 voters");
+  }
 }
