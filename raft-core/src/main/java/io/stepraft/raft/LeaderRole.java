@@ -115,7 +115,7 @@ final class LeaderRole {
     if (alreadyPending) {
       return "possible unapplied conf change at index " + r.pendingConfIndex + " (applied to " + r.raftLog.applied + ")";
     }
-    if (alreadyJoint && !wantsLeaveJoint) {
+    if (alreadyJoint && !ConfChanges.leavesJoint(cc)) { // an empty change with a joint transition enters
       return "must transition out of joint config first";
     }
     if (!alreadyJoint && wantsLeaveJoint) {

@@ -143,7 +143,8 @@ public final class RawNode {
    * Applies a committed configuration change to this node and returns the new configuration,
    * which the host should store with its snapshot state.
    *
-   * @throws IllegalArgumentException if the change is invalid in the current configuration
+   * @throws InvalidConfChangeException if the change is invalid in the current configuration;
+   *     nothing changed
    */
   public ConfState applyConfChange(ConfChange cc) {
     return raft.applyConfChange(ConfChanges.toV2(cc));
@@ -320,8 +321,14 @@ public final class RawNode {
    * Asks the leader to hand leadership to {@code transferee}. On a follower the request is
    * forwarded to the leader. The transfer is abandoned if it does not finish within an election
    * timeout; watch {@link Ready#softState()} for the outcome.
+   *
+   * @throws IllegalArgumentException if {@code transferee} is 0, which is no node's id
    */
   public void transferLeader(long transferee) {
+    if (transferee == Raft.NONE) {
+      // A forwarded request with sender 0 would be stamped with this node's id on the way out.
+      throw new IllegalArgumentException("transferee must be a node id, was " + transferee);
+    }
     raft.step(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
   }
 
