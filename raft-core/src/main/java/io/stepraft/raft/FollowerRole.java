@@ -60,9 +60,9 @@ final class FollowerRole {
         }
       }
       case MsgTimeoutNow -> {
-        if (r.trk.progress(m.getFrom()) == null) {
-          // Only a leader of our configuration may hand leadership over.
-          r.logger.warn("{} ignored MsgTimeoutNow from {}, which is not in the configuration", hex(r.id), hex(m.getFrom()));
+        if (m.getFrom() != r.lead && r.trk.progress(m.getFrom()) == null) {
+          // Only our leader (possibly one that removed itself) or a member may hand leadership over.
+          r.logger.warn("{} ignored MsgTimeoutNow from {}, neither its leader nor a member", hex(r.id), hex(m.getFrom()));
           return;
         }
         r.logger.info("{} [term {}] received MsgTimeoutNow from {} and starts an election to get leadership",

@@ -77,12 +77,13 @@ final class LeaderRole {
     }
     List<Entry> ents = m.getEntriesList();
     List<Entry> checked = null;
+    long pending = r.pendingConfIndex;
     for (int i = 0; i < ents.size(); i++) {
       Entry e = ents.get(i);
       if (e.getType() == EntryType.EntryNormal) {
         continue;
       }
-      String failed = checkConfChange(e);
+      String failed = checkConfChange(e, pending);
       if (failed != null && !r.disableConfChangeValidation) {
         r.logger.info("{} ignoring conf change at config {}: {}", hex(r.id), r.trk.voters(), failed);
         if (checked == null) {
@@ -90,7 +91,7 @@ final class LeaderRole {
         }
         checked.set(i, Entry.getDefaultInstance());
       } else {
-        r.pendingConfIndex = r.raftLog.lastIndex() + i + 1;
+        pending = r.raftLog.lastIndex() + i + 1;
       }
     }
     if (!appendEntries(checked == null ? ents : checked)) {
@@ -98,22 +99,24 @@ final class LeaderRole {
           "uncommitted entries of " + r.uncommittedSize + " bytes would exceed the limit of "
               + r.maxUncommittedSizeBytes + " bytes");
     }
+    // Only a change that made it into the log is pending.
+    r.pendingConfIndex = pending;
     bcastAppend();
   }
 
   /** Returns why a proposed configuration change must not go in now, or null if it may. */
-  private String checkConfChange(Entry e) {
+  private String checkConfChange(Entry e, long pendingConfIndex) {
     ConfChangeV2 cc;
     try {
       cc = ConfChanges.decode(e);
     } catch (InvalidProtocolBufferException ex) {
       return "undecodable configuration change: " + ex.getMessage();
     }
-    boolean alreadyPending = r.pendingConfIndex > r.raftLog.applied;
+    boolean alreadyPending = pendingConfIndex > r.raftLog.applied;
     boolean alreadyJoint = r.trk.voters().isJoint();
     boolean wantsLeaveJoint = cc.getChangesCount() == 0;
     if (alreadyPending) {
-      return "possible unapplied conf change at index " + r.pendingConfIndex + " (applied to " + r.raftLog.applied + ")";
+      return "possible unapplied conf change at index " + pendingConfIndex + " (applied to " + r.raftLog.applied + ")";
     }
     if (alreadyJoint && !ConfChanges.leavesJoint(cc)) { // an empty change with a joint transition enters
       return "must transition out of joint config first";
