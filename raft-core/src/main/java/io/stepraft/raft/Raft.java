@@ -304,6 +304,7 @@ final class Raft {
         logger.info("{} abandons the leadership transfer to {}: not done within an election timeout",
             hex(id), hex(leadTransferee));
         abortLeaderTransfer();
+        maybeAutoLeave(); // it waited for the transfer
       }
     }
     if (state != StateType.LEADER) {
@@ -595,7 +596,12 @@ final class Raft {
   void appliedTo(long index, long sizeBytes) {
     long newApplied = Math.max(index, raftLog.applied);
     raftLog.appliedTo(newApplied, sizeBytes);
-    if (trk.autoLeave() && newApplied >= pendingConfIndex && state == StateType.LEADER) {
+    maybeAutoLeave();
+  }
+
+  /** On a leader whose joint configuration is applied and left automatically: propose leaving it. */
+  private void maybeAutoLeave() {
+    if (trk.autoLeave() && raftLog.applied >= pendingConfIndex && state == StateType.LEADER) {
       leaderRole.proposeAutoLeave();
     }
   }
