@@ -20,6 +20,7 @@ import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.pb.SnapshotMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -126,7 +127,8 @@ class AsyncWritesCrashRestartTest {
     void persist(Message m, boolean respond) {
       disk.log.append(m.getEntriesList());
       if (m.hasTerm() || m.hasVote() || m.hasCommit()) {
-        disk.log.setHardState(HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build());
+        disk.log.setHardState(
+            HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build());
       }
       if (respond) {
         m.getResponsesList().forEach(node::step);
@@ -252,6 +254,46 @@ class AsyncWritesCrashRestartTest {
     r.elect();
     r.propose("y");
     r.run();
-    assertEquals(List.of("a", "x", "y"), r.applied, "x, handed out again from the durable commit index, is skipped by index: not applied twice");
+    assertEquals(List.of("a", "x", "y"), r.applied,
+        "x, handed out again from the durable commit index, is skipped by index: not applied twice");
+  }
+
+  @Test
+  void asyncFollowerRestoresASnapshotThroughMsgStorageAppendAndAppliesLaterEntriesOnlyAfterItsResponse() {
+    MemoryStorage storage = new MemoryStorage();
+    ConfState voters = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+        .setIndex(1).setTerm(1).setConfState(voters)).build());
+    RawNode node = new RawNode(Config.builder().id(2).storage(storage).asyncStorageWrites(true).build());
+    Snapshot snap = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
+        .setIndex(20).setTerm(2).setConfState(voters)).build();
+    node.step(
+        Message.newBuilder().setType(MessageType.MsgSnap).setFrom(1).setTo(2).setTerm(2).setSnapshot(snap).build());
+    node.step(Message.newBuilder().setType(MessageType.MsgApp).setFrom(1).setTo(2).setTerm(2).setIndex(20)
+        .setLogTerm(2).setCommit(21).addEntries(Entry.newBuilder().setIndex(21).setTerm(2)).build());
+    Ready rd = node.ready();
+    Message append = rd.messages().stream().filter(m -> m.getType() == MessageType.MsgStorageAppend)
+        .findFirst().orElseThrow();
+    assertEquals(20, append.getSnapshot().getMetadata().getIndex());
+    assertEquals(1, append.getEntriesCount());
+    assertTrue(rd.messages().stream().noneMatch(m -> m.getType() == MessageType.MsgStorageApply),
+        "nothing is applied before the snapshot is durable");
+    assertTrue(rd.messages().stream().noneMatch(m -> m.getTo() == 1), "acks wait for the write: " + rd.messages());
+    List<Long> acks = append.getResponsesList().stream().filter(m -> m.getTo() == 1)
+        .map(Message::getIndex).toList();
+    assertEquals(List.of(20L, 21L), acks, "the leader hears of the snapshot and the entry once durable");
+
+    storage.applySnapshot(append.getSnapshot());
+    storage.append(append.getEntriesList());
+    for (Message resp : append.getResponsesList()) {
+      if (resp.getTo() == 2 || resp.getTo() == APPEND_THREAD) {
+        node.step(resp);
+      }
+    }
+    assertEquals(20, node.basicStatus().applied(), "the snapshot counts as applied once its write is acknowledged");
+    Ready next = node.ready();
+    Message apply = next.messages().stream().filter(m -> m.getType() == MessageType.MsgStorageApply)
+        .findFirst().orElseThrow();
+    assertEquals(List.of(21L), apply.getEntriesList().stream().map(Entry::getIndex).toList());
   }
 }

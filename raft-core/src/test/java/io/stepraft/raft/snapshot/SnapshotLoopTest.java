@@ -103,7 +103,8 @@ class SnapshotLoopTest {
   /**
    * The leader writes and compacts at random (keeping 0..3 entries after each snapshot) while the
    * network holds every MsgSnap for node 3 and delivers or loses it later; it also replays old
-   * copies, and cuts and heals the link to node 3. The host reports FINISH when a held snapshot is delivered and FAILURE when it is lost.
+   * copies, and cuts and heals the link to node 3. The host reports FINISH when a held snapshot
+   * is delivered and FAILURE when it is lost.
    */
   private static void runRandomCompactions(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
