@@ -343,8 +343,8 @@ final class LeaderRole {
     if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
       sendAppend(m.getFrom());
     }
-    if (r.readOnly.option() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
-      return;
+    if (m.getContext().isEmpty()) {
+      return; // a read round carries a context: with SAFE reads, or a lease read without a lease
     }
     if (r.trk.voters().voteResult(r.readOnly.recvAck(m.getFrom(), m.getContext())) != VoteResult.WON) {
       return;
@@ -418,7 +418,7 @@ final class LeaderRole {
   }
 
   private void sendReadIndexResponse(Message m) {
-    if (r.readOnly.option() == ReadOnlyOption.SAFE) {
+    if (r.readOnly.option() == ReadOnlyOption.SAFE || !leaseHolds()) {
       com.google.protobuf.ByteString ctx = m.getEntries(0).getData();
       r.readOnly.addRequest(r.raftLog.committed, m);
       r.readOnly.recvAck(r.id, ctx);
@@ -426,6 +426,16 @@ final class LeaderRole {
     } else {
       respondToReadIndex(m, r.raftLog.committed);
     }
+  }
+
+  /**
+   * Whether a lease read may skip the heartbeat round: a quorum answered since the last quorum
+   * check, so none of them votes for another candidate before our next check (older activity
+   * lets a check pass while the followers' leases expire), and no transfer is under way (its
+   * campaign overrides leases).
+   */
+  private boolean leaseHolds() {
+    return r.leadTransferee == NONE && r.trk.quorumActive();
   }
 
   void releasePendingReadIndexMessages() {

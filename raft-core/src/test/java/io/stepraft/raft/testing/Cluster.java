@@ -5,6 +5,7 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
 import io.stepraft.raft.RaftException;
 import io.stepraft.raft.StateType;
+import io.stepraft.raft.Storage;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import java.util.ArrayDeque;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -54,6 +56,32 @@ public final class Cluster {
     for (long id = 1; id <= n; id++) {
       Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage());
       TestNode node = new TestNode(tweak.apply(b).build());
+      node.raw().bootstrap(peers);
+      c.nodes.put(id, node);
+    }
+    c.stabilize();
+    return c;
+  }
+
+  /**
+   * A bootstrapped cluster of nodes 1..n whose RawNodes read their log through {@code
+   * wrap.apply(id, memoryStorage)}, e.g. a Storage that fails on purpose; the host side (the
+   * TestNode) still writes to the MemoryStorage.
+   *
+   * @param tweak adjusts each node's config (its id is already set)
+   * @param wrap returns the Storage node {@code id} reads, given the MemoryStorage it writes
+   */
+  public static Cluster createWrapped(int n, UnaryOperator<Config.Builder> tweak,
+      BiFunction<Long, MemoryStorage, Storage> wrap) {
+    Cluster c = new Cluster(42);
+    List<Peer> peers = new ArrayList<>();
+    for (long id = 1; id <= n; id++) {
+      peers.add(Peer.of(id));
+    }
+    for (long id = 1; id <= n; id++) {
+      MemoryStorage ms = new MemoryStorage();
+      Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(wrap.apply(id, ms));
+      TestNode node = new TestNode(tweak.apply(b).build(), ms);
       node.raw().bootstrap(peers);
       c.nodes.put(id, node);
     }

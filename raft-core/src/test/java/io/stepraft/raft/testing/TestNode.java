@@ -36,6 +36,17 @@ public final class TestNode {
     this.node = new RawNode(config);
   }
 
+  /**
+   * A node whose RawNode reads its log through {@code config.storage()} (a wrapper around
+   * {@code storage}, say) while the host writes to {@code storage}.
+   */
+  TestNode(Config config, MemoryStorage storage) {
+    this.id = config.id();
+    this.config = config;
+    this.storage = storage;
+    this.node = new RawNode(config);
+  }
+
   /** The node's id. */
   public long id() {
     return id;
