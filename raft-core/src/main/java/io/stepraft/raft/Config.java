@@ -276,7 +276,8 @@ public final class Config {
 
     /**
      * The last index the host applied before a restart, so that committed entries are not handed
-     * out again; {@code 0} (the default) for a new node. Must not exceed the stored commit index.
+     * out again; {@code 0} (the default) for a new node. It may exceed the stored commit index
+     * (which is written without sync), but not the stored log's last index.
      */
     public Builder applied(long applied) {
       this.applied = applied;

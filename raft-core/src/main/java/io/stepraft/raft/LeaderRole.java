@@ -343,6 +343,11 @@ final class LeaderRole {
     if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
       sendAppend(m.getFrom());
     }
+    if (m.getFrom() == r.leadTransferee && pr.match() == r.raftLog.lastIndex()) {
+      // The transferee is caught up but still follows us: its MsgTimeoutNow was lost (or came
+      // before it could campaign). Send it again until the transfer succeeds or is abandoned.
+      sendTimeoutNow(m.getFrom());
+    }
     if (m.getContext().isEmpty()) {
       return; // a read round carries a context: with SAFE reads, or a lease read without a lease
     }
@@ -400,12 +405,10 @@ final class LeaderRole {
       }
       return;
     }
-    if (r.trk.isSingleton()) {
-      respondToReadIndex(m, r.raftLog.committed);
-      return;
-    }
     // A new leader does not know the latest commit index until it commits an entry of its own
-    // term; reads wait until then.
+    // term; reads wait until then. This holds for a single voter too: after a restart its
+    // persisted commit index may lag what it had acknowledged (the commit index alone is not
+    // synced).
     if (!committedEntryInCurrentTerm()) {
       r.pendingReadIndexMessages.add(m);
       return;
@@ -418,6 +421,10 @@ final class LeaderRole {
   }
 
   private void sendReadIndexResponse(Message m) {
+    if (r.trk.isSingleton()) {
+      respondToReadIndex(m, r.raftLog.committed); // we are the quorum
+      return;
+    }
     if (r.readOnly.option() == ReadOnlyOption.SAFE || !leaseHolds()) {
       com.google.protobuf.ByteString ctx = m.getEntries(0).getData();
       r.readOnly.addRequest(r.raftLog.committed, m);

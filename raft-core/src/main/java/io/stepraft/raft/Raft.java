@@ -124,6 +124,9 @@ final class Raft {
     if (!isEmpty(hs)) {
       loadState(hs);
     }
+    if (c.applied() > raftLog.committed) {
+      raiseCommitToApplied(c.applied());
+    }
     if (c.applied() > 0) {
       raftLog.appliedTo(c.applied(), 0);
     }
@@ -168,6 +171,21 @@ final class Raft {
     raftLog.committed = hs.getCommit();
     term = hs.getTerm();
     vote = hs.getVote();
+  }
+
+  /**
+   * Only committed entries are applied, so an applied index above the stored commit index means
+   * the commit index was not synced before a crash (it need not be). The log still holds the
+   * entries; the commit index is raised to match. Entries missing from the log are data loss.
+   */
+  private void raiseCommitToApplied(long applied) {
+    if (applied > raftLog.lastIndex()) {
+      throw new IllegalStateException(hex(id) + " applied index " + applied + " is beyond the last index "
+          + raftLog.lastIndex() + " of the log. Was the raft log corrupted, truncated, or lost?");
+    }
+    logger.info("{} raising commit index {} to the applied index {}: the commit index was not synced",
+        hex(id), raftLog.committed, applied);
+    raftLog.commitTo(applied);
   }
 
   // ---------------------------------------------------------------- role transitions

@@ -42,7 +42,11 @@ public interface Storage {
   /** The index of the last entry held; {@code firstIndex() - 1} when there is none. */
   long lastIndex();
 
-  /** The index of the first entry that may be read with {@link #entries}; the snapshot index + 1. */
+  /**
+   * The index of the first entry that may be read with {@link #entries}: one past the last
+   * compacted entry. Entries must not be compacted past the latest snapshot: the leader could
+   * then neither send them nor a snapshot that covers them.
+   */
   long firstIndex();
 
   /**
