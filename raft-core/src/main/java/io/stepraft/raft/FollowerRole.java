@@ -68,7 +68,7 @@ final class FollowerRole {
         r.logger.info("{} [term {}] received MsgTimeoutNow from {} and starts an election to get leadership",
             hex(r.id), r.term, hex(m.getFrom()));
         // A transfer never pre-votes: the cluster is healthy and the leader asked for it.
-        r.hup(Raft.CampaignType.TRANSFER);
+        r.elections.hup(Elections.CampaignType.TRANSFER);
       }
       case MsgReadIndexResp -> {
         if (m.getEntriesCount() != 1) {
@@ -137,10 +137,10 @@ final class FollowerRole {
   }
 
   private void handleVoteResponse(Message m) {
-    VoteResult res = r.poll(m.getFrom(), m.getType(), !m.getReject());
+    VoteResult res = r.elections.poll(m.getFrom(), m.getType(), !m.getReject());
     if (res == VoteResult.WON) {
       if (r.state == StateType.PRE_CANDIDATE) {
-        r.campaign(Raft.CampaignType.ELECTION);
+        r.elections.campaign(Elections.CampaignType.ELECTION);
       } else {
         r.becomeLeader();
         r.bcastAppend();

@@ -9,7 +9,6 @@ import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.quorum.VoteResult;
 import io.stepraft.raft.tracker.Progress;
 import io.stepraft.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
@@ -20,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Raft state machine of one node: term and vote, role, log, and the leader's view of its
- * followers. It handles the rules common to every role (terms, votes, storage acknowledgements)
- * and hands the rest to the role's handler: {@link LeaderRole} or {@link FollowerRole}.
+ * followers. It handles the rules common to every role (terms, storage acknowledgements,
+ * configuration) and hands the rest on: votes and campaigns to {@link Elections}, everything
+ * else to the role's handler, {@link LeaderRole} or {@link FollowerRole}.
  *
  * <p>Only {@code becomeFollower}, {@code becomePreCandidate}, {@code becomeCandidate} and
  * {@code becomeLeader} change {@link #state}; each rejects an illegal transition.
@@ -91,6 +91,7 @@ final class Raft {
   /** MsgReadIndex requests held back until the leader has committed an entry of its term. */
   final List<Message> pendingReadIndexMessages = new ArrayList<>();
 
+  final Elections elections;
   private final LeaderRole leaderRole;
   private final FollowerRole followerRole;
 
@@ -113,6 +114,7 @@ final class Raft {
     listener = c.listener();
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
     readOnly = new ReadOnly(c.readOnlyOption());
+    elections = new Elections(this);
     leaderRole = new LeaderRole(this);
     followerRole = new FollowerRole(this);
 
@@ -385,7 +387,7 @@ final class Raft {
       return;
     }
     switch (m.getType()) {
-      case MsgHup -> hup(preVote ? CampaignType.PRE_ELECTION : CampaignType.ELECTION);
+      case MsgHup -> elections.hup(preVote ? Elections.CampaignType.PRE_ELECTION : Elections.CampaignType.ELECTION);
       case MsgStorageAppendResp -> {
         if (m.getIndex() != 0) {
           raftLog.stableTo(m.getIndex(), m.getLogTerm());
@@ -401,7 +403,7 @@ final class Raft {
           reduceUncommittedSize(EntrySizes.payloadsSize(ents));
         }
       }
-      case MsgVote, MsgPreVote -> handleVoteRequest(m);
+      case MsgVote, MsgPreVote -> elections.handleVoteRequest(m);
       default -> {
         if (state == StateType.LEADER) {
           leaderRole.step(m);
@@ -487,126 +489,6 @@ final class Raft {
       logger.debug("{} [term: {}] ignored a {} message with lower term from {} [term: {}]",
           hex(id), term, t, hex(m.getFrom()), m.getTerm());
     }
-  }
-
-  private void handleVoteRequest(Message m) {
-    MessageType respType = m.getType() == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
-    // We may vote if this repeats a vote we cast, if we have not voted and know no leader in this
-    // term, or if this is a pre-vote for a future term...
-    boolean canVote = vote == m.getFrom()
-        || (vote == NONE && lead == NONE)
-        || (m.getType() == MessageType.MsgPreVote && m.getTerm() > term);
-    // ...and the candidate's log is at least as up to date as ours (§5.4.1).
-    if (canVote && raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
-      logger.info("{} [logterm: {}, index: {}, vote: {}] cast {} for {} [logterm: {}, index: {}] at term {}",
-          hex(id), raftLog.lastTerm(), raftLog.lastIndex(), hex(vote), m.getType(), hex(m.getFrom()),
-          m.getLogTerm(), m.getIndex(), term);
-      // The response carries the candidate's term: for a pre-vote that is our future term.
-      send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
-      if (m.getType() == MessageType.MsgVote) {
-        electionElapsed = 0;
-        vote = m.getFrom();
-      }
-    } else {
-      logger.info("{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at term {}",
-          hex(id), raftLog.lastTerm(), raftLog.lastIndex(), hex(vote), m.getType(), hex(m.getFrom()),
-          m.getLogTerm(), m.getIndex(), term);
-      send(Message.newBuilder().setTo(m.getFrom()).setTerm(term).setType(respType).setReject(true));
-    }
-  }
-
-  // ---------------------------------------------------------------- elections
-
-  enum CampaignType {
-    PRE_ELECTION,
-    ELECTION,
-    TRANSFER
-  }
-
-  void hup(CampaignType t) {
-    if (state == StateType.LEADER) {
-      logger.debug("{} ignoring MsgHup because already leader", hex(id));
-      return;
-    }
-    if (!promotable()) {
-      logger.warn("{} is unpromotable and can not campaign", hex(id));
-      return;
-    }
-    if (hasUnappliedConfChanges()) {
-      logger.warn("{} cannot campaign at term {} since there are still pending configuration changes to apply",
-          hex(id), term);
-      return;
-    }
-    if (term == Long.MAX_VALUE) {
-      // The next term would wrap to a negative number and then lose to any positive one: terms
-      // must never go back. Only a corrupt or forged message can bring a term this far.
-      logger.error("{} cannot campaign: term {} is the largest there is", hex(id), term);
-      return;
-    }
-    logger.info("{} is starting a new election at term {}", hex(id), term);
-    campaign(t);
-  }
-
-  /**
-   * Whether a committed but unapplied entry changes the configuration. A node must not campaign
-   * then: it would count votes in a configuration that is about to change.
-   */
-  private boolean hasUnappliedConfChanges() {
-    if (raftLog.applied >= raftLog.committed) {
-      return false;
-    }
-    long lo = raftLog.applied + 1;
-    long hi = raftLog.committed + 1;
-    while (lo < hi) {
-      List<Entry> page = raftLog.slice(lo, hi, raftLog.maxApplyingEntsSizeBytes);
-      for (Entry e : page) {
-        if (e.getType() != io.stepraft.raft.pb.EntryType.EntryNormal) {
-          return true;
-        }
-      }
-      lo += page.size();
-    }
-    return false;
-  }
-
-  void campaign(CampaignType t) {
-    MessageType voteMsg;
-    long voteTerm;
-    if (t == CampaignType.PRE_ELECTION) {
-      becomePreCandidate();
-      voteMsg = MessageType.MsgPreVote;
-      voteTerm = term + 1; // pre-votes are asked for the term we would campaign in
-    } else {
-      becomeCandidate();
-      voteMsg = MessageType.MsgVote;
-      voteTerm = term;
-    }
-    MessageType respType = voteMsg == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
-    long lastIndex = raftLog.lastIndex();
-    long lastTerm = raftLog.lastTerm();
-    for (long voter : trk.voters().ids()) {
-      if (voter == id) {
-        // Our own vote counts once it is durable: it comes back through msgsAfterAppend.
-        send(Message.newBuilder().setTo(id).setTerm(voteTerm).setType(respType));
-        continue;
-      }
-      logger.info("{} [logterm: {}, index: {}] sent {} request to {} at term {}",
-          hex(id), lastTerm, lastIndex, voteMsg, hex(voter), term);
-      Message.Builder b = Message.newBuilder().setTo(voter).setTerm(voteTerm).setType(voteMsg)
-          .setIndex(lastIndex).setLogTerm(lastTerm);
-      if (t == CampaignType.TRANSFER) {
-        b.setContext(CAMPAIGN_TRANSFER);
-      }
-      send(b);
-    }
-  }
-
-  VoteResult poll(long from, MessageType t, boolean granted) {
-    logger.info("{} received {} {} from {} at term {}", hex(id), t, granted ? "" : "rejection", hex(from), term);
-    trk.recordVote(from, granted);
-    ProgressTracker.TallyResult r = trk.tallyVotes();
-    logger.info("{} has received {} {} votes and {} vote rejections", hex(id), r.granted(), t, r.rejected());
-    return r.result();
   }
 
   // ---------------------------------------------------------------- storage acknowledgements
