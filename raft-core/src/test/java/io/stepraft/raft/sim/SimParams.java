@@ -89,7 +89,8 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
     int voters = 3 + rng.nextInt(nodes - 2);
     long maxMsg = pick(rng, 64, 256, 4096, 1L << 20);
     long maxInflightBytes = maxMsg * pick(rng, 1, 4, 64);
-    return new ClusterParams(nodes, voters, 10, 1 + rng.nextInt(3), rng.nextBoolean(), rng.nextBoolean(),
+    int election = (int) pick(rng, 5, 10, 10, 20);
+    return new ClusterParams(nodes, voters, election, 1 + rng.nextInt(election / 4), rng.nextBoolean(), rng.nextBoolean(),
         rng.nextBoolean(), rng.nextInt(10) == 0, maxMsg, (int) pick(rng, 1, 2, 4, 16, 256), maxInflightBytes,
         pick(rng, 64, 512, 64L << 20), pick(rng, 64, 1024, 16L << 20), rng.nextBoolean(), rng.nextDouble() * 0.1);
   }
@@ -101,7 +102,7 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
   }
 
   private static FaultParams drawFaults(SplittableRandom rng) {
-    return new FaultParams(rng.nextDouble() * 0.01, 0.005 + rng.nextDouble() * 0.02, rng.nextDouble() * 0.006,
+    return new FaultParams(rng.nextDouble() * 0.02, 0.005 + rng.nextDouble() * 0.02, rng.nextDouble() * 0.006,
         rng.nextDouble() * 0.006, rng.nextDouble() * 0.004, rng.nextDouble(), 150 + rng.nextInt(350));
   }
 

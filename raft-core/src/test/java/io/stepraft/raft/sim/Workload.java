@@ -2,6 +2,7 @@ package io.stepraft.raft.sim;
 
 import com.google.protobuf.ByteString;
 import io.stepraft.raft.ReadState;
+import io.stepraft.raft.StateType;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeTransition;
@@ -69,6 +70,9 @@ final class Workload {
     }
     if (rng.nextDouble() < p.compactRate()) {
       compact(w.nodes[1 + rng.nextInt(w.nodes.length - 1)]);
+    }
+    if (rng.nextDouble() < p.transferRate()) {
+      forgetLeader();
     }
     retry();
   }
@@ -154,6 +158,15 @@ final class Workload {
     w.stats.transfers++;
     w.trace.add(w.now, "transfer leader to " + to, via.id, null);
     w.host.input(via, () -> via.raw.transferLeader(to));
+  }
+
+  /** A host that believes the leader is gone tells a follower to forget it. */
+  private void forgetLeader() {
+    SimNode n = target();
+    if (n != null && n.role != StateType.LEADER) {
+      w.trace.add(w.now, "forget leader", n.id, null);
+      w.host.input(n, () -> n.raw.forgetLeader());
+    }
   }
 
   /** Snapshots a node's applied state and drops some of its log, on its storage and its disk. */
