@@ -1,5 +1,6 @@
 package io.stepraft.raft.sim;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.RaftException;
@@ -196,6 +197,7 @@ final class Host {
   }
 
   void applySnapshot(SimNode n, Snapshot s) {
+    n.confIndex = StateMachine.confIndexOf(s);
     if (s.getMetadata().getIndex() <= n.sm.applied()) {
       return; // the durable state machine is already past it; the log catches up
     }
@@ -237,21 +239,41 @@ final class Host {
     }
   }
 
-  /** Applies a configuration change entry to the RawNode; null if not one, or refused as invalid. */
+  /**
+   * Applies a configuration change entry to the RawNode. Returns the new configuration, or null
+   * if the entry is not a change or the change is refused: as etcd's server validates a change
+   * against the membership when it applies it, a change whose context names the configuration
+   * it was computed from is refused if another change was applied since (so concurrent changes
+   * never compound), and a change raft finds invalid is refused. Every node decides alike.
+   */
   private ConfState applyConfChange(SimNode n, Entry e) {
     try {
+      ConfState cs;
       if (e.getType() == EntryType.EntryConfChange) {
-        return n.raw.applyConfChange(ConfChange.parseFrom(e.getData()));
+        ConfChange cc = ConfChange.parseFrom(e.getData());
+        cs = basedOnCurrent(n, cc.getContext()) ? n.raw.applyConfChange(cc) : null;
+      } else if (e.getType() == EntryType.EntryConfChangeV2) {
+        ConfChangeV2 cc = ConfChangeV2.parseFrom(e.getData());
+        cs = basedOnCurrent(n, cc.getContext()) ? n.raw.applyConfChange(cc) : null;
+      } else {
+        return null;
       }
-      if (e.getType() == EntryType.EntryConfChangeV2) {
-        return n.raw.applyConfChange(ConfChangeV2.parseFrom(e.getData()));
+      if (cs == null) {
+        w.stats.refusedConfChanges++;
+      } else {
+        n.confIndex = e.getIndex();
       }
-      return null;
+      return cs;
     } catch (InvalidConfChangeException ex) {
       w.stats.refusedConfChanges++;
       return null;
     } catch (InvalidProtocolBufferException ex) {
       throw new IllegalStateException("undecodable configuration change at index " + e.getIndex(), ex);
     }
+  }
+
+  /** Whether a change's context is empty or names the configuration the node has now. */
+  private static boolean basedOnCurrent(SimNode n, ByteString context) {
+    return context.isEmpty() || context.asReadOnlyByteBuffer().getLong() == n.confIndex;
   }
 }

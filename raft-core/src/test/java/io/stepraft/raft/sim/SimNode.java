@@ -44,6 +44,8 @@ final class SimNode {
   StateType role = StateType.FOLLOWER;
   /** The highest commit index this process has reported. */
   long commitSeen;
+  /** The index of the last configuration change applied to the RawNode (its configuration's version). */
+  long confIndex;
 
   SimNode(long id, SimDisk disk, int tickMicros) {
     this.id = id;
@@ -80,6 +82,9 @@ final class SimNode {
           .append(" lead=").append(s.lead()).append(" config=").append(s.config().getVotersList())
           .append(s.config().getVotersOutgoingCount() > 0 ? "&" + s.config().getVotersOutgoingList() : "")
           .append(" learners=").append(s.config().getLearnersList()).append(" lastIndex=").append(storage.lastIndex());
+      if (!s.progress().isEmpty()) {
+        sb.append(" progress=").append(s.progress());
+      }
     }
     return sb.append(" smApplied=").append(sm.applied()).append(' ').append(disk).toString();
   }

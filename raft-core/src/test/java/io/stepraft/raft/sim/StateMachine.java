@@ -8,14 +8,15 @@ import java.nio.ByteBuffer;
 
 /**
  * A node's replicated state machine, reduced to what the checks need: the last applied index,
- * a digest of every entry applied so far, and the configuration. It is durable at apply time
- * (as a database that commits each entry with its applied index), so a crash loses nothing
- * applied. A snapshot's data is this state: the index and the digest.
+ * a digest of every entry applied so far, the configuration and the index of the change that
+ * produced it. It is durable at apply time (as a database that commits each entry with its
+ * applied index), so a crash loses nothing applied. A snapshot's data is this state.
  */
 final class StateMachine {
   private long applied;
   private long digest;
   private ConfState conf = ConfState.getDefaultInstance();
+  private long confIndex;
 
   long applied() {
     return applied;
@@ -35,12 +36,13 @@ final class StateMachine {
     digest = Digests.chain(digest, applied, Digests.entry(e));
     if (cs != null) {
       conf = cs;
+      confIndex = applied;
     }
   }
 
-  /** The state as snapshot data. */
+  /** The state as snapshot data: applied index, digest, and the index of the last configuration change. */
   ByteString snapshotData() {
-    return ByteString.copyFrom(ByteBuffer.allocate(16).putLong(applied).putLong(digest).flip());
+    return ByteString.copyFrom(ByteBuffer.allocate(24).putLong(applied).putLong(digest).putLong(confIndex).flip());
   }
 
   /** Replaces the state with a snapshot's. */
@@ -53,11 +55,17 @@ final class StateMachine {
     }
     applied = index;
     digest = b.getLong();
+    confIndex = b.getLong();
     conf = s.getMetadata().getConfState();
   }
 
   /** The digest recorded in a snapshot's data. */
   static long digestOf(Snapshot s) {
     return s.getData().asReadOnlyByteBuffer().getLong(8);
+  }
+
+  /** The index of the configuration change recorded in a snapshot's data; 0 for no snapshot. */
+  static long confIndexOf(Snapshot s) {
+    return s.getMetadata().getIndex() == 0 ? 0 : s.getData().asReadOnlyByteBuffer().getLong(16);
   }
 }

@@ -1,7 +1,7 @@
 package io.stepraft.raft.sim;
 
 /** Counters of one run, or totals over many. */
-final class Stats {
+public final class Stats {
   long steps;
   long readies;
   long messages;
@@ -27,9 +27,26 @@ final class Stats {
   long snapshotsRestored;
   long reads;
 
+  Stats() {}
+
+  /** Events processed. */
+  public long steps() {
+    return steps;
+  }
+
   /** Every fault injected: partitions, crashes and pauses. */
-  long faults() {
+  public long faults() {
     return partitions + crashes + pauses;
+  }
+
+  /** Node crashes, between a Ready's writes and its fsync or at any other time. */
+  public long crashes() {
+    return crashes;
+  }
+
+  /** Proposals applied somewhere, so reported committed to their clients. */
+  public long acknowledged() {
+    return acknowledged;
   }
 
   void add(Stats o) {
@@ -59,6 +76,7 @@ final class Stats {
     reads += o.reads;
   }
 
+  /** Every counter, as {@code name=value} pairs. */
   @Override
   public String toString() {
     return "steps=" + steps + " readies=" + readies + " messages=" + messages + " lost=" + lost + " duplicated="

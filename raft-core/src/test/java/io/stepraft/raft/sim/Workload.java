@@ -10,6 +10,7 @@ import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Snapshot;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +30,12 @@ final class Workload {
   static final int RETRY_ELECTION_TIMEOUTS = 3;
   /** The fewest applied entries a node compacts at once. */
   static final int COMPACT_GAP_MIN = 8;
-  /** The fewest voters a membership change leaves. */
+  /**
+   * The fewest voters a membership change leaves. Changes are serialized (see {@code
+   * Host.applyConfChange}), so no configuration has fewer: with three or more voters in each half
+   * of every configuration, the members can always form a quorum of a configuration they still
+   * hold after a node's removal, whichever they hold.
+   */
   static final int VOTERS_MIN = 3;
 
   private final World w;
@@ -253,16 +259,18 @@ final class Workload {
    * Proposes a membership change. As with etcd's {@code member add}, an added node is started
    * only once the change is committed (see {@link World#onAcknowledged}).
    */
-  private void proposeConf(ConfChangeV2 cc) {
+  private void proposeConf(ConfChangeV2 change) {
     SimNode n = target();
     if (n == null) {
       return;
     }
+    ByteString basedOn = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(w.history.latestConfigIndex()).flip());
+    ConfChangeV2 cc = change.toBuilder().setContext(basedOn).build();
     w.stats.confChanges++;
     w.trace.add(w.now, "propose conf change", n.id, cc.getChangesList() + " " + cc.getTransition());
     if (cc.getChangesCount() == 1 && rng.nextBoolean()) {
       ConfChangeSingle c = cc.getChanges(0);
-      ConfChange v1 = ConfChange.newBuilder().setType(c.getType()).setNodeId(c.getNodeId()).build();
+      ConfChange v1 = ConfChange.newBuilder().setType(c.getType()).setNodeId(c.getNodeId()).setContext(basedOn).build();
       w.host.input(n, () -> n.raw.proposeConfChange(v1));
     } else {
       w.host.input(n, () -> n.raw.proposeConfChange(cc));

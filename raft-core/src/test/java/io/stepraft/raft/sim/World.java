@@ -46,6 +46,8 @@ public final class World {
   final Workload load;
   /** Nodes by id; index 0 is unused. */
   final SimNode[] nodes;
+  /** By id: the index of the committed configuration that removed the node, 0 if a member or never one. */
+  private final long[] removedAt;
   long now;
   /** When the settling phase began. */
   long healAt;
@@ -69,6 +71,7 @@ public final class World {
     this.faults = new Faults(this);
     this.load = new Workload(this);
     this.nodes = new SimNode[params.cluster().nodes() + 1];
+    this.removedAt = new long[nodes.length];
     double skew = params.cluster().tickSkew();
     for (int id = 1; id < nodes.length; id++) {
       int period = (int) Math.round(TICK_MICROS * (1 + (rng.nextDouble() * 2 - 1) * skew));
@@ -134,6 +137,7 @@ public final class World {
       }
       case DELIVER -> deliver(e.msg());
       case DRIVER -> {
+        retireRemoved();
         if (faults.active()) {
           faults.round();
           load.round();
@@ -159,6 +163,10 @@ public final class World {
         if (n.isUp()) {
           SnapshotStatus s = e.ok() ? SnapshotStatus.FINISH : SnapshotStatus.FAILURE;
           host.input(n, () -> n.raw.reportSnapshot(e.arg(), s));
+        } else if (n.status == SimNode.Status.PAUSED) {
+          // The transport's callback runs once the process runs again; a leader that never
+          // hears the outcome would wait for this follower forever.
+          events.schedule(now + TICK_MICROS, Event.Kind.SNAP_STATUS, e.node(), 0, e.arg(), e.ok(), null);
         }
       }
       case UNREACHABLE -> {
@@ -217,6 +225,7 @@ public final class World {
 
   private void start(SimNode n, MemoryStorage storage, long applied) {
     n.storage = storage;
+    n.confIndex = StateMachine.confIndexOf(storage.snapshot());
     try {
       n.raw = new RawNode(config(n.id, storage, applied));
     } catch (RuntimeException e) {
@@ -300,7 +309,7 @@ public final class World {
     }
   }
 
-  /** Shuts down a node removed from the configuration, after syncing its disk. */
+  /** Shuts down a removed node, after syncing its disk. */
   private void stop(SimNode n) {
     if (n.status == SimNode.Status.NEW || n.status == SimNode.Status.STOPPED) {
       return;
@@ -354,18 +363,44 @@ public final class World {
       stats.configsApplied++;
       trace.add(now, "configuration", 0, cs.getVotersList() + " out " + cs.getVotersOutgoingList() + " learners "
           + cs.getLearnersList());
-      adjustMembers(prev, cs);
+      adjustMembers(prev, cs, e.getIndex());
     }
   }
 
-  private void adjustMembers(ConfState prev, ConfState cs) {
+  /** Starts the nodes a committed configuration adds; marks those it removes for retirement. */
+  private void adjustMembers(ConfState prev, ConfState cs, long index) {
     for (int id = 1; id < nodes.length; id++) {
       if (isMember(cs, id)) {
+        removedAt[id] = 0;
         ensureRunning(nodes[id]);
       } else if (prev != null && isMember(prev, id)) {
+        removedAt[id] = index;
+      }
+    }
+  }
+
+  /**
+   * Shuts down each removed node once every member has applied its removal. Stopping it as soon as
+   * the removal commits could leave the others in a joint configuration that still needs it,
+   * before they learn that the change committed; etcd's server likewise stops a removed member
+   * only after a delay.
+   */
+  void retireRemoved() {
+    for (int id = 1; id < nodes.length; id++) {
+      if (removedAt[id] > 0 && nodes[id].status != SimNode.Status.STOPPED && everyMemberApplied(removedAt[id])) {
         stop(nodes[id]);
       }
     }
+  }
+
+  private boolean everyMemberApplied(long index) {
+    ConfState cs = history.latestConfig();
+    for (int id = 1; id < nodes.length; id++) {
+      if (isMember(cs, id) && nodes[id].sm.applied() < index) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static boolean isMember(ConfState cs, long id) {
