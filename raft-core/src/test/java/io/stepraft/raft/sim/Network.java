@@ -45,7 +45,7 @@ final class Network {
     }
     if (!calm && rng.nextDouble() < p.dropRate()) {
       w.stats.lost++;
-      w.reportSnapshot(m, false); // snapshots go over a stream whose failure the sender learns of
+      reportSnapshot(m, false); // snapshots go over a stream whose failure the sender learns of
       return;
     }
     schedule(m);
@@ -61,6 +61,39 @@ final class Network {
       delay += rng.nextInt(p.spikeMicros());
     }
     w.events.schedule(w.now + delay, Event.Kind.DELIVER, m.getTo(), 0, 0, false, m);
+  }
+
+  /** Delivers a message whose delay is over, unless its link is cut or its target is down. */
+  void deliver(Message m) {
+    long to = m.getTo();
+    if (to < 1 || to >= w.nodes.length) {
+      w.stats.undeliverable++;
+      return;
+    }
+    SimNode n = w.nodes[(int) to];
+    boolean through = linkUp(m.getFrom(), to);
+    if (through && n.isUp()) {
+      w.trace.add(w.now, "recv", to, m);
+      w.host.input(n, () -> n.raw.step(m));
+      reportSnapshot(m, true);
+    } else if (through && n.status == SimNode.Status.PAUSED && n.inbox.size() < SimNode.INBOX_MAX) {
+      n.inbox.addLast(m);
+      reportSnapshot(m, true);
+    } else {
+      w.stats.undeliverable++;
+      reportSnapshot(m, false);
+      MessageType t = m.getType();
+      if (t == MessageType.MsgApp || t == MessageType.MsgHeartbeat || t == MessageType.MsgSnap) {
+        w.events.schedule(w.now + 1, Event.Kind.UNREACHABLE, m.getFrom(), 0, to, false, null);
+      }
+    }
+  }
+
+  /** Tells the sender of a MsgSnap, a moment later, whether it arrived. */
+  void reportSnapshot(Message m, boolean ok) {
+    if (m.getType() == MessageType.MsgSnap) {
+      w.events.schedule(w.now + 1, Event.Kind.SNAP_STATUS, m.getFrom(), 0, m.getTo(), ok, null);
+    }
   }
 
   private static Message corrupt(Message m) {

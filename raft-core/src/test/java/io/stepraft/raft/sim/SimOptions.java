@@ -1,7 +1,9 @@
 package io.stepraft.raft.sim;
 
+import io.stepraft.raft.RawNode;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,27 +16,34 @@ import java.util.function.UnaryOperator;
  *     instead of failing the run with {@link Check#CORE_INVARIANT}
  * @param traceDepth how many recent events a failure report shows
  * @param tweak adjusts the parameters drawn from the seed (planted-bug tests raise fault rates)
+ * @param coreVariant applied to every RawNode the simulator creates: a hook for test-only variants
+ *     of the core (a planted bug in the core itself)
  */
 public record SimOptions(PlantedBug bug, Set<Check> enabled, boolean verbose, boolean panicIsCrash,
-    int traceDepth, UnaryOperator<SimParams> tweak) {
+    int traceDepth, UnaryOperator<SimParams> tweak, Consumer<RawNode> coreVariant) {
 
   /** A correct host, every check enabled, quiet. */
   public static SimOptions defaults() {
-    return new SimOptions(PlantedBug.NONE, EnumSet.allOf(Check.class), false, false, 60, p -> p);
+    return new SimOptions(PlantedBug.NONE, EnumSet.allOf(Check.class), false, false, 60, p -> p, n -> { });
   }
 
   /** A copy that prints every event. */
   public SimOptions verbose(boolean on) {
-    return new SimOptions(bug, enabled, on, panicIsCrash, traceDepth, tweak);
+    return new SimOptions(bug, enabled, on, panicIsCrash, traceDepth, tweak, coreVariant);
   }
 
   /** A copy with a planted bug, only {@code checks} enabled, and core panics treated as crashes. */
   public SimOptions planted(PlantedBug b, Set<Check> checks) {
-    return new SimOptions(b, EnumSet.copyOf(checks), verbose, true, traceDepth, tweak);
+    return new SimOptions(b, EnumSet.copyOf(checks), verbose, true, traceDepth, tweak, coreVariant);
   }
 
   /** A copy whose drawn parameters are adjusted by {@code t}. */
   public SimOptions tweak(UnaryOperator<SimParams> t) {
-    return new SimOptions(bug, enabled, verbose, panicIsCrash, traceDepth, t);
+    return new SimOptions(bug, enabled, verbose, panicIsCrash, traceDepth, t, coreVariant);
+  }
+
+  /** A copy that applies {@code variant} to every RawNode it creates. */
+  public SimOptions coreVariant(Consumer<RawNode> variant) {
+    return new SimOptions(bug, enabled, verbose, panicIsCrash, traceDepth, tweak, variant);
   }
 }

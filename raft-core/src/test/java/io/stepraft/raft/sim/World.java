@@ -10,7 +10,6 @@ import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.Message;
-import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +45,7 @@ public final class World {
   final Workload load;
   /** Nodes by id; index 0 is unused. */
   final SimNode[] nodes;
-  /** By id: the index of the committed configuration that removed the node, 0 if a member or never one. */
-  private final long[] removedAt;
+  final Membership membership;
   long now;
   /** When the settling phase began. */
   long healAt;
@@ -71,13 +69,14 @@ public final class World {
     this.faults = new Faults(this);
     this.load = new Workload(this);
     this.nodes = new SimNode[params.cluster().nodes() + 1];
-    this.removedAt = new long[nodes.length];
+
     double skew = params.cluster().tickSkew();
     for (int id = 1; id < nodes.length; id++) {
       int period = (int) Math.round(TICK_MICROS * (1 + (rng.nextDouble() * 2 - 1) * skew));
       nodes[id] = new SimNode(id, new SimDisk(id, durability, options.bug()), period);
     }
     durability.setNodes(nodes, params.cluster().initialVoters());
+    this.membership = new Membership(this);
   }
 
   /** Runs the simulation of {@code seed}; never throws for a violation, which the result holds. */
@@ -135,9 +134,9 @@ public final class World {
           }
         }
       }
-      case DELIVER -> deliver(e.msg());
+      case DELIVER -> net.deliver(e.msg());
       case DRIVER -> {
-        retireRemoved();
+        membership.retireRemoved();
         if (faults.active()) {
           faults.round();
           load.round();
@@ -178,38 +177,6 @@ public final class World {
     }
   }
 
-  private void deliver(Message m) {
-    long to = m.getTo();
-    if (to < 1 || to >= nodes.length) {
-      stats.undeliverable++;
-      return;
-    }
-    SimNode n = nodes[(int) to];
-    boolean through = net.linkUp(m.getFrom(), to);
-    if (through && n.isUp()) {
-      trace.add(now, "recv", to, m);
-      host.input(n, () -> n.raw.step(m));
-      reportSnapshot(m, true);
-    } else if (through && n.status == SimNode.Status.PAUSED && n.inbox.size() < SimNode.INBOX_MAX) {
-      n.inbox.addLast(m);
-      reportSnapshot(m, true);
-    } else {
-      stats.undeliverable++;
-      reportSnapshot(m, false);
-      MessageType t = m.getType();
-      if (t == MessageType.MsgApp || t == MessageType.MsgHeartbeat || t == MessageType.MsgSnap) {
-        events.schedule(now + 1, Event.Kind.UNREACHABLE, m.getFrom(), 0, to, false, null);
-      }
-    }
-  }
-
-  /** Tells the sender of a MsgSnap, a moment later, whether it arrived. */
-  void reportSnapshot(Message m, boolean ok) {
-    if (m.getType() == MessageType.MsgSnap) {
-      events.schedule(now + 1, Event.Kind.SNAP_STATUS, m.getFrom(), 0, m.getTo(), ok, null);
-    }
-  }
-
   private void scheduleTick(SimNode n, long delay) {
     events.schedule(now + delay, Event.Kind.TICK, n.id, n.epoch, 0, false, null);
   }
@@ -228,6 +195,7 @@ public final class World {
     n.confIndex = StateMachine.confIndexOf(storage.snapshot());
     try {
       n.raw = new RawNode(config(n.id, storage, applied));
+      options.coreVariant().accept(n.raw);
     } catch (RuntimeException e) {
       n.status = SimNode.Status.CRASHED;
       corePanic(n, e);
@@ -310,7 +278,7 @@ public final class World {
   }
 
   /** Shuts down a removed node, after syncing its disk. */
-  private void stop(SimNode n) {
+  void stop(SimNode n) {
     if (n.status == SimNode.Status.NEW || n.status == SimNode.Status.STOPPED) {
       return;
     }
@@ -322,7 +290,7 @@ public final class World {
   }
 
   /** Starts a node just added, or restarts one that was removed and is added again. */
-  private void ensureRunning(SimNode n) {
+  void ensureRunning(SimNode n) {
     if (n.status == SimNode.Status.NEW) {
       startFresh(n, null);
     } else if (n.status == SimNode.Status.STOPPED) {
@@ -363,44 +331,8 @@ public final class World {
       stats.configsApplied++;
       trace.add(now, "configuration", 0, cs.getVotersList() + " out " + cs.getVotersOutgoingList() + " learners "
           + cs.getLearnersList());
-      adjustMembers(prev, cs, e.getIndex());
+      membership.onCommitted(prev, cs, e.getIndex());
     }
-  }
-
-  /** Starts the nodes a committed configuration adds; marks those it removes for retirement. */
-  private void adjustMembers(ConfState prev, ConfState cs, long index) {
-    for (int id = 1; id < nodes.length; id++) {
-      if (isMember(cs, id)) {
-        removedAt[id] = 0;
-        ensureRunning(nodes[id]);
-      } else if (prev != null && isMember(prev, id)) {
-        removedAt[id] = index;
-      }
-    }
-  }
-
-  /**
-   * Shuts down each removed node once every member has applied its removal. Stopping it as soon as
-   * the removal commits could leave the others in a joint configuration that still needs it,
-   * before they learn that the change committed; etcd's server likewise stops a removed member
-   * only after a delay.
-   */
-  void retireRemoved() {
-    for (int id = 1; id < nodes.length; id++) {
-      if (removedAt[id] > 0 && nodes[id].status != SimNode.Status.STOPPED && everyMemberApplied(removedAt[id])) {
-        stop(nodes[id]);
-      }
-    }
-  }
-
-  private boolean everyMemberApplied(long index) {
-    ConfState cs = history.latestConfig();
-    for (int id = 1; id < nodes.length; id++) {
-      if (isMember(cs, id) && nodes[id].sm.applied() < index) {
-        return false;
-      }
-    }
-    return true;
   }
 
   static boolean isMember(ConfState cs, long id) {
