@@ -31,7 +31,7 @@ final class Faults {
       w.trace.add(w.now, "heal", 0, null);
     }
     if (rng.nextDouble() < p.crashRate()) {
-      SimNode n = randomNode(true);
+      SimNode n = rng.nextBoolean() ? w.leader() : randomNode(true);
       if (n != null) {
         w.crash(n, "crash");
       }
@@ -74,7 +74,7 @@ final class Faults {
 
   private void partition() {
     w.stats.partitions++;
-    switch (rng.nextInt(3)) {
+    switch (rng.nextInt(4)) {
       case 0 -> {
         long side = (rng.nextLong() & ((1L << nodes) - 1)) << 1;
         w.net.split(side);
@@ -86,10 +86,17 @@ final class Faults {
         w.net.cutOneWay(a, b);
         w.trace.add(w.now, "cut one way to " + b, a, null);
       }
-      default -> {
+      case 2 -> {
         int a = 1 + rng.nextInt(nodes);
         w.net.isolate(a);
         w.trace.add(w.now, "isolate", a, null);
+      }
+      default -> {
+        SimNode leader = w.leader();
+        if (leader != null) {
+          w.net.isolate((int) leader.id);
+          w.trace.add(w.now, "isolate the leader", leader.id, null);
+        }
       }
     }
   }
