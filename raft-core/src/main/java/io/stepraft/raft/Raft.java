@@ -494,19 +494,27 @@ final class Raft {
   }
 
   /**
-   * Whether a committed but unapplied entry changes the configuration. A node must not campaign
-   * then: it would count votes in a configuration that is about to change.
+   * Whether configuration changes this node has not applied forbid it to campaign: it would count
+   * votes, and then commit, in a configuration that is not the cluster's.
+   *
+   * <ul>
+   *   <li>A committed but unapplied change: the configuration is about to change.
+   *   <li>Two or more unapplied changes anywhere in the log. A leader appends a change only once
+   *       every earlier one is applied, so the first is committed even if this node lost track of
+   *       it (its commit index is not always durable). Its configuration may then be two changes
+   *       behind the cluster's, and quorums of the two may be disjoint. Unless validation is off:
+   *       then changes may be appended back to back and nothing is known of the first.
+   * </ul>
    */
   private boolean hasUnappliedConfChanges() {
-    if (raftLog.applied >= raftLog.committed) {
-      return false;
-    }
+    long hi = disableConfChangeValidation ? raftLog.committed : raftLog.lastIndex();
     long lo = raftLog.applied + 1;
-    long hi = raftLog.committed + 1;
-    while (lo < hi) {
-      List<Entry> page = raftLog.slice(lo, hi, raftLog.maxApplyingEntsSizeBytes);
+    int unapplied = 0;
+    while (lo <= hi) {
+      List<Entry> page = raftLog.slice(lo, hi + 1, raftLog.maxApplyingEntsSizeBytes);
       for (Entry e : page) {
-        if (e.getType() != io.stepraft.raft.pb.EntryType.EntryNormal) {
+        if (e.getType() != io.stepraft.raft.pb.EntryType.EntryNormal
+            && (e.getIndex() <= raftLog.committed || ++unapplied >= 2)) {
           return true;
         }
       }
