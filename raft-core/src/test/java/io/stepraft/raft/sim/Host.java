@@ -22,7 +22,8 @@ import io.stepraft.raft.pb.SnapshotMetadata;
  * The host loop of every node, in the order the Ready contract prescribes: write the snapshot,
  * entries and hard state (to the node's storage and its disk's buffer), fsync, send the
  * messages, apply the snapshot and committed entries, then advance. The fault injector may crash
- * the node between the writes and the fsync. Planted bugs change this order or these steps.
+ * the node between the writes and the fsync, and between two applied entries. Planted bugs change
+ * this order or these steps.
  *
  * <p>Entries the durable state machine applied before a restart are handed out again (the node
  * restarts from its snapshot); they are checked against the history and skipped, but their
@@ -187,6 +188,9 @@ final class Host {
     }
     for (Entry e : rd.committedEntries()) {
       applyEntry(n, e);
+      if (n.isUp() && w.faults.crashWhileApplying()) {
+        w.crash(n, "crash while applying, after index " + e.getIndex());
+      }
       if (!n.isUp()) {
         return;
       }

@@ -67,7 +67,8 @@ final class Trace {
 
   private static String format(Item it) {
     String t = String.format("t=%d.%02d", it.time / World.TICK_MICROS, it.time % World.TICK_MICROS);
-    return t + " n" + it.node + " " + it.what + (it.detail == null ? "" : " " + describe(it.detail));
+    String detail = it.detail == null ? "" : " " + describe(it.detail).replace('\n', ' ').trim();
+    return t + " n" + it.node + " " + it.what.replace('\n', ' ') + detail;
   }
 
   static String describe(Object d) {

@@ -35,7 +35,9 @@
  *   <li><b>Network</b>: per-message random delay (so reordering), loss, duplication and delay
  *       spikes; symmetric splits, one-way cuts and isolated nodes, healed at random.
  *   <li><b>Faults</b>: crashes (at any time, and between a Ready's writes and its fsync), pauses,
- *       partitions. Crashed nodes restart and paused ones resume after a while.
+ *       partitions; half of the crashes and some isolations hit the leader. A quarter of the runs
+ *       are stormy (partitions and crashes three times as often). Crashed nodes restart and paused
+ *       ones resume after a while.
  *   <li><b>Clients</b> ({@code Workload}): unique proposals (retried with the same payload after a
  *       timeout), ReadIndex reads, membership changes (learners, promotions, demotions, removals,
  *       joint swaps left automatically or explicitly), leadership transfers, forgetLeader, and
@@ -64,11 +66,15 @@
  *       restore a snapshot whose configuration lacks the node. The transport reports the outcome
  *       with {@code reportSnapshot}, including when the snapshot is lost; undeliverable appends
  *       and heartbeats are reported with {@code reportUnreachable}.
- *   <li>A node is started when a configuration that adds it is committed, and shut down (after a
- *       sync) when one that removes it is, as etcd's {@code member add}/{@code remove} do. A node
- *       added again restarts from its old disk.
- *   <li>A committed configuration change that raft refuses ({@code InvalidConfChangeException})
- *       is skipped by every node alike.
+ *   <li>A node is started when a configuration that adds it is committed, as after etcd's {@code
+ *       member add}, and shut down (after a sync) once every member has applied its removal;
+ *       stopping it at once could strand members that still hold a joint configuration needing it.
+ *       A node added again restarts from its old disk.
+ *   <li>Membership changes are validated when applied, as etcd's server does: a change carries in
+ *       its context the index of the configuration it was computed from and is refused if another
+ *       change was applied since, so concurrent changes never compound, and every configuration
+ *       keeps at least three voters. A change raft refuses ({@code InvalidConfChangeException}) is
+ *       skipped too. Every node decides alike.
  * </ul>
  *
  * <h2>The checks</h2>
@@ -99,7 +105,11 @@
  *   <li>{@code disableConfChangeValidation} is not exercised: without validation, concurrent
  *       changes are unsafe by design.
  *   <li>A bug that lives in the core's own logic (committing an earlier term's entry by counting,
- *       say) cannot be planted without a test-only hook in the core.
+ *       say) cannot be planted without a test-only hook in the core; {@code
+ *       SimOptions.coreVariant} is where such a hook would be applied.
+ *   <li>Liveness is only required of what the model lets a real cluster do: configurations keep
+ *       three voters or more, removed nodes stay up until every member knows of their removal, and
+ *       the transport reports snapshot outcomes (raft waits for them).
  * </ul>
  */
 package io.stepraft.raft.sim;
