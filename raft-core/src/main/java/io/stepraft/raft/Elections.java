@@ -79,25 +79,47 @@ final class Elections {
   }
 
   /**
-   * Whether a committed but unapplied entry changes the configuration. A node must not campaign
-   * then: it would count votes in a configuration that is about to change.
+   * Whether configuration changes this node has not applied forbid it to campaign now: it would
+   * count votes, and then commit, in a configuration that is not the cluster's.
+   *
+   * <ul>
+   *   <li>A committed but unapplied change: the configuration is about to change.
+   *   <li>Two or more unapplied changes in the log. A leader appends a change only once every
+   *       earlier one is applied (unless validation is off), so every change but the last is
+   *       committed, even if this node lost track of it: its commit index is not always durable.
+   *       Its configuration may then be two changes behind the cluster's, and quorums of the two
+   *       may be disjoint. The node raises its commit index to the second-to-last change, so that
+   *       the host applies the changes, and campaigns at a later timeout.
+   * </ul>
    */
   private boolean hasUnappliedConfChanges() {
-    if (r.raftLog.applied >= r.raftLog.committed) {
-      return false;
-    }
+    long hi = r.disableConfChangeValidation ? r.raftLog.committed : r.raftLog.lastIndex();
     long lo = r.raftLog.applied + 1;
-    long hi = r.raftLog.committed + 1;
-    while (lo < hi) {
-      List<Entry> page = r.raftLog.slice(lo, hi, r.raftLog.maxApplyingEntsSizeBytes);
+    long lastChange = 0;
+    long provenCommitted = 0;
+    while (lo <= hi) {
+      List<Entry> page = r.raftLog.slice(lo, hi + 1, r.raftLog.maxApplyingEntsSizeBytes);
       for (Entry e : page) {
-        if (e.getType() != EntryType.EntryNormal) {
+        if (e.getType() == EntryType.EntryNormal) {
+          continue;
+        }
+        if (e.getIndex() <= r.raftLog.committed) {
           return true;
         }
+        if (lastChange != 0) {
+          provenCommitted = lastChange;
+        }
+        lastChange = e.getIndex();
       }
       lo += page.size();
     }
-    return false;
+    if (provenCommitted == 0) {
+      return false;
+    }
+    r.logger.info("{} commit index {} lags the configuration change at {}, which a later change proves committed",
+        hex(r.id), r.raftLog.committed, provenCommitted);
+    r.raftLog.commitTo(provenCommitted);
+    return true;
   }
 
   void campaign(CampaignType t) {

@@ -1,0 +1,130 @@
+package io.stepraft.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stepraft.raft.pb.ConfChangeSingle;
+import io.stepraft.raft.pb.ConfChangeType;
+import io.stepraft.raft.pb.ConfChangeV2;
+import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.pb.SnapshotMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Found by the simulator (a durability violation, seed 94985 of the soak before the fix). Voters
+ * {1, 2, 3}; the leader committed a joint change at index 52 (add 4, remove 2) and appended the
+ * change that leaves it at 53. Node 2 received 53 together with commit 52, and crashed while
+ * writing them: the entry became durable, the hard state with the new commit index was torn off.
+ * Restarted, it held both changes but knew neither was committed, so it still used {1, 2, 3}. It
+ * campaigned, won with votes from 2 and 3, and committed its own entry at 54 (and so the change at
+ * 53 that makes {1, 3, 4} the configuration) with acknowledgements from 1 and 2 alone: a quorum
+ * of {1, 2, 3}, but not of the joint configuration that must commit 53. {3, 4}, a quorum of the
+ * new configuration, lacked the entry. A configuration two changes behind the cluster's may have
+ * quorums disjoint from the cluster's.
+ *
+ * <p>A leader proposes a change only once every earlier one is applied, so a log holding two
+ * unapplied changes means the first is committed, whether or not this node still knows it. Such
+ * a node now refuses to campaign, as it does when it knows a change is committed but not applied;
+ * nodes that know the commit index lead instead.
+ */
+class RegressionCampaignTwoConfigurationsBehindTest {
+  private static final long SNAPSHOT_INDEX = 51;
+  private static final long TERM = 4;
+
+  @Test
+  void aNodeWithTwoUnappliedConfigurationChangesInItsLogDoesNotCampaign() {
+    RawNode n = node(false, jointChange(), leaveJoint());
+    n.campaign();
+    List<Message> out = drain(n);
+    assertEquals(StateType.FOLLOWER, n.basicStatus().softState().role());
+    assertEquals(TERM, n.basicStatus().hardState().getTerm(), "the term did not move");
+    assertTrue(out.stream().noneMatch(m -> m.getType() == MessageType.MsgVote), out.toString());
+  }
+
+  /**
+   * Refusing alone would cost liveness if every node were in that state: the node also raises its
+   * commit index to the change the later one proves committed, the host applies it, and the
+   * node campaigns at its next attempt, in the joint configuration.
+   */
+  @Test
+  void theProvenCommittedChangeIsHandedOutAndTheNodeThenCampaignsInTheNewConfiguration() {
+    RawNode n = node(false, jointChange(), leaveJoint());
+    n.campaign();
+    assertEquals(SNAPSHOT_INDEX + 1, n.basicStatus().hardState().getCommit());
+    Ready rd = n.ready();
+    assertEquals(List.of(SNAPSHOT_INDEX + 1), rd.committedEntries().stream().map(Entry::getIndex).toList());
+    ConfState cs = n.applyConfChange(jointChange());
+    n.advance(rd);
+    assertEquals(List.of(1L, 2L, 3L), cs.getVotersOutgoingList().stream().sorted().toList());
+    n.campaign();
+    List<Message> out = drain(n);
+    assertEquals(StateType.CANDIDATE, n.basicStatus().softState().role());
+    assertEquals(List.of(1L, 3L, 4L), out.stream().filter(m -> m.getType() == MessageType.MsgVote)
+        .map(Message::getTo).sorted().toList(), "votes are asked from both halves of the joint configuration");
+  }
+
+  @Test
+  void aNodeWithOneUnappliedConfigurationChangeStillCampaigns() {
+    RawNode n = node(false, jointChange());
+    n.campaign();
+    List<Message> out = drain(n);
+    assertEquals(StateType.CANDIDATE, n.basicStatus().softState().role());
+    assertEquals(2, out.stream().filter(m -> m.getType() == MessageType.MsgVote).count(), out.toString());
+  }
+
+  @Test
+  void withoutConfChangeValidationTwoUnappliedChangesProveNothingAndTheNodeCampaigns() {
+    RawNode n = node(true, jointChange(), leaveJoint());
+    n.campaign();
+    drain(n);
+    assertEquals(StateType.CANDIDATE, n.basicStatus().softState().role());
+  }
+
+  private static ConfChangeV2 jointChange() {
+    return ConfChangeV2.newBuilder()
+        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
+        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2))
+        .build();
+  }
+
+  private static ConfChangeV2 leaveJoint() {
+    return ConfChangeV2.getDefaultInstance();
+  }
+
+  /**
+   * Node 2 restarted from a snapshot at 51 (voters 1, 2, 3) with {@code changes} at 52, 53, ...
+   * durable after it, and a hard state whose commit index is still 51.
+   */
+  private static RawNode node(boolean disableConfChangeValidation, ConfChangeV2... changes) {
+    MemoryStorage storage = new MemoryStorage();
+    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(SNAPSHOT_INDEX)
+        .setTerm(TERM).setConfState(ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)))).build());
+    List<Entry> ents = new ArrayList<>();
+    for (int i = 0; i < changes.length; i++) {
+      ents.add(Entry.newBuilder().setIndex(SNAPSHOT_INDEX + 1 + i).setTerm(TERM).setType(EntryType.EntryConfChangeV2)
+          .setData(changes[i].toByteString()).build());
+    }
+    storage.append(ents);
+    storage.setHardState(HardState.newBuilder().setTerm(TERM).setVote(1).setCommit(SNAPSHOT_INDEX).build());
+    return new RawNode(Config.builder().id(2).storage(storage).electionTicks(10).heartbeatTicks(1)
+        .applied(SNAPSHOT_INDEX).disableConfChangeValidation(disableConfChangeValidation).build());
+  }
+
+  private static List<Message> drain(RawNode n) {
+    List<Message> out = new ArrayList<>();
+    while (n.hasReady()) {
+      Ready rd = n.ready();
+      out.addAll(rd.messages());
+      n.advance(rd);
+    }
+    return out;
+  }
+}
