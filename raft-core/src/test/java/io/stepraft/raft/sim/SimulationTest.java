@@ -22,7 +22,7 @@ class SimulationTest {
   void everySeedKeepsEveryCheck() {
     Long one = Long.getLong("sim.seed");
     long first = one != null ? one : Long.getLong("sim.firstSeed", 1);
-    long count = one != null ? 1 : Long.getLong("sim.seeds", 300);
+    long count = one != null ? 1 : Long.getLong("sim.seeds", 1000);
     SimOptions options = SimOptions.defaults().verbose(Boolean.getBoolean("sim.verbose"));
     Soak soak = new Soak();
     List<RunResult> failures = new ArrayList<>();

@@ -4,7 +4,7 @@
  * <h2>Running it</h2>
  *
  * <ul>
- *   <li>{@code mvn -B verify} runs {@code SimulationTest} over {@code sim.seeds} seeds (300 by
+ *   <li>{@code mvn -B verify} runs {@code SimulationTest} over {@code sim.seeds} seeds (1000 by
  *       default, a few seconds), plus the planted-bug and determinism tests.
  *   <li>A failure prints the seed, the drawn parameters, the violation, the last events and a
  *       command that replays it: {@code mvn -B -pl raft-core test -Dtest=SimulationTest
