@@ -14,7 +14,8 @@ import java.util.List;
  *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking
  *       set of the latest configuration: the nodes without it must not form a quorum, or
  *       crashing them all would lose it;
- *   <li>no disk ever durably overwrites an acknowledged entry it held;
+ *   <li>when a disk durably overwrites an acknowledged entry, the other disks still hold it as a
+ *       blocking set;
  *   <li>at the end of a run the leader's log holds every acknowledged entry.
  * </ul>
  *
@@ -41,24 +42,38 @@ final class DurabilityChecker implements SimDisk.Observer {
 
   /** The entry at {@code index} was acknowledged: applied for the first time anywhere. */
   void onAck(long index, long term) {
-    ConfState cs = history.latestConfig();
-    if (cs == null || index <= bootstrapLast) {
+    if (index <= bootstrapLast) {
       return;
+    }
+    String lacking = lackingQuorum(index, term, 0);
+    if (lacking != null) {
+      checks.fail(Check.DURABILITY, "entry (index " + index + ", term " + term + ") was acknowledged but " + lacking);
+    }
+  }
+
+  /**
+   * Null if the disks holding {@code (index, term)} durably, {@code except} aside, are a blocking
+   * set of the latest configuration; else a description of the quorum that lacks it.
+   */
+  private String lackingQuorum(long index, long term, long except) {
+    ConfState cs = history.latestConfig();
+    if (cs == null) {
+      return null;
     }
     StringBuilder without = new StringBuilder();
     long missing = 0;
     for (int id = 1; id < nodes.length; id++) {
-      if (!nodes[id].disk.holds(index, term)) {
+      if (id == except || !nodes[id].disk.holds(index, term)) {
         missing |= 1L << id;
         without.append(' ').append(id);
       }
     }
     if (isQuorum(cs.getVotersList(), missing)
         && (cs.getVotersOutgoingCount() == 0 || isQuorum(cs.getVotersOutgoingList(), missing))) {
-      checks.fail(Check.DURABILITY, "entry (index " + index + ", term " + term + ") was acknowledged but the nodes"
-          + without + " lack it durably, a quorum of " + cs.getVotersList()
-          + (cs.getVotersOutgoingCount() == 0 ? "" : " & " + cs.getVotersOutgoingList()));
+      return "the nodes" + without + " lack it durably, a quorum of " + cs.getVotersList()
+          + (cs.getVotersOutgoingCount() == 0 ? "" : " & " + cs.getVotersOutgoingList());
     }
+    return null;
   }
 
   private static boolean isQuorum(List<Long> voters, long members) {
@@ -71,16 +86,24 @@ final class DurabilityChecker implements SimDisk.Observer {
     return n > voters.size() / 2;
   }
 
+  /**
+   * A disk is about to replace its entries from {@code e}'s index on. A node may lose an
+   * acknowledged entry this way (it follows a stale leader, say, and was not among those that
+   * committed the entry), but the others must still hold it as a blocking set.
+   */
   @Override
   public void beforeDurableEntry(long node, MemoryStorage durable, Entry e) {
-    long index = e.getIndex();
-    if (index > history.size() || index > durable.lastIndex() || index < durable.firstIndex()) {
-      return;
-    }
-    long acked = history.term(index);
-    if (durable.term(index) == acked && e.getTerm() != acked) {
-      checks.fail(Check.DURABILITY, "node " + node + " durably overwrote acknowledged entry (index " + index
-          + ", term " + acked + ") with term " + e.getTerm());
+    long last = Math.min(durable.lastIndex(), history.size());
+    for (long i = Math.max(e.getIndex(), durable.firstIndex()); i <= last; i++) {
+      if (durable.term(i) != history.term(i) || (i == e.getIndex() && e.getTerm() == history.term(i))) {
+        continue;
+      }
+      String lacking = lackingQuorum(i, history.term(i), node);
+      if (lacking != null) {
+        checks.fail(Check.DURABILITY, "node " + node + " durably overwrote acknowledged entry (index " + i + ", term "
+            + history.term(i) + ") with term " + e.getTerm() + " at index " + e.getIndex() + ", and " + lacking);
+        return;
+      }
     }
   }
 

@@ -16,8 +16,9 @@ class FailureReportTest {
     assertTrue(report.contains("violation: LOG_MATCHING"), report);
     assertTrue(report.contains("params: SimParams[seed=7"), report);
     assertTrue(report.contains("last events:\n  t="), report);
-    assertTrue(report.contains("replay: mvn -B -pl raft-core test -Dtest=SimulationTest -Dsim.seed=7 -Dsim.verbose=true"),
-        report);
+    assertTrue(report.contains("replay: " + RunResult.replayCommand(7)), report);
+    assertTrue(RunResult.replayCommand(7).equals(
+        "mvn -B -pl raft-core test -Dtest=SimulationTest -Dsim.seed=7 -Dsim.verbose=true"), report);
   }
 
   @Test

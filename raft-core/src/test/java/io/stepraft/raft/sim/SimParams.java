@@ -90,8 +90,8 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
     long maxMsg = pick(rng, 64, 256, 4096, 1L << 20);
     long maxInflightBytes = maxMsg * pick(rng, 1, 4, 64);
     int election = (int) pick(rng, 5, 10, 10, 20);
-    return new ClusterParams(nodes, voters, election, 1 + rng.nextInt(election / 4), rng.nextBoolean(), rng.nextBoolean(),
-        rng.nextBoolean(), rng.nextInt(10) == 0, maxMsg, (int) pick(rng, 1, 2, 4, 16, 256), maxInflightBytes,
+    return new ClusterParams(nodes, voters, election, 1 + rng.nextInt(election / 4), rng.nextBoolean(),
+        rng.nextBoolean(), rng.nextBoolean(), rng.nextInt(10) == 0, maxMsg, (int) pick(rng, 1, 2, 4, 16, 256), maxInflightBytes,
         pick(rng, 64, 512, 64L << 20), pick(rng, 64, 1024, 16L << 20), rng.nextBoolean(), rng.nextDouble() * 0.1);
   }
 

@@ -69,7 +69,6 @@ public final class World {
     this.faults = new Faults(this);
     this.load = new Workload(this);
     this.nodes = new SimNode[params.cluster().nodes() + 1];
-
     double skew = params.cluster().tickSkew();
     for (int id = 1; id < nodes.length; id++) {
       int period = (int) Math.round(TICK_MICROS * (1 + (rng.nextDouble() * 2 - 1) * skew));
@@ -91,8 +90,8 @@ public final class World {
     } catch (Violation e) {
       v = e;
     }
-    return new RunResult(seed, w.params, v, w.stats, w.now / TICK_MICROS, w.leaderTicks, w.settleTicks, w.elections.leaderTerms(),
-        w.reads.completed(), w.trace.fingerprint(), w.trace.tail(), w.checks.suppressed());
+    return new RunResult(seed, w.params, v, w.stats, w.now / TICK_MICROS, w.leaderTicks, w.settleTicks,
+        w.elections.leaderTerms(), w.reads.completed(), w.trace.fingerprint(), w.trace.tail(), w.checks.suppressed());
   }
 
   private void simulate() {
