@@ -55,6 +55,12 @@ final class Raft {
   private final SplittableRandom random;
   final RaftListener listener;
 
+  /**
+   * A planted bug for the simulator's own tests, never set in production: the leader commits
+   * entries of earlier terms by counting replicas (the error Figure 8 of the Raft paper shows).
+   */
+  boolean plantedBugCommitByCounting;
+
   long term;
   long vote;
   StateType state = StateType.FOLLOWER;
