@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>A leader proposes a change only once every earlier one is applied, so a log holding two
  * unapplied changes means the first is committed, whether or not this node still knows it. Such
- * a node now refuses to campaign, as it does when it knows a change is committed but not applied;
- * nodes that know the commit index lead instead.
+ * a node now refuses to campaign, as it does when it knows a change is committed but not applied,
+ * and raises its commit index to the change proven committed, so that it applies it and can
+ * campaign at its next attempt (refusing alone would lose liveness if every node were in that
+ * state).
  */
 class RegressionCampaignTwoConfigurationsBehindTest {
   private static final long SNAPSHOT_INDEX = 51;
