@@ -94,7 +94,10 @@
  *
  * <p>{@code PlantedBugTest} shows that each check fires: it plants a bug in the host, disk or
  * network ({@link io.stepraft.raft.sim.PlantedBug}), enables only that check, finds a seed where
- * it reports, and checks that the seed passes without the bug.
+ * it reports, and checks that the seed passes without the bug. {@code PlantedCoreBugTest} does
+ * the same for a bug in the core itself (a leader committing an earlier term's entries by
+ * counting, Figure 8), planted through {@code SimOptions.coreVariant}: leader completeness
+ * catches it on a few fixed seeds with parameters tuned to expose it.
  *
  * <h2>Limits</h2>
  *
@@ -104,9 +107,6 @@
  *       skewed ticks do not respect.
  *   <li>{@code disableConfChangeValidation} is not exercised: without validation, concurrent
  *       changes are unsafe by design.
- *   <li>A bug that lives in the core's own logic (committing an earlier term's entry by counting,
- *       say) cannot be planted without a test-only hook in the core; {@code
- *       SimOptions.coreVariant} is where such a hook would be applied.
  *   <li>Liveness is only required of what the model lets a real cluster do: configurations keep
  *       three voters or more, removed nodes stay up until every member knows of their removal, and
  *       the transport reports snapshot outcomes (raft waits for them).
