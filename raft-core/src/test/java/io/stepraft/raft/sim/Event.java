@@ -11,7 +11,7 @@ import io.stepraft.raft.pb.Message;
  * @param seq the scheduling order, which breaks ties deterministically
  * @param kind what happens
  * @param node the node concerned
- * @param epoch the node's epoch when scheduled (ticks, restarts, resumes)
+ * @param epoch the node's epoch when scheduled (ticks, restarts, resumes), or its work generation (storage work)
  * @param arg a second node id (the follower of a snapshot report, an unreachable peer)
  * @param ok the outcome of a snapshot report
  * @param msg the message to deliver
@@ -24,6 +24,10 @@ record Event(long time, long seq, Kind kind, long node, int epoch, long arg, boo
     RESTART,
     RESUME,
     SNAP_STATUS,
-    UNREACHABLE
+    UNREACHABLE,
+    /** With asynchronous storage writes: the node's append thread does its next MsgStorageAppend. */
+    APPEND_WORK,
+    /** With asynchronous storage writes: the node's apply thread does its next MsgStorageApply. */
+    APPLY_WORK
   }
 }

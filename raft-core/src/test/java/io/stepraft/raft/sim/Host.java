@@ -17,6 +17,7 @@ import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.pb.SnapshotMetadata;
+import java.util.ArrayDeque;
 
 /**
  * The host loop of every node, in the order the Ready contract prescribes: write the snapshot,
@@ -77,6 +78,12 @@ final class Host {
           return;
         }
         Ready rd = n.raw.ready();
+        if (w.async) {
+          if (!handleAsync(n, rd)) {
+            return;
+          }
+          continue;
+        }
         if (!handle(n, rd)) {
           return;
         }
@@ -119,6 +126,226 @@ final class Host {
     }
     apply(n, rd);
     return n.isUp();
+  }
+
+  // ---------------------------------------------------------------- asynchronous storage writes
+
+  /**
+   * Handles one Ready of a node with asynchronous storage writes: messages to peers leave now;
+   * the MsgStorageAppend and MsgStorageApply are queued for the node's append and apply threads,
+   * which do them later, one at a time and in order ({@link #storageWork}). No advance.
+   */
+  private boolean handleAsync(SimNode n, Ready rd) {
+    w.stats.readies++;
+    w.trace.add(w.now, "ready", n.id, rd);
+    boolean becameLeader = observeSoftState(n, rd);
+    if (rd.hasHardState()) {
+      HardState hs = rd.hardState();
+      w.checks.require(hs.getCommit() >= n.commitSeen, Check.COMMIT_MONOTONICITY, "node " + n.id
+          + " reported commit " + hs.getCommit() + " after " + n.commitSeen);
+      n.commitSeen = hs.getCommit();
+      w.logs.onCommitReport(hs.getTerm(), hs.getCommit());
+    }
+    if (becameLeader) {
+      long term = n.raw.basicStatus().hardState().getTerm();
+      w.elections.onLeader(n.id, term);
+      // Its storage lags its log: check leader completeness once its first write as leader is done.
+      n.leaderCheckTerm = term;
+    }
+    if (rd.hasSnapshot()) {
+      // The RawNode has restored it (and its configuration) already.
+      n.snapshotFloor = Math.max(n.snapshotFloor, rd.snapshot().getMetadata().getIndex());
+    }
+    for (Message m : rd.messages()) {
+      if (m.getTo() == APPEND_THREAD) {
+        enqueue(n, true, m);
+      } else if (m.getTo() == APPLY_THREAD) {
+        enqueue(n, false, m);
+      } else {
+        sendOne(n, m);
+      }
+    }
+    for (ReadState rs : rd.readStates()) {
+      w.reads.onReadState(n.id, rs);
+    }
+    return n.isUp();
+  }
+
+  static final long APPEND_THREAD = -1L;
+  static final long APPLY_THREAD = -2L;
+
+  private void enqueue(SimNode n, boolean append, Message m) {
+    (append ? n.appendWork : n.applyWork).addLast(m);
+    scheduleWork(n, append);
+  }
+
+  private void scheduleWork(SimNode n, boolean append) {
+    if (append ? n.appendScheduled : n.applyScheduled) {
+      return;
+    }
+    if ((append ? n.appendWork : n.applyWork).isEmpty()) {
+      return;
+    }
+    if (append) {
+      n.appendScheduled = true;
+    } else {
+      n.applyScheduled = true;
+    }
+    long delay = 1 + w.rng.nextInt(w.params.cluster().maxStorageDelayMicros());
+    w.events.schedule(w.now + delay, append ? Event.Kind.APPEND_WORK : Event.Kind.APPLY_WORK, n.id, n.workGen, 0,
+        false, null);
+  }
+
+  /** The append or apply thread of {@code n} does its next work item, then the node runs. */
+  void storageWork(SimNode n, Event e) {
+    if (n.workGen != e.epoch()) {
+      return; // the process died since
+    }
+    boolean append = e.kind() == Event.Kind.APPEND_WORK;
+    if (n.status == SimNode.Status.PAUSED) {
+      // A paused process does no work; try again later.
+      w.events.schedule(w.now + World.TICK_MICROS, e.kind(), n.id, n.workGen, 0, false, null);
+      return;
+    }
+    if (append) {
+      n.appendScheduled = false;
+    } else {
+      n.applyScheduled = false;
+    }
+    ArrayDeque<Message> q = append ? n.appendWork : n.applyWork;
+    if (!n.isUp() || q.isEmpty()) {
+      return;
+    }
+    // Like a storage thread with group commit, it takes every item queued by now as one batch.
+    java.util.List<Message> batch = new java.util.ArrayList<>(q);
+    q.clear();
+    try {
+      boolean done = append ? doAppend(n, batch) : doApply(n, batch);
+      if (!done) {
+        return;
+      }
+    } catch (Violation v) {
+      throw v;
+    } catch (RuntimeException ex) {
+      w.corePanic(n, ex);
+      return;
+    }
+    drive(n);
+    if (n.isUp()) {
+      scheduleWork(n, append);
+    }
+  }
+
+  /**
+   * Writes a batch of MsgStorageAppend messages durably (for each: snapshot, entries, hard state;
+   * a crash may come between the writes and the one fsync, tearing them), then for each in order
+   * updates the storage, restores the state machine from its snapshot, and delivers its responses.
+   */
+  private boolean doAppend(SimNode n, java.util.List<Message> batch) {
+    for (Message m : batch) {
+      w.trace.add(w.now, "storage append", n.id, m);
+      if (m.hasSnapshot()) {
+        n.disk.write(m.getSnapshot());
+      }
+      if (m.getEntriesCount() > 0) {
+        n.disk.write(m.getEntriesList());
+      }
+      if (hardStateOf(m) != null) {
+        n.disk.write(hardStateOf(m));
+      }
+    }
+    if (n.disk.hasUnsynced() && w.faults.crashBeforeFsync()) {
+      w.crash(n, "crash between storage writes and fsync");
+      return false;
+    }
+    n.disk.fsync();
+    for (Message m : batch) {
+      if (!appended(n, m)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static HardState hardStateOf(Message m) {
+    return m.hasTerm() || m.hasVote() || m.hasCommit()
+        ? HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build()
+        : null;
+  }
+
+  /** A durable MsgStorageAppend: updates the storage and the state machine, delivers its responses. */
+  private boolean appended(SimNode n, Message m) {
+    if (m.hasSnapshot()) {
+      n.storage.applySnapshot(m.getSnapshot());
+      applySnapshot(n, m.getSnapshot());
+      n.snapshotFloor = Math.max(n.snapshotFloor, m.getSnapshot().getMetadata().getIndex());
+    }
+    if (m.getEntriesCount() > 0) {
+      n.storage.append(m.getEntriesList());
+      w.logs.onWritten(n.id, n.storage, m.getEntriesList());
+    }
+    HardState hs = hardStateOf(m);
+    if (hs != null) {
+      n.storage.setHardState(hs);
+      w.checks.require(hs.getCommit() <= n.storage.lastIndex(), Check.COMMIT_BOUNDS, "node " + n.id
+          + " persisted commit " + hs.getCommit() + " beyond its last index " + n.storage.lastIndex());
+    }
+    if (n.leaderCheckTerm != 0) {
+      long last = n.storage.lastIndex();
+      if (last > 0 && last >= n.storage.firstIndex() && n.storage.term(last) == n.leaderCheckTerm) {
+        w.logs.onLeader(n.id, n.leaderCheckTerm, n.storage);
+        n.leaderCheckTerm = 0;
+      }
+    }
+    return deliver(n, m);
+  }
+
+  /** Does a batch of MsgStorageApply messages in order. */
+  private boolean doApply(SimNode n, java.util.List<Message> batch) {
+    for (Message m : batch) {
+      if (!doApply(n, m)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Applies a MsgStorageApply's entries (a crash may come between two), then steps its responses. */
+  private boolean doApply(SimNode n, Message m) {
+    for (Entry e : m.getEntriesList()) {
+      applyEntry(n, e);
+      if (n.isUp() && w.faults.crashWhileApplying()) {
+        w.crash(n, "crash while applying, after index " + e.getIndex());
+      }
+      if (!n.isUp()) {
+        return false;
+      }
+    }
+    return deliver(n, m);
+  }
+
+  /** Delivers a storage message's responses: to this node it steps them, to peers it sends them. */
+  private boolean deliver(SimNode n, Message m) {
+    for (Message r : m.getResponsesList()) {
+      if (r.getTo() == n.id) {
+        call(n, () -> n.raw.step(r));
+      } else {
+        sendOne(n, r);
+      }
+      if (!n.isUp()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void sendOne(SimNode n, Message m) {
+    if (m.getType() == MessageType.MsgSnap) {
+      m = freshSnapshot(n, m);
+      w.stats.snapshotsSent++;
+    }
+    w.elections.onSend(m);
+    w.net.send(m);
   }
 
   private boolean observeSoftState(SimNode n, Ready rd) {
@@ -214,7 +441,15 @@ final class Host {
     long index = e.getIndex();
     if (index <= n.sm.applied() && bug != PlantedBug.APPLY_TWICE) {
       w.history.onReapply(n.id, e);
-      applyConfChange(n, e);
+      if (index > n.snapshotFloor) {
+        applyConfChange(n, e);
+      }
+      return;
+    }
+    if (index <= n.snapshotFloor) {
+      // Handed to the apply thread before the RawNode restored a snapshot covering it: the state
+      // machine is restored from that snapshot when its write is done.
+      w.history.onReapply(n.id, e);
       return;
     }
     if (index != n.sm.applied() + 1) {

@@ -26,7 +26,8 @@ class PlantedCoreBugTest {
     SimParams.FaultParams f = p.faults();
     return p.withCluster(new SimParams.ClusterParams(c.nodes(), c.initialVoters(), c.electionTicks(),
             c.heartbeatTicks(), false, false, c.stepDownOnRemoval(), c.disableProposalForwarding(), 64, 1, 64,
-            c.maxUncommittedBytes(), c.maxCommittedPerReadyBytes(), c.lazyCommitSync(), c.tickSkew()))
+            c.maxUncommittedBytes(), c.maxCommittedPerReadyBytes(), c.lazyCommitSync(), c.tickSkew(), false,
+            c.maxStorageDelayMicros()))
         .withFaults(new SimParams.FaultParams(0.06, f.healRate(), 0.018, f.pauseRate(), f.crashInReadyRate(),
             f.tornRate(), f.chaosTicks()));
   }

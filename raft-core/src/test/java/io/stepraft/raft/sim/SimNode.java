@@ -47,6 +47,28 @@ final class SimNode {
   /** The index of the last configuration change applied to the RawNode (its configuration's version). */
   long confIndex;
 
+  /** With asynchronous storage writes: the MsgStorageAppend messages not yet done, in order. */
+  final ArrayDeque<Message> appendWork = new ArrayDeque<>();
+  /** With asynchronous storage writes: the MsgStorageApply messages not yet done, in order. */
+  final ArrayDeque<Message> applyWork = new ArrayDeque<>();
+  /** Bumped when the process dies: its pending storage work events are then ignored. */
+  int workGen;
+  /** Whether an event for the next append (apply) work item is scheduled. */
+  boolean appendScheduled;
+  boolean applyScheduled;
+  /**
+   * With asynchronous storage writes: the term this node became leader of, whose leader
+   * completeness check waits until its storage holds its whole log; 0 if none.
+   */
+  long leaderCheckTerm;
+  /**
+   * The index of the last snapshot restored into the RawNode (at start, or from a Ready). With
+   * asynchronous storage writes the apply thread may still hold entries below it, handed out
+   * before the snapshot arrived; their configuration changes must not be applied to the RawNode
+   * again, which already holds the snapshot's newer configuration.
+   */
+  long snapshotFloor;
+
   SimNode(long id, SimDisk disk, int tickMicros) {
     this.id = id;
     this.disk = disk;
@@ -68,6 +90,12 @@ final class SimNode {
     raw = null;
     storage = null;
     inbox.clear();
+    appendWork.clear();
+    applyWork.clear();
+    workGen++;
+    appendScheduled = false;
+    applyScheduled = false;
+    leaderCheckTerm = 0;
     role = StateType.FOLLOWER;
   }
 
@@ -85,6 +113,9 @@ final class SimNode {
       if (!s.progress().isEmpty()) {
         sb.append(" progress=").append(s.progress());
       }
+    }
+    if (!appendWork.isEmpty() || !applyWork.isEmpty()) {
+      sb.append(" pendingAppends=").append(appendWork.size()).append(" pendingApplies=").append(applyWork.size());
     }
     return sb.append(" smApplied=").append(sm.applied()).append(' ').append(disk).toString();
   }

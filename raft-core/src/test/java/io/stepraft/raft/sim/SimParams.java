@@ -34,11 +34,24 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
    * @param maxCommittedPerReadyBytes the raft setting maxCommittedSizePerReadyBytes
    * @param lazyCommitSync whether the host skips fsync when only the commit index changed
    * @param tickSkew how far a node's tick period may differ from the nominal one (fraction)
+   * @param asyncWrites whether nodes run with {@code asyncStorageWrites(true)}: the host then does
+   *     each MsgStorageAppend and MsgStorageApply later, as a separate event
+   * @param maxStorageDelayMicros with asyncWrites, the largest delay of one storage work item;
+   *     delays are uniform in {@code [1, max]}
    */
   public record ClusterParams(int nodes, int initialVoters, int electionTicks, int heartbeatTicks,
       boolean preVote, boolean checkQuorum, boolean stepDownOnRemoval, boolean disableProposalForwarding,
       long maxSizePerMsgBytes, int maxInflightMsgs, long maxInflightBytes, long maxUncommittedBytes,
-      long maxCommittedPerReadyBytes, boolean lazyCommitSync, double tickSkew) {}
+      long maxCommittedPerReadyBytes, boolean lazyCommitSync, double tickSkew, boolean asyncWrites,
+      int maxStorageDelayMicros) {
+
+    /** A copy with asynchronous storage writes on or off. */
+    public ClusterParams withAsyncWrites(boolean async) {
+      return new ClusterParams(nodes, initialVoters, electionTicks, heartbeatTicks, preVote, checkQuorum,
+          stepDownOnRemoval, disableProposalForwarding, maxSizePerMsgBytes, maxInflightMsgs, maxInflightBytes,
+          maxUncommittedBytes, maxCommittedPerReadyBytes, lazyCommitSync, tickSkew, async, maxStorageDelayMicros);
+    }
+  }
 
   /**
    * Message loss, duplication and delay, per message.
@@ -79,12 +92,21 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
   public record LoadParams(double proposeRate, double readRate, double confChangeRate, double transferRate,
       double compactRate, int maxPendingProposals) {}
 
-  /** Draws the parameters of run {@code seed} from its random source. */
+  /**
+   * Draws the parameters of run {@code seed} from its random source. Whether the run uses
+   * asynchronous storage writes (half the seeds) and their delays come from a second source
+   * seeded from {@code seed}, so that the draws of the main source, and the synchronous runs,
+   * stay as they were before that mode existed.
+   */
   static SimParams draw(long seed, SplittableRandom rng) {
-    return new SimParams(seed, drawCluster(rng), drawNetwork(rng), drawFaults(rng), drawLoad(rng));
+    SplittableRandom storage = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    boolean async = storage.nextBoolean();
+    int storageDelay = 5 + storage.nextInt(300);
+    return new SimParams(seed, drawCluster(rng, async, storageDelay), drawNetwork(rng), drawFaults(rng),
+        drawLoad(rng));
   }
 
-  private static ClusterParams drawCluster(SplittableRandom rng) {
+  private static ClusterParams drawCluster(SplittableRandom rng, boolean async, int storageDelay) {
     int nodes = 3 + rng.nextInt(5);
     int voters = 3 + rng.nextInt(nodes - 2);
     long maxMsg = pick(rng, 64, 256, 4096, 1L << 20);
@@ -92,7 +114,7 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
     int election = (int) pick(rng, 5, 10, 10, 20);
     return new ClusterParams(nodes, voters, election, 1 + rng.nextInt(election / 4), rng.nextBoolean(),
         rng.nextBoolean(), rng.nextBoolean(), rng.nextInt(10) == 0, maxMsg, (int) pick(rng, 1, 2, 4, 16, 256), maxInflightBytes,
-        pick(rng, 64, 512, 64L << 20), pick(rng, 64, 1024, 16L << 20), rng.nextBoolean(), rng.nextDouble() * 0.1);
+        pick(rng, 64, 512, 64L << 20), pick(rng, 64, 1024, 16L << 20), rng.nextBoolean(), rng.nextDouble() * 0.1, async, storageDelay);
   }
 
   private static NetworkParams drawNetwork(SplittableRandom rng) {

@@ -28,6 +28,8 @@ public final class World {
   static final int DRIVER_MICROS = TICK_MICROS / 4;
 
   final SimParams params;
+  /** Whether the nodes run with asynchronous storage writes. */
+  final boolean async;
   final SimOptions options;
   final SplittableRandom rng;
   final Stats stats = new Stats();
@@ -55,7 +57,13 @@ public final class World {
 
   private World(long seed, SimOptions options) {
     this.rng = new SplittableRandom(seed);
-    this.params = options.tweak().apply(SimParams.draw(seed, rng));
+    SimParams p = options.tweak().apply(SimParams.draw(seed, rng));
+    if (options.bug() != PlantedBug.NONE && p.cluster().asyncWrites()) {
+      // The planted host bugs are written for the synchronous host loop.
+      p = p.withCluster(p.cluster().withAsyncWrites(false));
+    }
+    this.params = p;
+    this.async = p.cluster().asyncWrites();
     this.options = options;
     this.trace = new Trace(options.traceDepth(), options.verbose(), System.out);
     this.checks = new Checks(options.enabled());
@@ -167,6 +175,7 @@ public final class World {
           events.schedule(now + TICK_MICROS, Event.Kind.SNAP_STATUS, e.node(), 0, e.arg(), e.ok(), null);
         }
       }
+      case APPEND_WORK, APPLY_WORK -> host.storageWork(nodes[(int) e.node()], e);
       case UNREACHABLE -> {
         SimNode n = nodes[(int) e.node()];
         if (n.isUp()) {
@@ -192,6 +201,7 @@ public final class World {
   private void start(SimNode n, MemoryStorage storage, long applied) {
     n.storage = storage;
     n.confIndex = StateMachine.confIndexOf(storage.snapshot());
+    n.snapshotFloor = storage.snapshot().getMetadata().getIndex();
     try {
       n.raw = new RawNode(config(n.id, storage, applied));
       options.coreVariant().accept(n.raw);
@@ -217,7 +227,7 @@ public final class World {
         .stepDownOnRemoval(c.stepDownOnRemoval()).disableProposalForwarding(c.disableProposalForwarding())
         .maxSizePerMsgBytes(c.maxSizePerMsgBytes()).maxInflightMsgs(c.maxInflightMsgs())
         .maxInflightBytes(c.maxInflightBytes()).maxUncommittedEntriesSizeBytes(c.maxUncommittedBytes())
-        .maxCommittedSizePerReadyBytes(c.maxCommittedPerReadyBytes()).randomSeed(rng.nextLong()).build();
+        .maxCommittedSizePerReadyBytes(c.maxCommittedPerReadyBytes()).asyncStorageWrites(c.asyncWrites()).randomSeed(rng.nextLong()).build();
   }
 
   /**
