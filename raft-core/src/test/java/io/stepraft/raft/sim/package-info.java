@@ -77,6 +77,22 @@
  *       skipped too. Every node decides alike.
  * </ul>
  *
+ * <p>Half the runs ({@code ClusterParams.asyncWrites}, drawn from a second random source seeded
+ * from the seed, so that the synchronous runs stay as they were) use asynchronous storage writes
+ * ({@code docs/async-writes.md}): messages to peers leave at once, and each node's
+ * MsgStorageAppend and MsgStorageApply messages queue for its append and apply "threads", which
+ * work later as events of their own ({@code APPEND_WORK}, {@code APPLY_WORK}, delays up to {@code
+ * maxStorageDelayMicros}). Each takes what is queued by then as one batch, in order: the append
+ * thread writes it to the disk buffer and fsyncs (a crash may come in between, tearing it), then
+ * per message updates the MemoryStorage, restores the state machine from a snapshot and delivers
+ * the responses (stepped if to itself, sent otherwise); the apply thread applies the entries and
+ * steps the responses. A crash or shutdown loses the queued work; a paused process does none.
+ * Entries the apply thread still holds below a snapshot the RawNode has already restored are
+ * skipped: the snapshot replaces them, and applying their configuration changes would roll back
+ * the RawNode's configuration. Leader completeness is checked once the new leader's first write
+ * is durable (its storage then holds its whole log); commit reports come from the Ready. Planted
+ * host bugs run synchronously.
+ *
  * <h2>The checks</h2>
  *
  * <p>See {@link io.stepraft.raft.sim.Check}. A write is <em>acknowledged</em> (reported committed
@@ -102,7 +118,6 @@
  * <h2>Limits</h2>
  *
  * <ul>
- *   <li>Asynchronous storage writes do not exist in the core yet.
  *   <li>Reads use {@code ReadOnlyOption.SAFE}; lease-based reads depend on clock bounds that the
  *       skewed ticks do not respect.
  *   <li>{@code disableConfChangeValidation} is not exercised: without validation, concurrent
