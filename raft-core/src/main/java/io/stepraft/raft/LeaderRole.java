@@ -146,22 +146,21 @@ final class LeaderRole {
     return true;
   }
 
-  /** Proposes the empty ConfChangeV2 that leaves an auto-leave joint configuration. */
+  /**
+   * Proposes the empty ConfChangeV2 that leaves an auto-leave joint configuration, through the
+   * ordinary proposal path. Its payload is empty, so the size limit never refuses it; a transfer
+   * in progress does, and the leader tries again on the next applied entry or when the transfer
+   * is abandoned.
+   */
   void proposeAutoLeave() {
-    if (r.leadTransferee != NONE) {
-      // Retried on the next applied entry: either the transfer completes and the new leader
-      // leaves the joint configuration, or it is abandoned and we do.
-      r.logger.debug("{} not leaving joint configuration {} during a leadership transfer", hex(r.id), r.trk.voters());
-      return;
-    }
     Entry leave = Entry.newBuilder().setType(EntryType.EntryConfChangeV2)
         .setData(ConfChangeV2.getDefaultInstance().toByteString()).build();
-    if (!appendEntries(List.of(leave))) {
-      throw new IllegalStateException(hex(r.id) + " refused the empty entry that leaves the joint configuration");
+    try {
+      propose(Message.newBuilder().setType(MessageType.MsgProp).setFrom(r.id).addEntries(leave).build());
+      r.logger.info("{} initiating automatic transition out of joint configuration {}", hex(r.id), r.trk.voters());
+    } catch (ProposalDroppedException e) {
+      r.logger.debug("{} not leaving joint configuration {} now: {}", hex(r.id), r.trk.voters(), e.getMessage());
     }
-    r.pendingConfIndex = r.raftLog.lastIndex();
-    r.logger.info("{} initiating automatic transition out of joint configuration {}", hex(r.id), r.trk.voters());
-    bcastAppend();
   }
 
   // ---------------------------------------------------------------- replication

@@ -65,7 +65,6 @@ final class Raft {
   long vote;
   StateType state = StateType.FOLLOWER;
   long lead = NONE;
-  boolean isLearner;
   ProgressTracker trk;
   ReadOnly readOnly;
 
@@ -596,8 +595,7 @@ final class Raft {
     ConfState cs = trk.confState();
     listener.configChanged(id, cs);
     Progress self = trk.progress(id);
-    isLearner = self != null && self.isLearner();
-    if ((self == null || isLearner) && state == StateType.LEADER) {
+    if ((self == null || self.isLearner()) && state == StateType.LEADER) {
       // This leader was removed or demoted.
       if (stepDownOnRemoval) {
         becomeFollower(term, NONE);

@@ -33,7 +33,6 @@ import java.util.TreeMap;
  */
 public final class RawNode {
   private final Raft raft;
-  private final boolean async;
   private SoftState prevSoftState;
   private HardState prevHardState;
   /** Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state. */
@@ -49,7 +48,6 @@ public final class RawNode {
    */
   public RawNode(Config config) {
     this.raft = new Raft(config);
-    this.async = config.asyncStorageWrites();
     this.prevSoftState = raft.softState();
     this.prevHardState = raft.hardState();
   }
@@ -184,7 +182,7 @@ public final class RawNode {
     if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty()) {
       return true;
     }
-    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(!async)) {
+    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(!raft.asyncStorageWrites)) {
       return true;
     }
     return !r.readStates.isEmpty();
@@ -208,15 +206,12 @@ public final class RawNode {
     List<Entry> entries = r.raftLog.nextUnstableEnts();
     // With synchronous writes the host persists a Ready before applying it, so entries may be
     // applied in the Ready that persists them; asynchronous hosts apply only what is durable.
-    List<Entry> committed = r.raftLog.nextCommittedEnts(!async);
+    List<Entry> committed = r.raftLog.nextCommittedEnts(!raft.asyncStorageWrites);
     boolean mustSync = mustSync(r.hardState(), prevHardState, entries.size());
     List<Message> messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size() + 2);
     messages.addAll(r.msgs);
-    Ready rd;
-    if (async) {
-      rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
-      StorageMessages.addTo(messages, r, rd);
-      rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+    if (raft.asyncStorageWrites) {
+      StorageMessages.addTo(messages, r, entries, hard, snap, committed);
     } else {
       // The host persists before it sends, so acknowledgements go out in the same batch;
       // self-addressed ones are stepped back in at advance().
@@ -225,8 +220,8 @@ public final class RawNode {
           messages.add(m);
         }
       }
-      rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
     }
+    Ready rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
     accept(rd);
     return rd;
   }
@@ -244,14 +239,15 @@ public final class RawNode {
       prevHardState = rd.hardState();
     }
     r.readStates.clear();
-    if (!async) {
+    if (!raft.asyncStorageWrites) {
       for (Message m : r.msgsAfterAppend) {
         if (m.getTo() == r.id) {
           stepsOnAdvance.add(m);
         }
       }
-      if (StorageMessages.needsAppendResponse(r, rd)) {
-        stepsOnAdvance.add(StorageMessages.appendResponse(r, rd));
+      Message appended = StorageMessages.appendResponse(r, rd.hasSnapshot() ? rd.snapshot() : null);
+      if (appended != null) {
+        stepsOnAdvance.add(appended);
       }
       if (!rd.committedEntries().isEmpty()) {
         stepsOnAdvance.add(StorageMessages.applyResponse(r, rd.committedEntries()));
@@ -264,7 +260,7 @@ public final class RawNode {
     List<Entry> committed = rd.committedEntries();
     if (!committed.isEmpty()) {
       r.raftLog.acceptApplying(committed.get(committed.size() - 1).getIndex(),
-          EntrySizes.entriesSize(committed), !async);
+          EntrySizes.entriesSize(committed), !raft.asyncStorageWrites);
     }
   }
 
@@ -275,7 +271,7 @@ public final class RawNode {
    * @throws IllegalStateException if there is no outstanding Ready, or with async storage writes
    */
   public void advance(Ready rd) {
-    if (async) {
+    if (raft.asyncStorageWrites) {
       throw new IllegalStateException("advance() must not be called with asyncStorageWrites: "
           + "step the responses of MsgStorageAppend and MsgStorageApply instead");
     }

@@ -4,6 +4,7 @@ import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.Snapshot;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -36,11 +37,13 @@ public final class Ready {
       Snapshot snapshot, List<Entry> committedEntries, List<Message> messages, boolean mustSync) {
     this.softState = softState;
     this.hardState = hardState == null ? HardState.getDefaultInstance() : hardState;
+    // The entry and message lists are fresh lists handed over by RawNode: wrapped, not copied.
+    // The read states live on in raft (cleared after this Ready): copied.
     this.readStates = List.copyOf(readStates);
-    this.entries = List.copyOf(entries);
+    this.entries = Collections.unmodifiableList(entries);
     this.snapshot = snapshot == null ? Snapshot.getDefaultInstance() : snapshot;
-    this.committedEntries = List.copyOf(committedEntries);
-    this.messages = List.copyOf(messages);
+    this.committedEntries = Collections.unmodifiableList(committedEntries);
+    this.messages = Collections.unmodifiableList(messages);
     this.mustSync = mustSync;
   }
 

@@ -1,8 +1,10 @@
 package io.stepraft.raft;
 
 import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
 import java.util.List;
 
 /**
@@ -14,62 +16,65 @@ import java.util.List;
 final class StorageMessages {
   private StorageMessages() {}
 
-  /** Adds the MsgStorageAppend and MsgStorageApply of an asynchronous Ready to its messages. */
-  static void addTo(List<Message> messages, Raft r, Ready rd) {
-    if (needsAppend(r, rd)) {
-      messages.add(append(r, rd));
-    }
-    if (!rd.committedEntries().isEmpty()) {
-      messages.add(Message.newBuilder().setType(MessageType.MsgStorageApply).setTo(Raft.LOCAL_APPLY_THREAD)
-          .setFrom(r.id).addAllEntries(rd.committedEntries())
-          .addResponses(applyResponse(r, rd.committedEntries())).build());
-    }
-  }
-
   /**
-   * Whether the Ready has anything to persist, or acknowledgements that must wait for earlier
-   * writes to be durable.
+   * Adds the MsgStorageAppend and MsgStorageApply of an asynchronous Ready to its messages.
+   *
+   * @param hard the hard state to persist, or null when unchanged
+   * @param snap the snapshot to persist, or null
    */
-  private static boolean needsAppend(Raft r, Ready rd) {
-    return !rd.entries().isEmpty() || rd.hasHardState() || rd.hasSnapshot() || !r.msgsAfterAppend.isEmpty();
+  static void addTo(List<Message> messages, Raft r, List<Entry> entries, HardState hard, Snapshot snap,
+      List<Entry> committed) {
+    // Persist when there is anything to persist, or acknowledgements that must wait for earlier
+    // writes to be durable.
+    if (!entries.isEmpty() || hard != null || snap != null || !r.msgsAfterAppend.isEmpty()) {
+      messages.add(append(r, entries, hard, snap));
+    }
+    if (!committed.isEmpty()) {
+      messages.add(Message.newBuilder().setType(MessageType.MsgStorageApply).setTo(Raft.LOCAL_APPLY_THREAD)
+          .setFrom(r.id).addAllEntries(committed).addResponses(applyResponse(r, committed)).build());
+    }
   }
 
-  private static Message append(Raft r, Ready rd) {
+  private static Message append(Raft r, List<Entry> entries, HardState hard, Snapshot snap) {
     Message.Builder m = Message.newBuilder().setType(MessageType.MsgStorageAppend)
-        .setTo(Raft.LOCAL_APPEND_THREAD).setFrom(r.id).addAllEntries(rd.entries());
-    if (rd.hasHardState()) {
+        .setTo(Raft.LOCAL_APPEND_THREAD).setFrom(r.id).addAllEntries(entries);
+    if (hard != null) {
       // The hard state travels in the message's own fields; absent fields mean "unchanged".
-      m.setTerm(rd.hardState().getTerm()).setVote(rd.hardState().getVote()).setCommit(rd.hardState().getCommit());
+      m.setTerm(hard.getTerm()).setVote(hard.getVote()).setCommit(hard.getCommit());
     }
-    if (rd.hasSnapshot()) {
-      m.setSnapshot(rd.snapshot());
+    if (snap != null) {
+      m.setSnapshot(snap);
     }
     // Acknowledgements of this write (to peers and to ourselves) leave only once it is durable.
     // Our own MsgAppResp comes before the MsgStorageAppendResp that marks the entries stable.
     m.addAllResponses(r.msgsAfterAppend);
-    if (needsAppendResponse(r, rd)) {
-      m.addResponses(appendResponse(r, rd));
+    Message resp = appendResponse(r, snap);
+    if (resp != null) {
+      m.addResponses(resp);
     }
     return m.build();
   }
 
-  static boolean needsAppendResponse(Raft r, Ready rd) {
-    return r.raftLog.hasNextOrInProgressUnstableEnts() || rd.hasSnapshot();
-  }
-
   /**
-   * The acknowledgement of a Ready's writes. It names the log's last entry (index and term) and
-   * the snapshot, and carries the current term: stepped after a term change, it marks no entry
-   * stable, since a newer leader may have replaced those entries meanwhile.
+   * The acknowledgement of a Ready's writes, or null if it wrote no entry and no snapshot. It
+   * names the log's last entry (index and term) and the snapshot, and carries the current term:
+   * stepped after a term change, it marks no entry stable, since a newer leader may have replaced
+   * those entries meanwhile.
+   *
+   * @param snap the snapshot written, or null
    */
-  static Message appendResponse(Raft r, Ready rd) {
+  static Message appendResponse(Raft r, Snapshot snap) {
+    boolean entries = r.raftLog.hasNextOrInProgressUnstableEnts();
+    if (!entries && snap == null) {
+      return null;
+    }
     Message.Builder m = Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setTo(r.id)
         .setFrom(Raft.LOCAL_APPEND_THREAD).setTerm(r.term);
-    if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
+    if (entries) {
       m.setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm());
     }
-    if (rd.hasSnapshot()) {
-      m.setSnapshot(rd.snapshot());
+    if (snap != null) {
+      m.setSnapshot(snap);
     }
     return m.build();
   }
