@@ -37,7 +37,7 @@ final class Elections {
       // The response carries the candidate's term: for a pre-vote that is our future term.
       r.send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
       if (m.getType() == MessageType.MsgVote) {
-        r.electionElapsed = 0;
+        r.electionElapsedTicks = 0;
         r.vote = m.getFrom();
       }
     } else {
@@ -55,7 +55,7 @@ final class Elections {
   }
 
   void hup(CampaignType t) {
-    if (r.state == StateType.LEADER) {
+    if (r.role == Role.LEADER) {
       r.logger.debug("{} ignoring MsgHup because already leader", hex(r.id));
       return;
     }
@@ -93,8 +93,8 @@ final class Elections {
    * </ul>
    */
   private boolean hasUnappliedConfChanges() {
-    long hi = r.disableConfChangeValidation ? r.raftLog.committed : r.raftLog.lastIndex();
-    long lo = r.raftLog.applied + 1;
+    long hi = r.disableConfChangeValidation ? r.raftLog.committed() : r.raftLog.lastIndex();
+    long lo = r.raftLog.applied() + 1;
     long lastChange = 0;
     long provenCommitted = 0;
     while (lo <= hi) {
@@ -103,7 +103,7 @@ final class Elections {
         if (e.getType() == EntryType.EntryNormal) {
           continue;
         }
-        if (e.getIndex() <= r.raftLog.committed) {
+        if (e.getIndex() <= r.raftLog.committed()) {
           return true;
         }
         if (lastChange != 0) {
@@ -117,7 +117,7 @@ final class Elections {
       return false;
     }
     r.logger.info("{} commit index {} lags the configuration change at {}, which a later change proves committed",
-        hex(r.id), r.raftLog.committed, provenCommitted);
+        hex(r.id), r.raftLog.committed(), provenCommitted);
     r.raftLog.commitTo(provenCommitted);
     return true;
   }

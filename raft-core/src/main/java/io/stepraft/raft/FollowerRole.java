@@ -33,17 +33,17 @@ final class FollowerRole {
         r.send(m.toBuilder().setTo(r.lead));
       }
       case MsgApp -> {
-        r.electionElapsed = 0;
+        r.electionElapsedTicks = 0;
         r.lead = m.getFrom();
         handleAppendEntries(m);
       }
       case MsgHeartbeat -> {
-        r.electionElapsed = 0;
+        r.electionElapsedTicks = 0;
         r.lead = m.getFrom();
         handleHeartbeat(m);
       }
       case MsgSnap -> {
-        r.electionElapsed = 0;
+        r.electionElapsedTicks = 0;
         r.lead = m.getFrom();
         handleSnapshot(m);
       }
@@ -101,7 +101,7 @@ final class FollowerRole {
   void stepCandidate(Message m) {
     // Only responses to the current candidacy count: a candidate may still receive pre-vote
     // responses from its pre-candidate phase in the same term.
-    MessageType myVoteResp = r.state == StateType.PRE_CANDIDATE ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
+    MessageType myVoteResp = r.role == Role.PRE_CANDIDATE ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
     switch (m.getType()) {
       case MsgProp -> throw new ProposalDroppedException(ProposalDroppedException.Reason.ELECTION_IN_PROGRESS,
           hex(r.id) + " is campaigning at term " + r.term);
@@ -118,7 +118,7 @@ final class FollowerRole {
         handleSnapshot(m);
       }
       case MsgTimeoutNow -> r.logger.debug("{} [term {} state {}] ignored MsgTimeoutNow from {}",
-          hex(r.id), r.term, r.state, hex(m.getFrom()));
+          hex(r.id), r.term, r.role, hex(m.getFrom()));
       case MsgReadIndex -> {
         // A local request learns at once that it was not accepted; a forwarded one is dropped and
         // its node times it out.
@@ -139,7 +139,7 @@ final class FollowerRole {
   private void handleVoteResponse(Message m) {
     VoteResult res = r.elections.poll(m.getFrom(), m.getType(), !m.getReject());
     if (res == VoteResult.WON) {
-      if (r.state == StateType.PRE_CANDIDATE) {
+      if (r.role == Role.PRE_CANDIDATE) {
         r.elections.campaign(Elections.CampaignType.ELECTION);
       } else {
         r.becomeLeader();
@@ -158,9 +158,9 @@ final class FollowerRole {
    * with the same term, otherwise reject with a hint where the logs may match.
    */
   private void handleAppendEntries(Message m) {
-    if (m.getIndex() < r.raftLog.committed) {
+    if (m.getIndex() < r.raftLog.committed()) {
       // Everything up to our commit index is known to match: say how far we are.
-      r.send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(r.raftLog.committed));
+      r.send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(r.raftLog.committed()));
       return;
     }
     long lastNew = r.raftLog.maybeAppend(m.getIndex(), m.getLogTerm(), m.getCommit(), m.getEntriesList());
@@ -193,11 +193,11 @@ final class FollowerRole {
     long sIndex = s.getMetadata().getIndex();
     long sTerm = s.getMetadata().getTerm();
     if (r.restore(s)) {
-      r.logger.info("{} [commit: {}] restored snapshot [index: {}, term: {}]", hex(r.id), r.raftLog.committed, sIndex, sTerm);
+      r.logger.info("{} [commit: {}] restored snapshot [index: {}, term: {}]", hex(r.id), r.raftLog.committed(), sIndex, sTerm);
       r.send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(r.raftLog.lastIndex()));
     } else {
-      r.logger.info("{} [commit: {}] ignored snapshot [index: {}, term: {}]", hex(r.id), r.raftLog.committed, sIndex, sTerm);
-      r.send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(r.raftLog.committed));
+      r.logger.info("{} [commit: {}] ignored snapshot [index: {}, term: {}]", hex(r.id), r.raftLog.committed(), sIndex, sTerm);
+      r.send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(r.raftLog.committed()));
     }
   }
 }

@@ -13,4 +13,9 @@ public final class InvalidConfChangeException extends RaftException {
   public InvalidConfChangeException(String detail) {
     super("invalid configuration change: " + detail);
   }
+
+  InvalidConfChangeException(String detail, Throwable cause) {
+    this(detail);
+    initCause(cause);
+  }
 }

@@ -50,7 +50,7 @@ final class LeaderRole {
       case MsgSnapStatus -> handleSnapshotStatus(m, pr);
       case MsgUnreachable -> {
         // While pipelining, an unreachable follower has most likely lost a MsgApp: probe again.
-        if (pr.state() == ProgressState.REPLICATE) {
+        if (pr.state() == Progress.State.REPLICATE) {
           pr.becomeProbe();
         }
         r.logger.debug("{} failed to send message to {} because it is unreachable [{}]", hex(r.id),
@@ -97,7 +97,7 @@ final class LeaderRole {
     if (!appendEntries(checked == null ? ents : checked)) {
       throw new ProposalDroppedException(ProposalDroppedException.Reason.UNCOMMITTED_LIMIT,
           "uncommitted entries of " + r.uncommittedSize + " bytes would exceed the limit of "
-              + r.maxUncommittedSizeBytes + " bytes");
+              + r.maxUncommittedEntriesSizeBytes + " bytes");
     }
     // Only a change that made it into the log is pending.
     r.pendingConfIndex = pending;
@@ -112,11 +112,11 @@ final class LeaderRole {
     } catch (InvalidProtocolBufferException ex) {
       return "undecodable configuration change: " + ex.getMessage();
     }
-    boolean alreadyPending = pendingConfIndex > r.raftLog.applied;
+    boolean alreadyPending = pendingConfIndex > r.raftLog.applied();
     boolean alreadyJoint = r.trk.voters().isJoint();
     boolean wantsLeaveJoint = cc.getChangesCount() == 0;
     if (alreadyPending) {
-      return "possible unapplied conf change at index " + pendingConfIndex + " (applied to " + r.raftLog.applied + ")";
+      return "possible unapplied conf change at index " + pendingConfIndex + " (applied to " + r.raftLog.applied() + ")";
     }
     if (alreadyJoint && !ConfChanges.leavesJoint(cc)) { // an empty change with a joint transition enters
       return "must transition out of joint config first";
@@ -194,8 +194,8 @@ final class LeaderRole {
       prevTerm = r.raftLog.term(prevIndex);
       // A throttled follower only gets empty appends: they still reach it and are acknowledged
       // or rejected, which frees the window even if every full message in it was lost.
-      if (pr.state() != ProgressState.REPLICATE || !pr.inflights().full()) {
-        ents = r.raftLog.entries(pr.next(), r.maxMsgSizeBytes);
+      if (pr.state() != Progress.State.REPLICATE || !pr.inflights().full()) {
+        ents = r.raftLog.entries(pr.next(), r.maxSizePerMsgBytes);
       }
     } catch (CompactedException | UnavailableException e) {
       // The entries the follower needs are gone from the log: send a snapshot instead.
@@ -204,7 +204,7 @@ final class LeaderRole {
     if (ents.isEmpty() && !sendIfEmpty) {
       return false;
     }
-    long commit = r.raftLog.committed;
+    long commit = r.raftLog.committed();
     r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgApp).setIndex(prevIndex)
         .setLogTerm(prevTerm).addAllEntries(ents).setCommit(commit));
     pr.sentEntries(ents.size(), EntrySizes.payloadsSize(ents));
@@ -231,7 +231,7 @@ final class LeaderRole {
     }
     long sIndex = snapshot.getMetadata().getIndex();
     r.logger.debug("{} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
-        hex(r.id), r.raftLog.firstIndex(), r.raftLog.committed, sIndex, snapshot.getMetadata().getTerm(), hex(to), pr);
+        hex(r.id), r.raftLog.firstIndex(), r.raftLog.committed(), sIndex, snapshot.getMetadata().getTerm(), hex(to), pr);
     pr.becomeSnapshot(sIndex);
     r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
     return true;
@@ -245,7 +245,7 @@ final class LeaderRole {
     }
     // A probing follower that confirms its match moves to replication even if match did not
     // grow. In SNAPSHOT the pending snapshot decides (see below).
-    boolean confirmedProbe = pr.match() == m.getIndex() && pr.state() == ProgressState.PROBE;
+    boolean confirmedProbe = pr.match() == m.getIndex() && pr.state() == Progress.State.PROBE;
     if (!pr.maybeUpdate(m.getIndex()) && !confirmedProbe) {
       return;
     }
@@ -265,7 +265,7 @@ final class LeaderRole {
     if (maybeCommit()) {
       releasePendingReadIndexMessages();
       bcastAppend();
-    } else if (m.getFrom() != r.id && pr.canBumpCommit(r.raftLog.committed)) {
+    } else if (m.getFrom() != r.id && pr.canBumpCommit(r.raftLog.committed())) {
       // The follower may not know the latest commit index yet: tell it now rather than at the
       // next heartbeat.
       sendAppend(m.getFrom());
@@ -294,7 +294,7 @@ final class LeaderRole {
     }
     if (pr.maybeDecrTo(m.getIndex(), nextProbeIdx)) {
       r.logger.debug("{} decreased progress of {} to [{}]", hex(r.id), hex(m.getFrom()), pr);
-      if (pr.state() == ProgressState.REPLICATE) {
+      if (pr.state() == Progress.State.REPLICATE) {
         pr.becomeProbe();
       }
       sendAppend(m.getFrom());
@@ -329,7 +329,7 @@ final class LeaderRole {
   private void sendHeartbeat(long to, Progress pr, com.google.protobuf.ByteString ctx) {
     // Never tell a follower to commit past what it is known to hold: its log may be shorter
     // or still diverge from ours beyond its match index.
-    long commit = Math.min(pr.match(), r.raftLog.committed);
+    long commit = Math.min(pr.match(), r.raftLog.committed());
     Message.Builder b = Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
     if (ctx != null) {
       b.setContext(ctx);
@@ -344,7 +344,7 @@ final class LeaderRole {
     // Even a full window gets an (empty) append now, so a follower whose appends were all lost
     // recovers; a caught-up follower in PROBE (after reportUnreachable, say) gets one so that its
     // answer moves it back to REPLICATE. In SNAPSHOT this sends nothing.
-    if (pr.match() < r.raftLog.lastIndex() || pr.state() == ProgressState.PROBE) {
+    if (pr.match() < r.raftLog.lastIndex() || pr.state() == Progress.State.PROBE) {
       sendAppend(m.getFrom());
     }
     if (m.getFrom() == r.leadTransferee && pr.match() == r.raftLog.lastIndex()) {
@@ -379,7 +379,7 @@ final class LeaderRole {
   // ---------------------------------------------------------------- snapshots
 
   private void handleSnapshotStatus(Message m, Progress pr) {
-    if (pr.state() != ProgressState.SNAPSHOT) {
+    if (pr.state() != Progress.State.SNAPSHOT) {
       return;
     }
     if (!m.getReject()) {
@@ -402,10 +402,10 @@ final class LeaderRole {
   // ---------------------------------------------------------------- reads
 
   private void readIndex(Message m) {
-    if (r.pendingReadIndexMessages.size() + r.readOnly.pendingCount() >= r.maxPendingReads) {
-      r.logger.warn("{} dropping read index request: {} requests already pending", hex(r.id), r.maxPendingReads);
+    if (r.pendingReadIndexMessages.size() + r.readOnly.pendingCount() >= r.maxPendingReadIndexRequests) {
+      r.logger.warn("{} dropping read index request: {} requests already pending", hex(r.id), r.maxPendingReadIndexRequests);
       if (m.getFrom() == NONE || m.getFrom() == r.id) {
-        throw new ReadIndexDroppedException(hex(r.id) + " already holds " + r.maxPendingReads + " pending reads");
+        throw new ReadIndexDroppedException(hex(r.id) + " already holds " + r.maxPendingReadIndexRequests + " pending reads");
       }
       return;
     }
@@ -421,21 +421,21 @@ final class LeaderRole {
   }
 
   boolean committedEntryInCurrentTerm() {
-    return r.raftLog.termOrZero(r.raftLog.committed) == r.term;
+    return r.raftLog.termOrZero(r.raftLog.committed()) == r.term;
   }
 
   private void sendReadIndexResponse(Message m) {
     if (r.trk.isSingleton()) {
-      respondToReadIndex(m, r.raftLog.committed); // we are the quorum
+      respondToReadIndex(m, r.raftLog.committed()); // we are the quorum
       return;
     }
     if (r.readOnly.option() == ReadOnlyOption.SAFE || !leaseHolds()) {
       com.google.protobuf.ByteString ctx = m.getEntries(0).getData();
-      r.readOnly.addRequest(r.raftLog.committed, m);
+      r.readOnly.addRequest(r.raftLog.committed(), m);
       r.readOnly.recvAck(r.id, ctx);
       bcastHeartbeatWithCtx(ctx);
     } else {
-      respondToReadIndex(m, r.raftLog.committed);
+      respondToReadIndex(m, r.raftLog.committed());
     }
   }
 
@@ -495,7 +495,7 @@ final class LeaderRole {
     }
     r.logger.info("{} [term {}] starts to transfer leadership to {}", hex(r.id), r.term, hex(transferee));
     // The transfer must finish within an election timeout.
-    r.electionElapsed = 0;
+    r.electionElapsedTicks = 0;
     r.leadTransferee = transferee;
     if (pr.match() == r.raftLog.lastIndex()) {
       sendTimeoutNow(transferee);

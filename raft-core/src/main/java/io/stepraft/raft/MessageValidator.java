@@ -110,7 +110,7 @@ final class MessageValidator {
   }
 
   private static void checkHeartbeat(Message m, Raft r) {
-    if (r.state == StateType.LEADER && m.getTerm() == r.term) {
+    if (r.role == Role.LEADER && m.getTerm() == r.term) {
       return; // another leader in our term cannot exist; the leader ignores the message
     }
     long last = r.raftLog.lastIndex();
@@ -130,7 +130,7 @@ final class MessageValidator {
    */
   private static void checkAppendResponse(Message m, Raft r) {
     long last = r.raftLog.lastIndex();
-    if (r.state == StateType.LEADER && m.getTerm() == r.term && !m.getReject() && m.getIndex() > last) {
+    if (r.role == Role.LEADER && m.getTerm() == r.term && !m.getReject() && m.getIndex() > last) {
       throw new InvalidMessageException("MsgAppResp from " + Raft.hex(m.getFrom()) + " acknowledges index "
           + m.getIndex() + " beyond the leader's last index " + last);
     }

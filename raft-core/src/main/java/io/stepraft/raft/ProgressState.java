@@ -22,5 +22,13 @@ public enum ProgressState {
   /** The leader streams appends optimistically, bounded by the inflight window. */
   REPLICATE,
   /** The leader sent a snapshot and sends nothing else until the follower applies it. */
-  SNAPSHOT
+  SNAPSHOT;
+
+  static ProgressState of(io.stepraft.raft.tracker.Progress.State s) {
+    return switch (s) {
+      case PROBE -> PROBE;
+      case REPLICATE -> REPLICATE;
+      case SNAPSHOT -> SNAPSHOT;
+    };
+  }
 }

@@ -2,6 +2,7 @@ package io.stepraft.raft;
 
 import io.stepraft.raft.confchange.ConfChanger;
 import io.stepraft.raft.confchange.ConfChanges;
+import io.stepraft.raft.confchange.InvalidChangeException;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * else to the role's handler, {@link LeaderRole} or {@link FollowerRole}.
  *
  * <p>Only {@code becomeFollower}, {@code becomePreCandidate}, {@code becomeCandidate} and
- * {@code becomeLeader} change {@link #state}; each rejects an illegal transition.
+ * {@code becomeLeader} change {@link #role}; each rejects an illegal transition.
  */
 final class Raft {
   /** The "no node" id: no leader known, no vote cast. */
@@ -40,16 +41,16 @@ final class Raft {
   final long id;
   final Logger logger;
   final RaftLog raftLog;
-  final long maxMsgSizeBytes;
-  final long maxUncommittedSizeBytes;
-  final int electionTimeout;
-  final int heartbeatTimeout;
+  final long maxSizePerMsgBytes;
+  final long maxUncommittedEntriesSizeBytes;
+  final int electionTicks;
+  final int heartbeatTicks;
   final boolean checkQuorum;
   final boolean preVote;
   final boolean disableProposalForwarding;
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
-  final int maxPendingReads;
+  final int maxPendingReadIndexRequests;
   /** Whether the host's storage threads step their responses in through {@link RawNode#step}. */
   final boolean asyncStorageWrites;
   private final SplittableRandom random;
@@ -63,7 +64,7 @@ final class Raft {
 
   long term;
   long vote;
-  StateType state = StateType.FOLLOWER;
+  Role role = Role.FOLLOWER;
   long lead = NONE;
   ProgressTracker trk;
   ReadOnly readOnly;
@@ -79,11 +80,11 @@ final class Raft {
   long uncommittedSize;
 
   /** Ticks since the last election timeout reset (or, on a leader, since the last quorum check). */
-  int electionElapsed;
+  int electionElapsedTicks;
   /** Ticks since the leader's last heartbeat round. */
-  int heartbeatElapsed;
-  /** A random value in {@code [electionTimeout, 2 * electionTimeout)}, redrawn on every reset. */
-  int randomizedElectionTimeout;
+  int heartbeatElapsedTicks;
+  /** A random value in {@code [electionTicks, 2 * electionTicks)}, redrawn on every reset. */
+  int randomizedElectionTicks;
 
   /** Messages to send now. */
   List<Message> msgs = new ArrayList<>();
@@ -104,16 +105,16 @@ final class Raft {
     id = c.id();
     logger = LoggerFactory.getLogger(c.loggerName());
     raftLog = new RaftLog(c.storage(), logger, c.maxCommittedSizePerReadyBytes());
-    maxMsgSizeBytes = c.maxSizePerMsgBytes();
-    maxUncommittedSizeBytes = c.maxUncommittedEntriesSizeBytes();
-    electionTimeout = c.electionTicks();
-    heartbeatTimeout = c.heartbeatTicks();
+    maxSizePerMsgBytes = c.maxSizePerMsgBytes();
+    maxUncommittedEntriesSizeBytes = c.maxUncommittedEntriesSizeBytes();
+    electionTicks = c.electionTicks();
+    heartbeatTicks = c.heartbeatTicks();
     checkQuorum = c.checkQuorum();
     preVote = c.preVote();
     disableProposalForwarding = c.disableProposalForwarding();
     disableConfChangeValidation = c.disableConfChangeValidation();
     stepDownOnRemoval = c.stepDownOnRemoval();
-    maxPendingReads = c.maxPendingReadIndexRequests();
+    maxPendingReadIndexRequests = c.maxPendingReadIndexRequests();
     asyncStorageWrites = c.asyncStorageWrites();
     random = new SplittableRandom(c.randomSeed());
     listener = c.listener();
@@ -126,12 +127,17 @@ final class Raft {
     Storage.InitialState initial = c.storage().initialState();
     ConfState cs = initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState();
     HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
-    ConfChanger.Result restored = ConfChanger.restore(trk, raftLog.lastIndex(), cs);
+    ConfChanger.Result restored;
+    try {
+      restored = ConfChanger.restore(trk, raftLog.lastIndex(), cs);
+    } catch (InvalidChangeException e) {
+      throw new IllegalStateException(hex(id) + " the stored configuration " + cs + " is invalid: " + e.getMessage(), e);
+    }
     ConfChanges.checkEquivalent(cs, switchToConfig(restored));
     if (!isEmpty(hs)) {
       loadState(hs);
     }
-    if (c.applied() > raftLog.committed) {
+    if (c.applied() > raftLog.committed()) {
       raiseCommitToApplied(c.applied());
     }
     if (c.applied() > 0) {
@@ -139,21 +145,21 @@ final class Raft {
     }
     becomeFollower(term, NONE);
     logger.info("{} newRaft [peers: {}, term: {}, commit: {}, applied: {}, lastindex: {}, lastterm: {}]",
-        hex(id), trk.voters(), term, raftLog.committed, raftLog.applied, raftLog.lastIndex(), raftLog.lastTerm());
+        hex(id), trk.voters(), term, raftLog.committed(), raftLog.applied(), raftLog.lastIndex(), raftLog.lastTerm());
   }
 
   // ---------------------------------------------------------------- state views
 
   SoftState softState() {
-    return new SoftState(lead, state);
+    return new SoftState(lead, role);
   }
 
   HardState hardState() {
-    return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(raftLog.committed).build();
+    return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
   }
 
   boolean hardStateEquals(HardState hs) {
-    return hs.getTerm() == term && hs.getVote() == vote && hs.getCommit() == raftLog.committed;
+    return hs.getTerm() == term && hs.getVote() == vote && hs.getCommit() == raftLog.committed();
   }
 
   static boolean isEmpty(HardState hs) {
@@ -171,11 +177,11 @@ final class Raft {
   }
 
   private void loadState(HardState hs) {
-    if (hs.getCommit() < raftLog.committed || hs.getCommit() > raftLog.lastIndex()) {
+    if (hs.getCommit() < raftLog.committed() || hs.getCommit() > raftLog.lastIndex()) {
       throw new IllegalStateException(hex(id) + " state.commit " + hs.getCommit() + " is out of range ["
-          + raftLog.committed + ", " + raftLog.lastIndex() + "]. Was the raft log corrupted, truncated, or lost?");
+          + raftLog.committed() + ", " + raftLog.lastIndex() + "]. Was the raft log corrupted, truncated, or lost?");
     }
-    raftLog.committed = hs.getCommit();
+    raftLog.commitTo(hs.getCommit());
     term = hs.getTerm();
     vote = hs.getVote();
   }
@@ -191,7 +197,7 @@ final class Raft {
           + raftLog.lastIndex() + " of the log. Was the raft log corrupted, truncated, or lost?");
     }
     logger.info("{} raising commit index {} to the applied index {}: the commit index was not synced",
-        hex(id), raftLog.committed, applied);
+        hex(id), raftLog.committed(), applied);
     raftLog.commitTo(applied);
   }
 
@@ -200,42 +206,42 @@ final class Raft {
   void becomeFollower(long newTerm, long newLead) {
     reset(newTerm);
     lead = newLead;
-    state = StateType.FOLLOWER;
-    listener.roleChanged(id, state, term, lead);
+    role = Role.FOLLOWER;
+    listener.roleChanged(id, role, term, lead);
     logger.info("{} became follower at term {}", hex(id), term);
   }
 
   void becomeCandidate() {
-    if (state == StateType.LEADER) {
+    if (role == Role.LEADER) {
       throw new IllegalStateException(hex(id) + " invalid transition [leader -> candidate] at term " + term);
     }
     reset(term + 1);
     vote = id;
-    state = StateType.CANDIDATE;
-    listener.roleChanged(id, state, term, lead);
+    role = Role.CANDIDATE;
+    listener.roleChanged(id, role, term, lead);
     logger.info("{} became candidate at term {}", hex(id), term);
   }
 
   void becomePreCandidate() {
-    if (state == StateType.LEADER) {
+    if (role == Role.LEADER) {
       throw new IllegalStateException(hex(id) + " invalid transition [leader -> pre-candidate] at term " + term);
     }
     // A pre-candidate keeps its term and vote: it only asks whether it could win.
     trk.resetVotes();
     lead = NONE;
-    state = StateType.PRE_CANDIDATE;
-    listener.roleChanged(id, state, term, lead);
+    role = Role.PRE_CANDIDATE;
+    listener.roleChanged(id, role, term, lead);
     logger.info("{} became pre-candidate at term {}", hex(id), term);
   }
 
   void becomeLeader() {
-    if (state == StateType.FOLLOWER) {
+    if (role == Role.FOLLOWER) {
       throw new IllegalStateException(hex(id) + " invalid transition [follower -> leader] at term " + term);
     }
     reset(term);
     lead = id;
-    state = StateType.LEADER;
-    listener.roleChanged(id, state, term, lead);
+    role = Role.LEADER;
+    listener.roleChanged(id, role, term, lead);
     Progress self = trk.progress(id);
     self.becomeReplicate();
     self.setRecentActive(true);
@@ -254,9 +260,9 @@ final class Raft {
       vote = NONE;
     }
     lead = NONE;
-    electionElapsed = 0;
-    heartbeatElapsed = 0;
-    randomizedElectionTimeout = electionTimeout + random.nextInt(electionTimeout);
+    electionElapsedTicks = 0;
+    heartbeatElapsedTicks = 0;
+    randomizedElectionTicks = electionTicks + random.nextInt(electionTicks);
     abortLeaderTransfer();
     trk.resetVotes();
     long last = raftLog.lastIndex();
@@ -297,7 +303,7 @@ final class Raft {
   // ---------------------------------------------------------------- ticks
 
   void tick() {
-    if (state == StateType.LEADER) {
+    if (role == Role.LEADER) {
       tickHeartbeat();
     } else {
       tickElection();
@@ -305,38 +311,38 @@ final class Raft {
   }
 
   boolean pastElectionTimeout() {
-    return electionElapsed >= randomizedElectionTimeout;
+    return electionElapsedTicks >= randomizedElectionTicks;
   }
 
   private void tickElection() {
-    electionElapsed++;
+    electionElapsedTicks++;
     if (promotable() && pastElectionTimeout()) {
-      electionElapsed = 0;
+      electionElapsedTicks = 0;
       step(local(MessageType.MsgHup));
     }
   }
 
   private void tickHeartbeat() {
-    heartbeatElapsed++;
-    electionElapsed++;
-    if (electionElapsed >= electionTimeout) {
-      electionElapsed = 0;
+    heartbeatElapsedTicks++;
+    electionElapsedTicks++;
+    if (electionElapsedTicks >= electionTicks) {
+      electionElapsedTicks = 0;
       if (checkQuorum) {
         step(local(MessageType.MsgCheckQuorum));
       }
       // A transfer that did not finish within an election timeout is abandoned.
-      if (state == StateType.LEADER && leadTransferee != NONE) {
+      if (role == Role.LEADER && leadTransferee != NONE) {
         logger.info("{} abandons the leadership transfer to {}: not done within an election timeout",
             hex(id), hex(leadTransferee));
         abortLeaderTransfer();
         maybeAutoLeave(); // it waited for the transfer
       }
     }
-    if (state != StateType.LEADER) {
+    if (role != Role.LEADER) {
       return;
     }
-    if (heartbeatElapsed >= heartbeatTimeout) {
-      heartbeatElapsed = 0;
+    if (heartbeatElapsedTicks >= heartbeatTicks) {
+      heartbeatElapsedTicks = 0;
       step(local(MessageType.MsgBeat));
     }
   }
@@ -410,9 +416,9 @@ final class Raft {
       }
       case MsgVote, MsgPreVote -> elections.handleVoteRequest(m);
       default -> {
-        if (state == StateType.LEADER) {
+        if (role == Role.LEADER) {
           leaderRole.step(m);
-        } else if (state == StateType.FOLLOWER) {
+        } else if (role == Role.FOLLOWER) {
           followerRole.stepFollower(m);
         } else {
           followerRole.stepCandidate(m);
@@ -434,13 +440,13 @@ final class Raft {
     if (mTerm > term) {
       if (t == MessageType.MsgVote || t == MessageType.MsgPreVote) {
         boolean force = CAMPAIGN_TRANSFER.equals(m.getContext());
-        boolean inLease = checkQuorum && lead != NONE && electionElapsed < electionTimeout;
+        boolean inLease = checkQuorum && lead != NONE && electionElapsedTicks < electionTicks;
         if (!force && inLease) {
           // §6: a server that heard from a current leader within the minimum election timeout
           // neither raises its term nor grants its vote.
           logger.info("{} [logterm: {}, index: {}, vote: {}] ignored {} from {} [logterm: {}, index: {}] at term {}: "
               + "lease is not expired (remaining ticks: {})", hex(id), raftLog.lastTerm(), raftLog.lastIndex(),
-              hex(vote), t, hex(m.getFrom()), m.getLogTerm(), m.getIndex(), term, electionTimeout - electionElapsed);
+              hex(vote), t, hex(m.getFrom()), m.getLogTerm(), m.getIndex(), term, electionTicks - electionElapsedTicks);
           return false;
         }
       }
@@ -501,14 +507,14 @@ final class Raft {
   // ---------------------------------------------------------------- storage acknowledgements
 
   void appliedTo(long index, long sizeBytes) {
-    long newApplied = Math.max(index, raftLog.applied);
+    long newApplied = Math.max(index, raftLog.applied());
     raftLog.appliedTo(newApplied, sizeBytes);
     maybeAutoLeave();
   }
 
   /** On a leader whose joint configuration is applied and left automatically: propose leaving it. */
   private void maybeAutoLeave() {
-    if (trk.autoLeave() && raftLog.applied >= pendingConfIndex && state == StateType.LEADER) {
+    if (trk.autoLeave() && raftLog.applied() >= pendingConfIndex && role == Role.LEADER) {
       leaderRole.proposeAutoLeave();
     }
   }
@@ -521,7 +527,7 @@ final class Raft {
 
   boolean increaseUncommittedSize(List<Entry> ents) {
     long s = EntrySizes.payloadsSize(ents);
-    if (uncommittedSize > 0 && s > 0 && uncommittedSize + s > maxUncommittedSizeBytes) {
+    if (uncommittedSize > 0 && s > 0 && uncommittedSize + s > maxUncommittedEntriesSizeBytes) {
       // An empty uncommitted tail takes a proposal of any size, and empty entries (a new leader's
       // entry, an auto-leave) always fit.
       return false;
@@ -544,11 +550,11 @@ final class Raft {
   boolean restore(Snapshot s) {
     long sIndex = s.getMetadata().getIndex();
     long sTerm = s.getMetadata().getTerm();
-    if (sIndex <= raftLog.committed) {
+    if (sIndex <= raftLog.committed()) {
       return false;
     }
-    if (state != StateType.FOLLOWER) {
-      logger.warn("{} attempted to restore snapshot as {}; should never happen", hex(id), state);
+    if (role != Role.FOLLOWER) {
+      logger.warn("{} attempted to restore snapshot as {}; should never happen", hex(id), role);
       becomeFollower(term + 1, NONE);
       return false;
     }
@@ -561,28 +567,41 @@ final class Raft {
     }
     if (raftLog.matchTerm(sIndex, sTerm)) {
       logger.info("{} [commit: {}, lastindex: {}, lastterm: {}] fast-forwarded commit to snapshot [index: {}, term: {}]",
-          hex(id), raftLog.committed, raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
+          hex(id), raftLog.committed(), raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
       raftLog.commitTo(sIndex);
       return false;
     }
+    // The configuration is checked before anything changes: a snapshot is input from the network.
+    ProgressTracker fresh = new ProgressTracker(trk.maxInflight(), trk.maxInflightBytes());
+    ConfChanger.Result restored;
+    try {
+      restored = ConfChanger.restore(fresh, sIndex, cs);
+    } catch (InvalidChangeException e) {
+      logger.warn("{} ignored snapshot [index: {}, term: {}] with an invalid configuration {}: {}",
+          hex(id), sIndex, sTerm, cs, e.getMessage());
+      return false;
+    }
     raftLog.restore(s);
-    trk = new ProgressTracker(trk.maxInflight(), trk.maxInflightBytes());
-    ConfChanger.Result restored = ConfChanger.restore(trk, raftLog.lastIndex(), cs);
+    trk = fresh;
     ConfChanges.checkEquivalent(cs, switchToConfig(restored));
     logger.info("{} [commit: {}, lastindex: {}, lastterm: {}] restored snapshot [index: {}, term: {}]",
-        hex(id), raftLog.committed, raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
+        hex(id), raftLog.committed(), raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
     return true;
   }
 
   ConfState applyConfChange(ConfChangeV2 cc) {
     ConfChanger changer = new ConfChanger(trk, raftLog.lastIndex());
     ConfChanger.Result r;
-    if (ConfChanges.leavesJoint(cc)) {
-      r = changer.leaveJoint();
-    } else if (ConfChanges.entersJoint(cc)) {
-      r = changer.enterJoint(ConfChanges.autoLeave(cc), cc.getChangesList());
-    } else {
-      r = changer.simple(cc.getChangesList());
+    try {
+      if (ConfChanges.leavesJoint(cc)) {
+        r = changer.leaveJoint();
+      } else if (ConfChanges.entersJoint(cc)) {
+        r = changer.enterJoint(ConfChanges.autoLeave(cc), cc.getChangesList());
+      } else {
+        r = changer.simple(cc.getChangesList());
+      }
+    } catch (InvalidChangeException e) {
+      throw new InvalidConfChangeException(e.getMessage(), e);
     }
     return switchToConfig(r);
   }
@@ -595,14 +614,14 @@ final class Raft {
     ConfState cs = trk.confState();
     listener.configChanged(id, cs);
     Progress self = trk.progress(id);
-    if ((self == null || self.isLearner()) && state == StateType.LEADER) {
+    if ((self == null || self.isLearner()) && role == Role.LEADER) {
       // This leader was removed or demoted.
       if (stepDownOnRemoval) {
         becomeFollower(term, NONE);
       }
       return cs;
     }
-    if (state != StateType.LEADER || cs.getVotersCount() == 0) {
+    if (role != Role.LEADER || cs.getVotersCount() == 0) {
       return cs;
     }
     leaderRole.onConfigChanged();

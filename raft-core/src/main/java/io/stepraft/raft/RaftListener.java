@@ -22,7 +22,7 @@ public interface RaftListener {
    * @param term its term
    * @param lead the leader it knows, or {@code 0}
    */
-  default void roleChanged(long nodeId, StateType role, long term, long lead) {}
+  default void roleChanged(long nodeId, Role role, long term, long lead) {}
 
   /**
    * The node is about to handle a message (from the network, the host or itself).

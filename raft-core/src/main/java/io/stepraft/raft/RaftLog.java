@@ -21,8 +21,8 @@ import org.slf4j.Logger;
  * before the first one is kept (in the snapshot) so that appends right after a snapshot can be
  * matched. Methods that may not know an answer return {@code -1} or {@code 0} as documented.
  *
- * <p>Fields may be read within the package; change them only through the methods, which check
- * the invariants.
+ * <p>The cursors are read through their getters and changed only through the methods, which
+ * check the invariants.
  */
 final class RaftLog {
 
@@ -33,11 +33,11 @@ final class RaftLog {
 
   // Invariant: applied <= applying <= committed <= lastIndex().
   /** The highest index known to be stored on a quorum. */
-  long committed;
+  private long committed;
   /** The highest index handed to the host for applying; it may not be applied yet. */
-  long applying;
+  private long applying;
   /** The highest index the host reported applied. */
-  long applied;
+  private long applied;
 
   /** The most bytes of entries handed to the host for applying and not yet reported applied. */
   final long maxApplyingEntsSizeBytes;
@@ -69,6 +69,21 @@ final class RaftLog {
     this.committed = firstIndex - 1;
     this.applying = firstIndex - 1;
     this.applied = firstIndex - 1;
+  }
+
+  /** The highest index known to be stored on a quorum. */
+  long committed() {
+    return committed;
+  }
+
+  /** The highest index handed to the host for applying; it may not be applied yet. */
+  long applying() {
+    return applying;
+  }
+
+  /** The highest index the host reported applied. */
+  long applied() {
+    return applied;
   }
 
   /**

@@ -85,7 +85,7 @@ public final class RawNode {
     raft.raftLog.append(ents);
     // Committed but not applied: the host sees the entries in Ready.committedEntries and applies
     // them again through applyConfChange, which is idempotent for these additions.
-    raft.raftLog.committed = ents.size();
+    raft.raftLog.commitTo(ents.size());
     for (Peer p : peers) {
       raft.applyConfChange(ConfChanges.toV2(
           ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(p.id()).build()));
@@ -289,8 +289,8 @@ public final class RawNode {
   /** The node's state, with per-peer progress when it leads. Allocates; for monitoring. */
   public Status status() {
     Map<Long, PeerProgress> progress = new TreeMap<>();
-    if (raft.state == StateType.LEADER) {
-      raft.trk.visit((id, pr) -> progress.put(id, new PeerProgress(pr.match(), pr.next(), pr.state(),
+    if (raft.role == Role.LEADER) {
+      raft.trk.visit((id, pr) -> progress.put(id, new PeerProgress(pr.match(), pr.next(), ProgressState.of(pr.state()),
           pr.recentActive(), pr.isPaused(), pr.inflights().count(), pr.inflights().bytes(),
           pr.pendingSnapshot(), pr.isLearner())));
     }
@@ -299,7 +299,7 @@ public final class RawNode {
 
   /** The node's state without per-peer progress. */
   public BasicStatus basicStatus() {
-    return new BasicStatus(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied, raft.leadTransferee);
+    return new BasicStatus(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied(), raft.leadTransferee);
   }
 
   /** Reports that the last message to {@code id} could not be delivered; the leader probes it again. */

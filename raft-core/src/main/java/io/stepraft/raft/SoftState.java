@@ -7,4 +7,4 @@ package io.stepraft.raft;
  * @param lead the id of the known leader, or {@code 0} when none is known
  * @param role the node's role
  */
-public record SoftState(long lead, StateType role) {}
+public record SoftState(long lead, Role role) {}

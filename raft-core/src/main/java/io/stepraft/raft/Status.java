@@ -17,7 +17,7 @@ public record Status(BasicStatus basic, ConfState config, Map<Long, PeerProgress
   }
 
   /** The node's role. */
-  public StateType role() {
+  public Role role() {
     return basic.softState().role();
   }
 

@@ -154,7 +154,7 @@ class AsyncStorageWritesTest {
     run();
     hosts.get(1L).node.campaign();
     run();
-    assertEquals(StateType.LEADER, hosts.get(1L).node.basicStatus().softState().role());
+    assertEquals(Role.LEADER, hosts.get(1L).node.basicStatus().softState().role());
     for (int i = 0; i < 20; i++) {
       hosts.get(1L).node.propose(("v" + i).getBytes());
       if (i % 3 == 0) {
@@ -191,7 +191,7 @@ class AsyncStorageWritesTest {
     run();
     h.node.campaign();
     run();
-    assertEquals(StateType.LEADER, h.node.basicStatus().softState().role());
+    assertEquals(Role.LEADER, h.node.basicStatus().softState().role());
     h.node.propose("x".getBytes());
     collect();
     // The entry is in the log but its write is not acknowledged yet: it cannot commit.

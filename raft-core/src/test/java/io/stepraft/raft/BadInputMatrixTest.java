@@ -4,7 +4,6 @@ import static io.stepraft.raft.BadInputTest.Fixture.STRANGER;
 
 import com.google.protobuf.ByteString;
 import io.stepraft.raft.BadInputTest.Fixture;
-import io.stepraft.raft.BadInputTest.Fixture.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.BadInputTest.Fixture;
-import io.stepraft.raft.BadInputTest.Fixture.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.TestNode;
@@ -51,11 +50,11 @@ class BadInputRegressionTest {
   void storageApplyResponseSpoofedFromTheNetworkIsRefused() {
     Fixture f = Fixture.create(Role.LEADER, false);
     Raft r = f.raft();
-    long applied = r.raftLog.applied;
+    long applied = r.raftLog.applied();
     Message spoof = Message.newBuilder().setType(MessageType.MsgStorageApplyResp).setTo(f.target)
         .setFrom(Raft.LOCAL_APPLY_THREAD).addEntries(BadInputTest.entry(applied, r.term)).build();
     assertRefused(f, spoof, StepLocalMessageException.class);
-    assertEquals(applied, r.raftLog.applied);
+    assertEquals(applied, r.raftLog.applied());
     f.assertClusterRecovers("spoofed MsgStorageApplyResp");
   }
 
@@ -69,7 +68,7 @@ class BadInputRegressionTest {
         assertRefused(f, Message.newBuilder().setType(t).setFrom(spoofed).setTo(f.target).build(),
             StepLocalMessageException.class);
       }
-      assertEquals(StateType.FOLLOWER, f.node().role());
+      assertEquals(Role.FOLLOWER, f.node().role());
       f.assertClusterRecovers("spoofed local triggers");
     }
   }
@@ -104,7 +103,7 @@ class BadInputRegressionTest {
     for (MessageType t : new MessageType[] {MessageType.MsgProp, MessageType.MsgReadIndex}) {
       assertRefused(f, f.base(t).setTerm(f.raft().term + 1).build(), InvalidMessageException.class);
     }
-    assertEquals(StateType.LEADER, f.node().role());
+    assertEquals(Role.LEADER, f.node().role());
     f.assertClusterRecovers("proposal with a newer term");
   }
 
@@ -205,7 +204,7 @@ class BadInputRegressionTest {
     Fixture.NodeState before = f.state();
     f.node().raw().step(f.base(MessageType.MsgHeartbeat).setFrom(2).setTerm(r.term).setCommit(1_000_000).build());
     assertEquals(before, f.state());
-    assertEquals(StateType.LEADER, r.state);
+    assertEquals(Role.LEADER, r.role);
     f.assertClusterRecovers("same-term heartbeat into the leader");
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.BadInputTest.Fixture.Role;
 
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
@@ -181,7 +180,7 @@ class BadInputTest {
     Fixture f = Fixture.create(Role.FOLLOWER, false);
     long last = f.raft().raftLog.lastIndex();
     f.node().raw().step(f.base(MessageType.MsgApp).setCommit(Long.MAX_VALUE).build());
-    assertEquals(last, f.raft().raftLog.committed);
+    assertEquals(last, f.raft().raftLog.committed());
     assertEquals(last, f.raft().raftLog.lastIndex());
     f.assertClusterRecovers("huge commit in MsgApp");
   }
@@ -249,14 +248,6 @@ class BadInputTest {
     /** The unknown peer that sends bad input. */
     static final long STRANGER = 99;
 
-    /** The role the target plays when the bad input arrives. */
-    enum Role {
-      FOLLOWER,
-      CANDIDATE,
-      PRE_CANDIDATE,
-      LEADER
-    }
-
     /** The observable state of a node that a rejected message must not change. */
     record NodeState(HardState hard, SoftState soft, long lastIndex, long committed, boolean hasReady) {}
 
@@ -290,13 +281,7 @@ class BadInputTest {
         c.node(3).raw().campaign();
         c.stabilize();
       }
-      StateType expected = switch (role) {
-        case LEADER -> StateType.LEADER;
-        case FOLLOWER -> StateType.FOLLOWER;
-        case CANDIDATE -> StateType.CANDIDATE;
-        case PRE_CANDIDATE -> StateType.PRE_CANDIDATE;
-      };
-      assertEquals(expected, f.node().role(), "fixture role");
+      assertEquals(role, f.node().role(), "fixture role");
       return f;
     }
 
@@ -310,7 +295,7 @@ class BadInputTest {
 
     NodeState state() {
       Raft r = raft();
-      return new NodeState(r.hardState(), r.softState(), r.raftLog.lastIndex(), r.raftLog.committed,
+      return new NodeState(r.hardState(), r.softState(), r.raftLog.lastIndex(), r.raftLog.committed(),
           node().raw().hasReady());
     }
 
@@ -321,13 +306,13 @@ class BadInputTest {
     Message.Builder base(MessageType t) {
       Raft r = raft();
       Message.Builder b = Message.newBuilder().setType(t).setFrom(sender).setTo(target).setTerm(r.term)
-          .setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm()).setCommit(r.raftLog.committed);
+          .setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm()).setCommit(r.raftLog.committed());
       switch (t) {
         case MsgProp, MsgReadIndex -> b.setTerm(0).addEntries(Entry.newBuilder().setData(
             com.google.protobuf.ByteString.copyFromUtf8("bad-" + t)));
         case MsgReadIndexResp -> b.addEntries(Entry.newBuilder().setData(
             com.google.protobuf.ByteString.copyFromUtf8("ctx")));
-        case MsgSnap -> b.setSnapshot(snapshotAt(r.raftLog.committed, r.raftLog.termOrZero(r.raftLog.committed)));
+        case MsgSnap -> b.setSnapshot(snapshotAt(r.raftLog.committed(), r.raftLog.termOrZero(r.raftLog.committed())));
         default -> { }
       }
       return b;

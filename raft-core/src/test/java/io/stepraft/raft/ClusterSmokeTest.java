@@ -12,7 +12,7 @@ class ClusterSmokeTest {
   void threeNodesElectALeaderAndReplicateAProposal() {
     Cluster c = Cluster.create(3);
     c.campaign(1);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     c.propose(1, "hello");
     for (TestNode n : c.nodes().values()) {
       assertEquals(List.of("hello"), n.appliedData(), "node " + n.id());
@@ -23,7 +23,7 @@ class ClusterSmokeTest {
   void singleNodeCommitsAfterItsOwnWriteIsDurable() {
     Cluster c = Cluster.create(1);
     c.campaign(1);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     c.propose(1, "a");
     assertEquals(List.of("a"), c.node(1).appliedData());
   }
@@ -33,7 +33,7 @@ class ClusterSmokeTest {
     Cluster c = Cluster.create(5);
     c.tickAll(30);
     long leader = c.leader();
-    assertEquals(StateType.LEADER, c.node(leader).role());
+    assertEquals(Role.LEADER, c.node(leader).role());
     c.propose(leader, "x");
     for (TestNode n : c.nodes().values()) {
       assertEquals(List.of("x"), n.appliedData(), "node " + n.id());

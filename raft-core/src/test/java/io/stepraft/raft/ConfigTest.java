@@ -187,8 +187,8 @@ class ConfigTest {
       RawNode a = new RawNode(valid().randomSeed(seed).build());
       RawNode b = new RawNode(valid().id(2).randomSeed(seed).build());
       for (int round = 0; round < 20; round++) {
-        int ta = a.raft().randomizedElectionTimeout;
-        assertEquals(ta, b.raft().randomizedElectionTimeout, "seed " + seed + " round " + round);
+        int ta = a.raft().randomizedElectionTicks;
+        assertEquals(ta, b.raft().randomizedElectionTicks, "seed " + seed + " round " + round);
         assertTrue(ta >= 10 && ta < 20, "timeout " + ta + " within [10, 20)");
         a.raft().becomeFollower(round + 1, Raft.NONE);
         b.raft().becomeFollower(round + 1, Raft.NONE);
@@ -208,7 +208,7 @@ class ConfigTest {
     RawNode n = new RawNode(valid().randomSeed(seed).build());
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      out.add(n.raft().randomizedElectionTimeout);
+      out.add(n.raft().randomizedElectionTicks);
       n.raft().becomeFollower(i + 1, Raft.NONE);
     }
     return out;
@@ -270,7 +270,7 @@ class ConfigTest {
 
     private void proposeOnLeader(String data) {
       for (RawNode n : nodes.values()) {
-        if (n.basicStatus().softState().role() == StateType.LEADER) {
+        if (n.basicStatus().softState().role() == Role.LEADER) {
           n.propose(data.getBytes(StandardCharsets.UTF_8));
           return;
         }

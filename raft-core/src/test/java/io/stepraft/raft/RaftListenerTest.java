@@ -19,7 +19,7 @@ class RaftListenerTest {
     final List<byte[]> droppedReads = new ArrayList<>();
 
     @Override
-    public void roleChanged(long nodeId, StateType role, long term, long lead) {
+    public void roleChanged(long nodeId, Role role, long term, long lead) {
       events.add(nodeId + " role " + role + " term " + term);
     }
 

@@ -69,9 +69,9 @@ class RaftLogTest {
     assertEquals(4, log.firstIndex());
     assertEquals(5, log.lastIndex());
     assertEquals(6, log.unstable.offset);
-    assertEquals(3, log.committed);
-    assertEquals(3, log.applying);
-    assertEquals(3, log.applied);
+    assertEquals(3, log.committed());
+    assertEquals(3, log.applying());
+    assertEquals(3, log.applied());
   }
 
   @Test
@@ -133,7 +133,7 @@ class RaftLogTest {
     RaftLog log = log(List.of(e(1, 1), e(2, 2), e(3, 3)), List.of());
     assertEquals(5, log.maybeAppend(3, 3, 4, List.of(e(4, 4), e(5, 4))));
     assertEquals(5, log.lastIndex());
-    assertEquals(4, log.committed);
+    assertEquals(4, log.committed());
   }
 
   @Test
@@ -142,14 +142,14 @@ class RaftLogTest {
     assertEquals(-1, log.maybeAppend(3, 2, 3, List.of(e(4, 4))));
     assertEquals(-1, log.maybeAppend(4, 4, 3, List.of(e(5, 4))));
     assertEquals(3, log.lastIndex());
-    assertEquals(0, log.committed);
+    assertEquals(0, log.committed());
   }
 
   @Test
   void maybeAppendCommitsNoFurtherThanTheLastNewEntry() {
     RaftLog log = log(List.of(e(1, 1), e(2, 2), e(3, 3)), List.of());
     assertEquals(2, log.maybeAppend(1, 1, 10, List.of(e(2, 2))));
-    assertEquals(2, log.committed, "entry 3 may not be the leader's, so it is not committed");
+    assertEquals(2, log.committed(), "entry 3 may not be the leader's, so it is not committed");
     assertEquals(3, log.lastIndex(), "matching entries do not truncate the log");
   }
 
@@ -200,7 +200,7 @@ class RaftLogTest {
     RaftLog log = split();
     log.commitTo(6);
     log.commitTo(4);
-    assertEquals(6, log.committed);
+    assertEquals(6, log.committed());
   }
 
   @Test
@@ -219,14 +219,14 @@ class RaftLogTest {
     assertEquals("applied(6) is out of range [prevApplied(3), committed(5)]", beyond.getMessage());
     log.appliedTo(5, 0);
     assertThrows(IllegalStateException.class, () -> log.appliedTo(4, 0));
-    assertEquals(5, log.applied);
+    assertEquals(5, log.applied());
   }
 
   @Test
   void appliedToZeroIsIgnored() {
     RaftLog log = split();
     log.appliedTo(0, 0);
-    assertEquals(3, log.applied);
+    assertEquals(3, log.applied());
   }
 
   @Test
@@ -235,8 +235,8 @@ class RaftLogTest {
     log.commitTo(5);
     log.acceptApplying(4, 100, false);
     log.appliedTo(5, 30);
-    assertEquals(5, log.applied);
-    assertEquals(5, log.applying);
+    assertEquals(5, log.applied());
+    assertEquals(5, log.applying());
     assertEquals(70, log.applyingEntsSizeBytes);
     log.appliedTo(5, 500);
     assertEquals(0, log.applyingEntsSizeBytes, "never negative");
@@ -436,7 +436,7 @@ class RaftLogTest {
     log.commitTo(5);
     Snapshot s = snap(10, 9);
     log.restore(s);
-    assertEquals(10, log.committed);
+    assertEquals(10, log.committed());
     assertEquals(11, log.firstIndex());
     assertEquals(10, log.lastIndex());
     assertSame(s, log.snapshot());
@@ -501,9 +501,9 @@ class RaftLogTest {
   void maybeCommitOnlyCommitsEntriesOfTheGivenTerm() {
     RaftLog log = log(List.of(e(1, 1), e(2, 1)), List.of(e(3, 2)));
     assertFalse(log.maybeCommit(2, 2), "entry 2 is of an earlier term");
-    assertEquals(0, log.committed);
+    assertEquals(0, log.committed());
     assertTrue(log.maybeCommit(3, 2));
-    assertEquals(3, log.committed);
+    assertEquals(3, log.committed());
     assertFalse(log.maybeCommit(3, 2), "not beyond the commit index");
     assertFalse(log.maybeCommit(4, 2), "not held");
   }

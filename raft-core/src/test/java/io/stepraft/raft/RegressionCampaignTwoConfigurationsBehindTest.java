@@ -46,7 +46,7 @@ class RegressionCampaignTwoConfigurationsBehindTest {
     RawNode n = node(false, jointChange(), leaveJoint());
     n.campaign();
     List<Message> out = drain(n);
-    assertEquals(StateType.FOLLOWER, n.basicStatus().softState().role());
+    assertEquals(Role.FOLLOWER, n.basicStatus().softState().role());
     assertEquals(TERM, n.basicStatus().hardState().getTerm(), "the term did not move");
     assertTrue(out.stream().noneMatch(m -> m.getType() == MessageType.MsgVote), out.toString());
   }
@@ -68,7 +68,7 @@ class RegressionCampaignTwoConfigurationsBehindTest {
     assertEquals(List.of(1L, 2L, 3L), cs.getVotersOutgoingList().stream().sorted().toList());
     n.campaign();
     List<Message> out = drain(n);
-    assertEquals(StateType.CANDIDATE, n.basicStatus().softState().role());
+    assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
     assertEquals(List.of(1L, 3L, 4L), out.stream().filter(m -> m.getType() == MessageType.MsgVote)
         .map(Message::getTo).sorted().toList(), "votes are asked from both halves of the joint configuration");
   }
@@ -78,7 +78,7 @@ class RegressionCampaignTwoConfigurationsBehindTest {
     RawNode n = node(false, jointChange());
     n.campaign();
     List<Message> out = drain(n);
-    assertEquals(StateType.CANDIDATE, n.basicStatus().softState().role());
+    assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
     assertEquals(2, out.stream().filter(m -> m.getType() == MessageType.MsgVote).count(), out.toString());
   }
 
@@ -87,7 +87,7 @@ class RegressionCampaignTwoConfigurationsBehindTest {
     RawNode n = node(true, jointChange(), leaveJoint());
     n.campaign();
     drain(n);
-    assertEquals(StateType.CANDIDATE, n.basicStatus().softState().role());
+    assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
   }
 
   private static ConfChangeV2 jointChange() {

@@ -54,7 +54,7 @@ class RegressionFollowerStuckAboveLeaderTermTest {
       leader.step(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(voter).setTo(3).setTerm(6).build());
     }
     drain(leader);
-    assertEquals(StateType.LEADER, leader.basicStatus().softState().role());
+    assertEquals(Role.LEADER, leader.basicStatus().softState().role());
     RawNode follower = node(5, 7, ConfState.newBuilder().addAllVoters(List.of(4L, 5L, 6L)).addLearners(3).build());
 
     follower.step(heartbeat(3, 5, 6));
@@ -62,7 +62,7 @@ class RegressionFollowerStuckAboveLeaderTermTest {
       leader.step(m);
     }
 
-    assertEquals(StateType.FOLLOWER, leader.basicStatus().softState().role());
+    assertEquals(Role.FOLLOWER, leader.basicStatus().softState().role());
     assertEquals(7, leader.basicStatus().hardState().getTerm());
   }
 

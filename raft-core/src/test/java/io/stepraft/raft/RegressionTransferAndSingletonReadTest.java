@@ -30,12 +30,12 @@ class RegressionTransferAndSingletonReadTest {
     c.ignore(MessageType.MsgTimeoutNow);
     c.node(1).raw().transferLeader(2);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(1).role(), "the first MsgTimeoutNow was lost");
+    assertEquals(Role.LEADER, c.node(1).role(), "the first MsgTimeoutNow was lost");
     assertEquals(2, c.node(1).raw().basicStatus().leadTransferee());
     c.recover();
     c.tick(1, 1); // heartbeat round: the transferee's response triggers a new MsgTimeoutNow
-    assertEquals(StateType.LEADER, c.node(2).role());
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(2).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
   }
 
   /**
@@ -55,7 +55,7 @@ class RegressionTransferAndSingletonReadTest {
     RawNode node = new RawNode(Config.builder().id(1).storage(storage).applied(1).build());
     node.campaign();
     List<ReadState> reads = new ArrayList<>();
-    while (node.basicStatus().softState().role() != StateType.LEADER) {
+    while (node.basicStatus().softState().role() != Role.LEADER) {
       reads.addAll(cycle(node, storage));
     }
     node.readIndex(new byte[] {1});

@@ -1,6 +1,5 @@
 package io.stepraft.raft.confchange;
 
-import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfState;
@@ -81,16 +80,16 @@ public final class ConfChanger {
    * apply to the incoming half.
    *
    * @param autoLeave whether the leader leaves the joint configuration on its own once applied
-   * @throws InvalidConfChangeException if already joint, if there are no voters, or if the
+   * @throws InvalidChangeException if already joint, if there are no voters, or if the
    *     changes remove every voter
    */
   public Result enterJoint(boolean autoLeave, List<ConfChangeSingle> changes) {
     if (!outgoing.isEmpty()) {
-      throw new InvalidConfChangeException("config is already joint");
+      throw new InvalidChangeException("config is already joint");
     }
     if (incoming.isEmpty()) {
       // Members may be added to an empty configuration (bootstrap), but it cannot become joint.
-      throw new InvalidConfChangeException("can't make a zero-voter config joint");
+      throw new InvalidChangeException("can't make a zero-voter config joint");
     }
     outgoing.addAll(incoming);
     apply(changes);
@@ -102,11 +101,11 @@ public final class ConfChanger {
    * Leaves a joint configuration for its incoming half: staged learners become learners, and
    * outgoing voters that are neither voters nor learners now are dropped.
    *
-   * @throws InvalidConfChangeException if the configuration is not joint
+   * @throws InvalidChangeException if the configuration is not joint
    */
   public Result leaveJoint() {
     if (outgoing.isEmpty()) {
-      throw new InvalidConfChangeException("can't leave a non-joint config");
+      throw new InvalidChangeException("can't leave a non-joint config");
     }
     for (long id : learnersNext) {
       learners.add(id);
@@ -126,12 +125,12 @@ public final class ConfChanger {
   /**
    * Applies changes that alter at most one voter, without joint consensus.
    *
-   * @throws InvalidConfChangeException if joint, if more than one voter would change, or if
+   * @throws InvalidChangeException if joint, if more than one voter would change, or if
    *     every voter would be removed
    */
   public Result simple(List<ConfChangeSingle> changes) {
     if (!outgoing.isEmpty()) {
-      throw new InvalidConfChangeException("can't apply simple config change in joint config");
+      throw new InvalidChangeException("can't apply simple config change in joint config");
     }
     TreeSet<Long> before = new TreeSet<>(incoming);
     apply(changes);
@@ -147,7 +146,7 @@ public final class ConfChanger {
       }
     }
     if (changed > 1) {
-      throw new InvalidConfChangeException("more than one voter changed without entering joint config");
+      throw new InvalidChangeException("more than one voter changed without entering joint config");
     }
     return result();
   }
@@ -158,7 +157,7 @@ public final class ConfChanger {
    * incoming voters, learners and staged learners.
    *
    * @param empty a tracker with no members; not modified
-   * @throws InvalidConfChangeException if the ConfState is not a valid configuration
+   * @throws InvalidChangeException if the ConfState is not a valid configuration
    */
   public static Result restore(ProgressTracker empty, long lastIndex, ConfState cs) {
     if (!empty.progressMap().isEmpty() || !empty.voters().incoming().isEmpty()) {
@@ -210,11 +209,11 @@ public final class ConfChanger {
         case ConfChangeAddLearnerNode -> makeLearner(id);
         case ConfChangeRemoveNode -> remove(id);
         case ConfChangeUpdateNode -> { } // carries context for the host only
-        default -> throw new InvalidConfChangeException("unexpected conf change type " + cc.getType());
+        default -> throw new InvalidChangeException("unexpected conf change type " + cc.getType());
       }
     }
     if (incoming.isEmpty()) {
-      throw new InvalidConfChangeException("removed all voters");
+      throw new InvalidChangeException("removed all voters");
     }
   }
 
@@ -285,35 +284,35 @@ public final class ConfChanger {
     for (TreeSet<Long> ids : List.of(incoming, outgoing, learners, learnersNext)) {
       for (long id : ids) {
         if (!progress.containsKey(id)) {
-          throw new InvalidConfChangeException("no progress for " + id);
+          throw new InvalidChangeException("no progress for " + id);
         }
       }
     }
     for (long id : learnersNext) {
       if (!outgoing.contains(id)) {
-        throw new InvalidConfChangeException(id + " is in learnersNext, but not in the outgoing voters");
+        throw new InvalidChangeException(id + " is in learnersNext, but not in the outgoing voters");
       }
       if (progress.get(id).isLearner()) {
-        throw new InvalidConfChangeException(id + " is in learnersNext, but is already marked as learner");
+        throw new InvalidChangeException(id + " is in learnersNext, but is already marked as learner");
       }
     }
     for (long id : learners) {
       if (outgoing.contains(id)) {
-        throw new InvalidConfChangeException(id + " is in learners and in the outgoing voters");
+        throw new InvalidChangeException(id + " is in learners and in the outgoing voters");
       }
       if (incoming.contains(id)) {
-        throw new InvalidConfChangeException(id + " is in learners and in the incoming voters");
+        throw new InvalidChangeException(id + " is in learners and in the incoming voters");
       }
       if (!progress.get(id).isLearner()) {
-        throw new InvalidConfChangeException(id + " is in learners, but is not marked as learner");
+        throw new InvalidChangeException(id + " is in learners, but is not marked as learner");
       }
     }
     if (outgoing.isEmpty()) {
       if (!learnersNext.isEmpty()) {
-        throw new InvalidConfChangeException("learnersNext must be empty when not joint");
+        throw new InvalidChangeException("learnersNext must be empty when not joint");
       }
       if (autoLeave) {
-        throw new InvalidConfChangeException("autoLeave must be false when not joint");
+        throw new InvalidChangeException("autoLeave must be false when not joint");
       }
     }
   }

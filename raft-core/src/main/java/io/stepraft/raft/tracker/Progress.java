@@ -1,26 +1,34 @@
 package io.stepraft.raft.tracker;
 
-import io.stepraft.raft.ProgressState;
-
 /**
  * The leader's view of one follower (or learner): how much of the log it is known to hold, what
  * to send it next, and how replication to it is currently paced.
  *
- * <p>In {@link ProgressState#PROBE} the leader sends one append at a time and waits for the answer
- * to learn where the logs match. In {@link ProgressState#REPLICATE} it streams appends
- * optimistically, bounded by {@link #inflights()}. In {@link ProgressState#SNAPSHOT} it has sent a
+ * <p>In {@link State#PROBE} the leader sends one append at a time and waits for the answer
+ * to learn where the logs match. In {@link State#REPLICATE} it streams appends
+ * optimistically, bounded by {@link #inflights()}. In {@link State#SNAPSHOT} it has sent a
  * snapshot and sends nothing else until the follower reports back. The transitions are drawn on
- * {@link ProgressState}.
+ * the API's {@code io.stepraft.raft.ProgressState}, which reports these states to users.
  *
  * <p>Not thread-safe.
  */
 public final class Progress {
+  /** How the leader replicates to the follower; see the class comment. */
+  public enum State {
+    /** One append at a time until the leader learns where the logs match. */
+    PROBE,
+    /** Appends streamed optimistically, bounded by the inflight window. */
+    REPLICATE,
+    /** A snapshot was sent; nothing else until the follower reports back. */
+    SNAPSHOT
+  }
+
   // Invariant: 0 <= match < next.
   /** The highest index known to be replicated on the follower. */
   long match;
   /** The index of the next entry to send. */
   long next;
-  ProgressState state = ProgressState.PROBE;
+  State state = State.PROBE;
   /** In SNAPSHOT, the index of the snapshot sent; 0 otherwise. */
   long pendingSnapshot;
   /** Whether the follower was heard from since the last check-quorum round. */
@@ -33,7 +41,7 @@ public final class Progress {
   long sentCommit;
 
   /**
-   * Creates a progress in {@link ProgressState#PROBE}.
+   * Creates a progress in {@link State#PROBE}.
    *
    * @param next the index of the next entry to send
    * @param match the highest index known to be on the follower; {@code 0 <= match < next}
@@ -114,14 +122,14 @@ public final class Progress {
    *
    * @return the state
    */
-  public ProgressState state() {
+  public State state() {
     return state;
   }
 
   /**
    * Returns the index of the snapshot in flight.
    *
-   * @return the snapshot index in {@link ProgressState#SNAPSHOT}, 0 otherwise
+   * @return the snapshot index in {@link State#SNAPSHOT}, 0 otherwise
    */
   public long pendingSnapshot() {
     return pendingSnapshot;
@@ -208,7 +216,7 @@ public final class Progress {
    * @param match the highest index known replicated (the leader's own last index, else 0)
    */
   public void resetForNewTerm(long next, long match) {
-    resetState(ProgressState.PROBE);
+    resetState(State.PROBE);
     this.next = next;
     this.match = match;
     recentActive = false;
@@ -223,13 +231,13 @@ public final class Progress {
 
   /** Moves to PROBE: the leader sends one append and waits to learn where the logs match. */
   public void becomeProbe() {
-    if (state == ProgressState.SNAPSHOT) {
+    if (state == State.SNAPSHOT) {
       // The snapshot may have been applied: probe right after it, never before match.
       long snapshot = pendingSnapshot;
-      resetState(ProgressState.PROBE);
+      resetState(State.PROBE);
       next = Math.max(match + 1, snapshot + 1);
     } else {
-      resetState(ProgressState.PROBE);
+      resetState(State.PROBE);
       next = match + 1;
     }
     sentCommit = Math.min(sentCommit, next - 1);
@@ -237,7 +245,7 @@ public final class Progress {
 
   /** Moves to REPLICATE: the leader streams appends right after the match index. */
   public void becomeReplicate() {
-    resetState(ProgressState.REPLICATE);
+    resetState(State.REPLICATE);
     next = match + 1;
   }
 
@@ -252,13 +260,13 @@ public final class Progress {
       throw new IllegalStateException(
           "snapshot index " + snapshotIndex + " is behind match " + match);
     }
-    resetState(ProgressState.SNAPSHOT);
+    resetState(State.SNAPSHOT);
     pendingSnapshot = snapshotIndex;
     next = snapshotIndex + 1;
     sentCommit = snapshotIndex;
   }
 
-  private void resetState(ProgressState newState) {
+  private void resetState(State newState) {
     state = newState;
     msgAppFlowPaused = false;
     pendingSnapshot = 0;
@@ -345,7 +353,7 @@ public final class Progress {
    * @return true when next moved back; false for a stale rejection
    */
   public boolean maybeDecrTo(long rejected, long matchHint) {
-    if (state == ProgressState.REPLICATE) {
+    if (state == State.REPLICATE) {
       if (rejected <= match) {
         return false;
       }
@@ -414,7 +422,7 @@ public final class Progress {
     return sb.toString();
   }
 
-  private static String stateName(ProgressState state) {
+  private static String stateName(State state) {
     return switch (state) {
       case PROBE -> "StateProbe";
       case REPLICATE -> "StateReplicate";

@@ -10,7 +10,7 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.Storage;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfState;
@@ -187,7 +187,7 @@ class AsyncWritesCrashRestartTest {
     void elect() {
       node.campaign();
       run();
-      assertEquals(StateType.LEADER, node.basicStatus().softState().role());
+      assertEquals(Role.LEADER, node.basicStatus().softState().role());
     }
   }
 
@@ -210,7 +210,7 @@ class AsyncWritesCrashRestartTest {
     assertEquals(1, h.appendWork.size(), "the write is queued, not done");
     Host r = h.crashAndRestart();
     assertEquals(lastIndexBefore, r.disk.lastIndex());
-    assertEquals(StateType.FOLLOWER, r.node.basicStatus().softState().role());
+    assertEquals(Role.FOLLOWER, r.node.basicStatus().softState().role());
     r.elect();
     r.propose("b");
     r.run();

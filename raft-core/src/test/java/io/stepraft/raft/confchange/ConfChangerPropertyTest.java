@@ -3,7 +3,6 @@ package io.stepraft.raft.confchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfState;
@@ -64,7 +63,7 @@ class ConfChangerPropertyTest {
       ConfChanger.Result result;
       try {
         result = op.apply(new ConfChanger(tracker, lastIndex));
-      } catch (InvalidConfChangeException e) {
+      } catch (InvalidChangeException e) {
         assertTrue(expected.refused != null, op + " on " + model.describe() + " was refused: " + e.getMessage());
         assertTrue(e.getMessage().contains(expected.refused), op + ": '" + expected.refused + "' in " + e.getMessage());
         assertEquals(before, tracker.toString(), op + " was refused but changed the tracker");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.tracker.Progress;
 import io.stepraft.raft.tracker.ProgressTracker;

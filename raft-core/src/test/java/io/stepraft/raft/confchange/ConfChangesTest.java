@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeTransition;
@@ -171,12 +170,12 @@ class ConfChangesTest {
   @Test
   void restoreRefusesInvalidConfStates() {
     ConfState learnerAndVoter = ConfState.newBuilder().addVoters(1).addLearners(1).build();
-    assertThrows(InvalidConfChangeException.class, () -> ConfChanger.restore(empty(), 1, learnerAndVoter));
+    assertThrows(InvalidChangeException.class, () -> ConfChanger.restore(empty(), 1, learnerAndVoter));
     ConfState learnersOnly = ConfState.newBuilder().addLearners(2).build();
-    assertThrows(InvalidConfChangeException.class, () -> ConfChanger.restore(empty(), 1, learnersOnly),
+    assertThrows(InvalidChangeException.class, () -> ConfChanger.restore(empty(), 1, learnersOnly),
         "a configuration needs a voter once it has members");
     ConfState noIncoming = ConfState.newBuilder().addVotersOutgoing(1).build();
-    assertThrows(InvalidConfChangeException.class, () -> ConfChanger.restore(empty(), 1, noIncoming));
+    assertThrows(InvalidChangeException.class, () -> ConfChanger.restore(empty(), 1, noIncoming));
   }
 
   @Test

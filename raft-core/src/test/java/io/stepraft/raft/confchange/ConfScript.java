@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.tracker.ProgressTracker;
@@ -95,7 +94,7 @@ final class ConfScript {
 
   private void fails(Function<ConfChanger, ConfChanger.Result> op, String error) {
     String before = tracker.toString();
-    InvalidConfChangeException e = assertThrows(InvalidConfChangeException.class,
+    InvalidChangeException e = assertThrows(InvalidChangeException.class,
         () -> op.apply(new ConfChanger(tracker, lastIndex)));
     assertTrue(e.getMessage().contains(error), "expected '" + error + "' in: " + e.getMessage());
     assertEquals(before, tracker.toString(), "a refused change modified the tracker");

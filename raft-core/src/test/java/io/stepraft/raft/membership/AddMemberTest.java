@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -111,7 +111,7 @@ class AddMemberTest {
     c.tick(4, 100);
     n4.raw().campaign();
     c.stabilize();
-    assertEquals(StateType.FOLLOWER, n4.role());
+    assertEquals(Role.FOLLOWER, n4.role());
     assertEquals(term, n4.term());
   }
 
@@ -123,7 +123,7 @@ class AddMemberTest {
     propose(c, 1, v1(LEARNER, 4));
     c.recordDelivered(true);
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     for (Message m : c.delivered()) {
       boolean voteToLearner = m.getTo() == 4
           && (m.getType() == MessageType.MsgVote || m.getType() == MessageType.MsgPreVote);
@@ -144,7 +144,7 @@ class AddMemberTest {
     }
     assertFalse(c.node(1).raw().status().progress().get(4L).learner());
     c.campaign(4);
-    assertEquals(StateType.LEADER, n4.role());
+    assertEquals(Role.LEADER, n4.role());
     c.propose(4, "b");
     assertEquals(List.of("a", "b"), c.node(1).appliedData());
   }

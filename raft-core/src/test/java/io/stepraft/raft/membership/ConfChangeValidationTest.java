@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.HardState;
@@ -137,7 +137,7 @@ class ConfChangeValidationTest {
     Ready rd = n.raw.ready();
     n.storage.setHardState(rd.hardState());
     n.raw.advance(rd); // the own vote is counted: leader, with index 2 not yet applied
-    assertEquals(StateType.LEADER, n.role());
+    assertEquals(Role.LEADER, n.role());
     n.raw.proposeConfChange(v1(LEARNER, 2));
     rd = n.raw.ready();
     List<Entry> ents = rd.entries();

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.RaftListener;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.confchange.ConfChanges;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
@@ -88,10 +88,10 @@ class JointConsensusTest {
     c.campaign(1);
     c.addNode(fresh(4));
     propose(c, 1, auto(single(ADD, 4), single(REMOVE, 1)));
-    assertEquals(StateType.LEADER, c.node(1).role(), "etcd keeps a removed leader leading");
+    assertEquals(Role.LEADER, c.node(1).role(), "etcd keeps a removed leader leading");
     c.node(1).raw().transferLeader(4);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(4).role());
+    assertEquals(Role.LEADER, c.node(4).role());
     c.propose(4, "x");
     for (long id : new long[] {2, 3, 4}) {
       assertEquals(List.of("x"), c.node(id).appliedData(), "node " + id);
@@ -105,7 +105,7 @@ class JointConsensusTest {
     c.campaign(1);
     c.addNode(fresh(4).stepDownOnRemoval(true));
     propose(c, 1, auto(single(ADD, 4), single(REMOVE, 1)));
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     c.tickAll(40);
     long leader = c.leader();
     assertTrue(leader >= 2 && leader <= 4, "leader " + leader);
@@ -169,13 +169,13 @@ class JointConsensusTest {
     }
     assertFalse(c.node(1).raw().status().progress().get(3L).learner(), "still a voter while joint");
     c.campaign(3);
-    assertEquals(StateType.LEADER, c.node(3).role(), "an outgoing voter may still lead while joint");
+    assertEquals(Role.LEADER, c.node(3).role(), "an outgoing voter may still lead while joint");
     propose(c, 3, leaveJoint());
     ConfState fin = ConfState.newBuilder().addVoters(1).addVoters(2).addLearners(3).build();
     for (TestNode n : c.nodes().values()) {
       assertConf(fin, n.confState(), "node " + n.id());
     }
-    assertEquals(StateType.LEADER, c.node(3).role(), "a demoted leader keeps leading (no stepDownOnRemoval)");
+    assertEquals(Role.LEADER, c.node(3).role(), "a demoted leader keeps leading (no stepDownOnRemoval)");
   }
 
   /** A learner staged from a demotion keeps receiving the log after the joint state is left. */
@@ -189,7 +189,7 @@ class JointConsensusTest {
     assertEquals(List.of("a"), c.node(3).appliedData());
     assertTrue(c.node(1).raw().status().progress().get(3L).learner());
     c.tick(3, 50);
-    assertEquals(StateType.FOLLOWER, c.node(3).role(), "a learner never campaigns");
+    assertEquals(Role.FOLLOWER, c.node(3).role(), "a learner never campaigns");
   }
 
   /** Builds (1 4 5)&&(1 2 3), explicit, with CheckQuorum on, leader 1. */
@@ -210,7 +210,7 @@ class JointConsensusTest {
     c.isolate(4);
     c.isolate(5);
     c.tick(1, 20);
-    assertEquals(StateType.FOLLOWER, c.node(1).role(), "2 and 3 alone are no quorum of (1 4 5)");
+    assertEquals(Role.FOLLOWER, c.node(1).role(), "2 and 3 alone are no quorum of (1 4 5)");
   }
 
   /** The control: one inactive node per half leaves both majorities active. */
@@ -220,6 +220,6 @@ class JointConsensusTest {
     c.isolate(3);
     c.isolate(5);
     c.tick(1, 20);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
   }
 }

@@ -2,7 +2,7 @@ package io.stepraft.raft.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -24,7 +24,7 @@ class JointQuorumTest {
     List<Message> out = n.cycle(); // persists and counts the own vote
     assertEquals(List.of(2L, 3L, 4L, 5L), SoloNode.recipients(out, MessageType.MsgVote),
         "a joint candidate asks every voter of both halves");
-    assertEquals(StateType.CANDIDATE, n.role());
+    assertEquals(Role.CANDIDATE, n.role());
     return n;
   }
 
@@ -39,9 +39,9 @@ class JointQuorumTest {
     SoloNode n = candidate();
     grant(n, 2);
     grant(n, 3);
-    assertEquals(StateType.CANDIDATE, n.role(), "3 of 3 outgoing but 1 of 3 incoming");
+    assertEquals(Role.CANDIDATE, n.role(), "3 of 3 outgoing but 1 of 3 incoming");
     grant(n, 4);
-    assertEquals(StateType.LEADER, n.role(), "now 2 of 3 incoming as well");
+    assertEquals(Role.LEADER, n.role(), "now 2 of 3 incoming as well");
   }
 
   /** Votes of the whole incoming half do not elect: the outgoing half has only the candidate. */
@@ -50,9 +50,9 @@ class JointQuorumTest {
     SoloNode n = candidate();
     grant(n, 4);
     grant(n, 5);
-    assertEquals(StateType.CANDIDATE, n.role(), "3 of 3 incoming but 1 of 3 outgoing");
+    assertEquals(Role.CANDIDATE, n.role(), "3 of 3 incoming but 1 of 3 outgoing");
     grant(n, 2);
-    assertEquals(StateType.LEADER, n.role());
+    assertEquals(Role.LEADER, n.role());
   }
 
   /** Rejections from a majority of one half lose the election even if the other half granted. */
@@ -66,7 +66,7 @@ class JointQuorumTest {
           .setTerm(n.term()).setReject(true).build());
     }
     n.cycle();
-    assertEquals(StateType.FOLLOWER, n.role());
+    assertEquals(Role.FOLLOWER, n.role());
   }
 
   /** An entry acknowledged by the whole outgoing half only is not committed. */
@@ -101,7 +101,7 @@ class JointQuorumTest {
     for (long from : new long[] {2, 3, 4, 5}) {
       grant(n, from);
     }
-    assertEquals(StateType.LEADER, n.role());
+    assertEquals(Role.LEADER, n.role());
     assertEquals(1, n.commit());
     return n;
   }

@@ -3,7 +3,7 @@ package io.stepraft.raft.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -24,10 +24,10 @@ class LearnerVoteTest {
     assertEquals(List.of(2L, 3L), SoloNode.recipients(out, MessageType.MsgVote), "no MsgVote to learner 4");
     n.stepFrom(4, MessageType.MsgVoteResp, 0);
     n.cycle();
-    assertEquals(StateType.CANDIDATE, n.role(), "own vote + learner's vote is not 2 of 3 voters");
+    assertEquals(Role.CANDIDATE, n.role(), "own vote + learner's vote is not 2 of 3 voters");
     n.stepFrom(2, MessageType.MsgVoteResp, 0);
     n.cycle();
-    assertEquals(StateType.LEADER, n.role());
+    assertEquals(Role.LEADER, n.role());
   }
 
   /**
@@ -54,7 +54,7 @@ class LearnerVoteTest {
       n.raw.tick();
     }
     assertEquals(List.of(), n.cycle());
-    assertEquals(StateType.FOLLOWER, n.role());
+    assertEquals(Role.FOLLOWER, n.role());
     assertEquals(0, n.term());
   }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.ProposalDroppedException;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.testing.Cluster;
 import io.stepraft.raft.testing.TestNode;
 import java.util.List;
@@ -54,10 +54,10 @@ class RemoveMemberTest {
     long term = c.node(1).term();
     propose(c, 1, v1(REMOVE, 3));
     c.tickAll(100);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term, c.node(1).term());
     assertEquals(term, c.node(2).term());
-    assertNotEquals(StateType.LEADER, c.node(3).role());
+    assertNotEquals(Role.LEADER, c.node(3).role());
   }
 
   /**
@@ -75,7 +75,7 @@ class RemoveMemberTest {
     assertEquals(List.of(2L, 3L), c.node(2).confState().getVotersList());
     assertEquals(List.of(2L, 3L), c.node(1).confState().getVotersList());
     c.tickAll(100);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(1, c.node(2).lead());
     assertEquals(1, c.node(3).lead());
     assertEquals(term, c.node(2).term(), "no election happened");
@@ -93,13 +93,13 @@ class RemoveMemberTest {
     propose(c, 1, v1(REMOVE, 1));
     c.node(1).raw().transferLeader(2);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(2, c.node(3).lead());
     c.propose(2, "a");
     assertEquals(List.of("a"), c.node(3).appliedData());
     // Nobody sends to the removed node any more, so it never hears of the new term: it stays a
     // stale leader of the old term until the host stops it (etcd behaves the same).
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertTrue(c.node(1).term() < c.node(2).term());
   }
 
@@ -113,13 +113,13 @@ class RemoveMemberTest {
     c.campaign(1);
     long term = c.node(1).term();
     propose(c, 1, v1(REMOVE, 1));
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(term, c.node(1).term(), "stepping down keeps the term");
     assertEquals(0, c.node(1).lead());
     c.tickAll(40);
     long leader = c.leader();
     assertTrue(leader == 2 || leader == 3, "leader " + leader);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     c.propose(leader, "a");
     for (long id : new long[] {2, 3}) {
       TestNode n = c.node(id);
@@ -151,7 +151,7 @@ class RemoveMemberTest {
     Cluster c = Cluster.create(3, b -> b.stepDownOnRemoval(true));
     c.campaign(1);
     propose(c, 1, v1(Ccs.LEARNER, 1));
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     c.tickAll(40);
     long leader = c.leader();
     assertTrue(leader == 2 || leader == 3, "leader " + leader);
@@ -168,7 +168,7 @@ class RemoveMemberTest {
     Cluster c = Cluster.create(3);
     c.campaign(1);
     propose(c, 1, v1(Ccs.LEARNER, 1));
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     c.propose(1, "a");
     assertEquals(List.of("a"), c.node(2).appliedData());
     c.isolate(3);

@@ -5,7 +5,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
@@ -104,7 +104,7 @@ final class SoloNode {
     return raw.basicStatus().hardState().getCommit();
   }
 
-  StateType role() {
+  Role role() {
     return raw.basicStatus().softState().role();
   }
 

@@ -4,7 +4,7 @@ import static io.stepraft.raft.membership.Ccs.LEARNER;
 import static io.stepraft.raft.membership.Ccs.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.HardState;
@@ -34,7 +34,7 @@ class UnappliedConfChangeTest {
   void aNodeWithACommittedUnappliedChangeDoesNotCampaign() {
     SoloNode n = restartedWith(confChangeEntry());
     n.raw.campaign();
-    assertEquals(StateType.FOLLOWER, n.role());
+    assertEquals(Role.FOLLOWER, n.role());
     assertEquals(1, n.term());
   }
 
@@ -45,7 +45,7 @@ class UnappliedConfChangeTest {
     for (int i = 0; i < 100; i++) {
       n.raw.tick();
     }
-    assertEquals(StateType.FOLLOWER, n.role());
+    assertEquals(Role.FOLLOWER, n.role());
     assertEquals(1, n.term());
   }
 
@@ -54,7 +54,7 @@ class UnappliedConfChangeTest {
   void aNodeWithACommittedUnappliedChangeIgnoresTimeoutNow() {
     SoloNode n = restartedWith(confChangeEntry());
     n.raw.step(Message.newBuilder().setType(MessageType.MsgTimeoutNow).setFrom(2).setTo(1).setTerm(1).build());
-    assertEquals(StateType.FOLLOWER, n.role());
+    assertEquals(Role.FOLLOWER, n.role());
     assertEquals(1, n.term());
   }
 
@@ -65,7 +65,7 @@ class UnappliedConfChangeTest {
     n.cycle(); // applies index 2: learner 4 joins
     assertEquals(List.of(4L), n.raw.status().config().getLearnersList());
     n.raw.campaign();
-    assertEquals(StateType.CANDIDATE, n.role());
+    assertEquals(Role.CANDIDATE, n.role());
     assertEquals(List.of(2L, 3L), SoloNode.recipients(n.cycle(), MessageType.MsgVote));
   }
 
@@ -74,7 +74,7 @@ class UnappliedConfChangeTest {
   void aCommittedUnappliedNormalEntryDoesNotBlockACampaign() {
     SoloNode n = restartedWith(Entry.newBuilder().setTerm(1).setIndex(2).build());
     n.raw.campaign();
-    assertEquals(StateType.CANDIDATE, n.role());
+    assertEquals(Role.CANDIDATE, n.role());
     assertEquals(2, n.term());
   }
 }

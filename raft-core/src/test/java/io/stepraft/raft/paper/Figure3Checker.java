@@ -2,7 +2,7 @@ package io.stepraft.raft.paper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.testing.Cluster;
 import io.stepraft.raft.testing.TestNode;
@@ -29,7 +29,7 @@ final class Figure3Checker {
       maxTerm = Math.max(maxTerm, n.term());
     }
     for (TestNode n : c.nodes().values()) {
-      if (n.role() == StateType.LEADER) {
+      if (n.role() == Role.LEADER) {
         checkLeader(n, maxTerm);
       }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
@@ -58,7 +58,7 @@ class PaperCrashTest {
       c.tick(1, 3); // node 3 is down: it does not tick
       c.tick(2, 3);
     }
-    assertEquals(StateType.LEADER, c.node(1).role(), "heartbeats kept node 2 from campaigning");
+    assertEquals(Role.LEADER, c.node(1).role(), "heartbeats kept node 2 from campaigning");
     assertEquals(List.of(), c.node(3).appliedData());
     c.recover();
     c.tick(1, 2);
@@ -103,7 +103,7 @@ class PaperCrashTest {
     assertEquals(2, s.term());
     assertEquals(2, s.vote());
     assertEquals(2, s.commit());
-    assertEquals(StateType.FOLLOWER, s.role());
+    assertEquals(Role.FOLLOWER, s.role());
     s.step(Msgs.app(2, 2, 3, 2, 3));
     Message resp = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
     assertFalse(resp.getReject(), "the log after restart still matches the leader's");
@@ -123,7 +123,7 @@ class PaperCrashTest {
     HardState persisted = s.storage().initialState().hardState();
     assertEquals(Solo.ID, persisted.getVote());
     s.restart();
-    assertEquals(StateType.FOLLOWER, s.role());
+    assertEquals(Role.FOLLOWER, s.role());
     s.step(Msgs.vote(3, 2, 5, 2));
     assertTrue(Msgs.only(s.drain(), MessageType.MsgVoteResp, 3).getReject());
     assertEquals(Solo.ID, s.vote());
@@ -184,7 +184,7 @@ class PaperCrashTest {
     c.node(1).restart();
     c.recover();
     c.tickAll(2);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(leader, c.node(1).lead());
     assertEquals(List.of("a", "b"), c.node(1).appliedData());
     Safety.assertAppliedPrefixes(c);
@@ -192,7 +192,7 @@ class PaperCrashTest {
 
   private static long otherLeader(Cluster c) {
     for (TestNode n : c.nodes().values()) {
-      if (n.id() != 1 && n.role() == StateType.LEADER) {
+      if (n.id() != 1 && n.role() == Role.LEADER) {
         return n.id();
       }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -23,7 +23,7 @@ class PaperElectionTest {
   void serversStartAsFollowersWithoutLeader() {
     Cluster c = Cluster.create(3);
     for (TestNode n : c.nodes().values()) {
-      assertEquals(StateType.FOLLOWER, n.role(), "node " + n.id());
+      assertEquals(Role.FOLLOWER, n.role(), "node " + n.id());
       assertEquals(0, n.lead(), "node " + n.id());
       assertEquals(1, n.term(), "node " + n.id());
     }
@@ -40,7 +40,7 @@ class PaperElectionTest {
   void followerThatTimesOutBecomesCandidateAndRequestsVotes() {
     Solo s = Solo.follower(3);
     s.tick(20);
-    assertEquals(StateType.CANDIDATE, s.role());
+    assertEquals(Role.CANDIDATE, s.role());
     assertEquals(2, s.term());
     assertEquals(Solo.ID, s.vote());
     List<Message> out = s.drain();
@@ -55,7 +55,7 @@ class PaperElectionTest {
     }
   }
 
-  private record VoteCase(int size, Map<Long, Boolean> granted, StateType expected) {}
+  private record VoteCase(int size, Map<Long, Boolean> granted, Role expected) {}
 
   /**
    * §5.2: "A candidate wins an election if it receives votes from a majority of the servers in the
@@ -65,21 +65,21 @@ class PaperElectionTest {
   @Test
   void candidateWinsWithVotesFromMajority() {
     List<VoteCase> cases = List.of(
-        new VoteCase(1, Map.of(), StateType.LEADER),
-        new VoteCase(3, Map.of(2L, true, 3L, true), StateType.LEADER),
-        new VoteCase(3, Map.of(2L, true), StateType.LEADER),
-        new VoteCase(3, Map.of(2L, true, 3L, false), StateType.LEADER),
-        new VoteCase(5, Map.of(2L, true, 3L, true, 4L, true, 5L, true), StateType.LEADER),
-        new VoteCase(5, Map.of(2L, true, 3L, true), StateType.LEADER),
-        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, true), StateType.LEADER),
-        new VoteCase(3, Map.of(2L, false, 3L, false), StateType.FOLLOWER),
-        new VoteCase(5, Map.of(2L, false, 3L, false, 4L, false), StateType.FOLLOWER),
-        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false, 5L, false), StateType.FOLLOWER),
-        new VoteCase(3, Map.of(), StateType.CANDIDATE),
-        new VoteCase(3, Map.of(2L, false), StateType.CANDIDATE),
-        new VoteCase(5, Map.of(2L, true), StateType.CANDIDATE),
-        new VoteCase(5, Map.of(2L, false, 3L, false), StateType.CANDIDATE),
-        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false), StateType.CANDIDATE));
+        new VoteCase(1, Map.of(), Role.LEADER),
+        new VoteCase(3, Map.of(2L, true, 3L, true), Role.LEADER),
+        new VoteCase(3, Map.of(2L, true), Role.LEADER),
+        new VoteCase(3, Map.of(2L, true, 3L, false), Role.LEADER),
+        new VoteCase(5, Map.of(2L, true, 3L, true, 4L, true, 5L, true), Role.LEADER),
+        new VoteCase(5, Map.of(2L, true, 3L, true), Role.LEADER),
+        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, true), Role.LEADER),
+        new VoteCase(3, Map.of(2L, false, 3L, false), Role.FOLLOWER),
+        new VoteCase(5, Map.of(2L, false, 3L, false, 4L, false), Role.FOLLOWER),
+        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false, 5L, false), Role.FOLLOWER),
+        new VoteCase(3, Map.of(), Role.CANDIDATE),
+        new VoteCase(3, Map.of(2L, false), Role.CANDIDATE),
+        new VoteCase(5, Map.of(2L, true), Role.CANDIDATE),
+        new VoteCase(5, Map.of(2L, false, 3L, false), Role.CANDIDATE),
+        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false), Role.CANDIDATE));
     for (VoteCase tc : cases) {
       Solo s = Solo.follower(tc.size());
       s.raw().campaign();
@@ -120,7 +120,7 @@ class PaperElectionTest {
   void singleServerElectsItselfAfterElectionTimeout() {
     Cluster c = Cluster.create(1);
     c.tickAll(20);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(2, c.node(1).term());
   }
 
@@ -174,9 +174,9 @@ class PaperElectionTest {
         Solo s = Solo.follower(3);
         s.raw().campaign();
         s.drain();
-        assertEquals(StateType.CANDIDATE, s.role());
+        assertEquals(Role.CANDIDATE, s.role());
         s.step(t == MessageType.MsgApp ? Msgs.app(2, term, 1, 1, 1) : Msgs.heartbeat(2, term, 1));
-        assertEquals(StateType.FOLLOWER, s.role(), t + " at term " + term);
+        assertEquals(Role.FOLLOWER, s.role(), t + " at term " + term);
         assertEquals(term, s.term(), t + " at term " + term);
         assertEquals(2, s.lead(), t + " at term " + term);
       }
@@ -193,7 +193,7 @@ class PaperElectionTest {
     s.raw().campaign();
     s.drain();
     s.step(Msgs.app(2, 2, 1, 1, 1), Msgs.heartbeat(2, 2, 1));
-    assertEquals(StateType.CANDIDATE, s.role());
+    assertEquals(Role.CANDIDATE, s.role());
     assertEquals(3, s.term());
     assertEquals(Logs.list(1), Logs.terms(s.storage()));
   }
@@ -209,9 +209,9 @@ class PaperElectionTest {
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 2, true));
-    assertEquals(StateType.CANDIDATE, s.role());
+    assertEquals(Role.CANDIDATE, s.role());
     s.tick(20);
-    assertEquals(StateType.CANDIDATE, s.role());
+    assertEquals(Role.CANDIDATE, s.role());
     assertEquals(3, s.term());
     List<Message> out = s.drain();
     for (long to = 2; to <= 3; to++) {
@@ -232,8 +232,8 @@ class PaperElectionTest {
     c.node(1).raw().campaign();
     c.node(2).raw().campaign();
     c.stabilize();
-    assertEquals(StateType.CANDIDATE, c.node(1).role());
-    assertEquals(StateType.CANDIDATE, c.node(2).role());
+    assertEquals(Role.CANDIDATE, c.node(1).role());
+    assertEquals(Role.CANDIDATE, c.node(2).role());
     assertEquals(2, c.node(1).term());
     assertEquals(2, c.node(2).term());
     c.recover();
@@ -241,7 +241,7 @@ class PaperElectionTest {
     long leader = c.leader();
     assertTrue(leader != 0, "a leader was elected");
     assertTrue(c.node(leader).term() >= 3, "in a later term: " + c.node(leader).term());
-    long leaders = c.nodes().values().stream().filter(n -> n.role() == StateType.LEADER).count();
+    long leaders = c.nodes().values().stream().filter(n -> n.role() == Role.LEADER).count();
     assertEquals(1, leaders);
   }
 
@@ -277,10 +277,10 @@ class PaperElectionTest {
       s.tick(1);
       s.step(Msgs.heartbeat(2, 1, 1));
     }
-    assertEquals(StateType.FOLLOWER, s.role());
+    assertEquals(Role.FOLLOWER, s.role());
     assertEquals(1, s.term());
     s.tick(20);
-    assertEquals(StateType.CANDIDATE, s.role());
+    assertEquals(Role.CANDIDATE, s.role());
   }
 
   /** §5.2: in a cluster, a heartbeating leader keeps its leadership and the term stays put. */

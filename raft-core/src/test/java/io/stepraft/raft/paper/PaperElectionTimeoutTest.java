@@ -3,7 +3,7 @@ package io.stepraft.raft.paper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class PaperElectionTimeoutTest {
       Solo s = follower(seed);
       int t = ticksUntilNewTerm(s);
       assertTrue(t >= ELECTION && t < 2 * ELECTION, "seed " + seed + ": timeout " + t);
-      assertEquals(StateType.CANDIDATE, s.role(), "seed " + seed);
+      assertEquals(Role.CANDIDATE, s.role(), "seed " + seed);
       seen.add(t);
     }
     assertEquals(ELECTION, seen.size(), "values seen: " + seen);
@@ -65,7 +65,7 @@ class PaperElectionTimeoutTest {
         seen.add(t);
       }
       assertEquals(ELECTION, seen.size(), "seed " + seed + " values seen: " + seen);
-      assertEquals(StateType.CANDIDATE, s.role(), "seed " + seed);
+      assertEquals(Role.CANDIDATE, s.role(), "seed " + seed);
     }
   }
 

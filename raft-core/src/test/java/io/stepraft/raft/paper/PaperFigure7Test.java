@@ -3,7 +3,7 @@ package io.stepraft.raft.paper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.testing.Cluster;
 import io.stepraft.raft.testing.TestNode;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ class PaperFigure7Test {
     Cluster c = Cluster.fromStorages(
         List.of(Logs.storage(3, 7, LEADER), Logs.atLastTerm(3, followerLog), Logs.storage(3, 7, LEADER)), b -> b);
     c.campaign(1);
-    assertEquals(StateType.LEADER, c.node(1).role(), name);
+    assertEquals(Role.LEADER, c.node(1).role(), name);
     assertEquals(8, c.node(1).term(), name);
     for (TestNode n : c.nodes().values()) {
       assertEquals(CONVERGED, Logs.terms(n.storage()), name + ": node " + n.id());
@@ -79,7 +79,7 @@ class PaperFigure7Test {
     followers().forEach(a -> storages.add(Logs.atLastTerm(7, (long[]) a.get()[1])));
     Cluster c = Cluster.fromStorages(storages, b -> b);
     c.campaign(1);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(8, c.node(1).term());
     for (TestNode n : c.nodes().values()) {
       assertEquals(CONVERGED, Logs.terms(n.storage()), "node " + n.id());

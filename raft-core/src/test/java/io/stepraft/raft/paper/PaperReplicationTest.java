@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -78,7 +78,7 @@ class PaperReplicationTest {
     s.drain();
     s.step(Msgs.voteResp(2, 3, false));
     s.drain();
-    assertEquals(StateType.LEADER, s.role());
+    assertEquals(Role.LEADER, s.role());
     assertEquals(1, s.commit());
     s.step(Msgs.appResp(2, 3, 4));
     s.drain();
@@ -237,7 +237,7 @@ class PaperReplicationTest {
     s.step(Message.newBuilder().setType(MessageType.MsgAppResp).setFrom(2).setTo(Solo.ID).setTerm(2)
         .setIndex(3).setReject(true).setRejectHint(1).setLogTerm(1).build());
     s.drain();
-    assertEquals(StateType.LEADER, s.role());
+    assertEquals(Role.LEADER, s.role());
     assertEquals(before, s.log());
   }
 

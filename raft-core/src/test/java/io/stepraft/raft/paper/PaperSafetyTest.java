@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -54,7 +54,7 @@ class PaperSafetyTest {
     c.isolate(1);
     for (int i = 0; i < 5; i++) {
       c.campaign(3);
-      assertNotEquals(StateType.LEADER, c.node(3).role(), "attempt " + i);
+      assertNotEquals(Role.LEADER, c.node(3).role(), "attempt " + i);
     }
     campaignUntilLeader(c, 2);
     c.propose(2, "b");
@@ -75,7 +75,7 @@ class PaperSafetyTest {
     s.drain();
     s.step(Msgs.voteResp(2, 3, false));
     s.drain();
-    assertEquals(StateType.LEADER, s.role());
+    assertEquals(Role.LEADER, s.role());
     s.step(Msgs.appResp(2, 3, 2)); // follower 2 holds index 2 (term 2) but not yet index 3
     s.drain();
     assertEquals(1, s.commit(), "index 2 is on a majority, but of an earlier term");
@@ -110,7 +110,7 @@ class PaperSafetyTest {
     c.isolate(1);
     c.ignore(MessageType.MsgApp);
     c.campaign(5);
-    assertEquals(StateType.LEADER, c.node(5).role());
+    assertEquals(Role.LEADER, c.node(5).role());
     assertEquals(3, c.node(5).term());
     assertEquals(3, c.node(5).storage().term(CONTESTED));
     // (c)
@@ -177,7 +177,7 @@ class PaperSafetyTest {
     c.isolate(1);
     for (int i = 0; i < 5; i++) {
       c.campaign(5);
-      assertNotEquals(StateType.LEADER, c.node(5).role(), "S5 attempt " + i);
+      assertNotEquals(Role.LEADER, c.node(5).role(), "S5 attempt " + i);
     }
     campaignUntilLeader(c, 2);
     c.propose(2, "after");
@@ -229,7 +229,7 @@ class PaperSafetyTest {
   static void campaignUntilLeader(Cluster c, long id) {
     for (int attempt = 0; attempt < 10; attempt++) {
       c.campaign(id);
-      if (c.node(id).role() == StateType.LEADER) {
+      if (c.node(id).role() == Role.LEADER) {
         return;
       }
     }

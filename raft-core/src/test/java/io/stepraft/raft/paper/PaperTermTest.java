@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -24,7 +24,7 @@ class PaperTermTest {
         Msgs.appResp(2, HIGH, 1));
   }
 
-  private static Solo inRole(StateType role) {
+  private static Solo inRole(Role role) {
     return switch (role) {
       case FOLLOWER -> Solo.follower(3);
       case CANDIDATE -> {
@@ -38,13 +38,13 @@ class PaperTermTest {
     };
   }
 
-  private static void assertRevertsToFollowerOnLargerTerm(StateType role) {
+  private static void assertRevertsToFollowerOnLargerTerm(Role role) {
     for (Message m : higherTermMessages()) {
       Solo s = inRole(role);
       assertEquals(role, s.role(), "setup");
       s.step(m);
       assertEquals(HIGH, s.term(), role + " stepping " + m.getType());
-      assertEquals(StateType.FOLLOWER, s.role(), role + " stepping " + m.getType());
+      assertEquals(Role.FOLLOWER, s.role(), role + " stepping " + m.getType());
       boolean fromLeader = m.getType() == MessageType.MsgApp || m.getType() == MessageType.MsgHeartbeat;
       assertEquals(fromLeader ? 2 : 0, s.lead(), role + " stepping " + m.getType());
     }
@@ -56,7 +56,7 @@ class PaperTermTest {
    */
   @Test
   void followerAdoptsLargerTermFromAnyMessage() {
-    assertRevertsToFollowerOnLargerTerm(StateType.FOLLOWER);
+    assertRevertsToFollowerOnLargerTerm(Role.FOLLOWER);
   }
 
   /**
@@ -65,7 +65,7 @@ class PaperTermTest {
    */
   @Test
   void candidateWithStaleTermRevertsToFollower() {
-    assertRevertsToFollowerOnLargerTerm(StateType.CANDIDATE);
+    assertRevertsToFollowerOnLargerTerm(Role.CANDIDATE);
   }
 
   /**
@@ -74,7 +74,7 @@ class PaperTermTest {
    */
   @Test
   void leaderWithStaleTermRevertsToFollower() {
-    assertRevertsToFollowerOnLargerTerm(StateType.LEADER);
+    assertRevertsToFollowerOnLargerTerm(Role.LEADER);
   }
 
   /**
@@ -112,11 +112,11 @@ class PaperTermTest {
   @Test
   void staleHeartbeatDoesNotPostponeElection() {
     Solo s = Solo.of(Logs.storage(3, 3, 1));
-    for (int i = 0; i < 20 && s.role() == StateType.FOLLOWER; i++) {
+    for (int i = 0; i < 20 && s.role() == Role.FOLLOWER; i++) {
       s.step(Msgs.heartbeat(2, 2, 1));
       s.tick(1);
     }
-    assertEquals(StateType.CANDIDATE, s.role());
+    assertEquals(Role.CANDIDATE, s.role());
     assertEquals(4, s.term());
   }
 
@@ -145,12 +145,12 @@ class PaperTermTest {
     c.isolate(1);
     c.propose(1, "lost");
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(3, c.node(2).term());
-    assertEquals(StateType.LEADER, c.node(1).role(), "the cut-off leader does not know yet");
+    assertEquals(Role.LEADER, c.node(1).role(), "the cut-off leader does not know yet");
     c.recover();
     c.tickAll(1);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(3, c.node(1).term());
     assertEquals(2, c.node(1).lead());
     c.propose(2, "kept");

@@ -4,7 +4,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class Solo {
       s.step(Msgs.appResp(id, 2, 2));
     }
     s.drain();
-    if (s.role() != StateType.LEADER || s.commit() != 2) {
+    if (s.role() != Role.LEADER || s.commit() != 2) {
       throw new AssertionError("setup: expected leader with commit 2, was " + s.role() + " commit " + s.commit());
     }
     return s;
@@ -119,7 +119,7 @@ final class Solo {
     node = new RawNode(config);
   }
 
-  StateType role() {
+  Role role() {
     return node.basicStatus().softState().role();
   }
 

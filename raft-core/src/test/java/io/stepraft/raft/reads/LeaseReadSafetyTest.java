@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.ReadOnlyOption;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.testing.Cluster;
 import java.util.List;
@@ -41,10 +41,10 @@ class LeaseReadSafetyTest {
     c.tickAll(10);
     c.isolate(1);
     boolean sawTwoLeaders = false;
-    for (int tick = 11; tick <= 40 && c.node(1).role() == StateType.LEADER; tick++) {
+    for (int tick = 11; tick <= 40 && c.node(1).role() == Role.LEADER; tick++) {
       c.tickAll(1);
-      long other = c.node(2).role() == StateType.LEADER ? 2 : c.node(3).role() == StateType.LEADER ? 3 : 0;
-      if (other != 0 && c.node(1).role() == StateType.LEADER && !sawTwoLeaders) {
+      long other = c.node(2).role() == Role.LEADER ? 2 : c.node(3).role() == Role.LEADER ? 3 : 0;
+      if (other != 0 && c.node(1).role() == Role.LEADER && !sawTwoLeaders) {
         sawTwoLeaders = true;
         c.propose(other, "new");
         assertEquals(List.of("a", "new"), c.node(other).appliedData());
@@ -55,7 +55,7 @@ class LeaseReadSafetyTest {
       }
     }
     assertTrue(sawTwoLeaders, "the scenario must reach the window where both think they lead");
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(List.of("1:stale?"), rec.dropped, "the unconfirmed read is reported dropped");
   }
 
@@ -87,7 +87,7 @@ class LeaseReadSafetyTest {
     c.stabilize();
     assertEquals(List.of(readState(5, "in-lease")), c.node(1).readStates(), "the followers answered in this period");
     c.tick(1, 2);
-    assertEquals(StateType.LEADER, c.node(1).role(), "the check at tick 10 passed on that activity");
+    assertEquals(Role.LEADER, c.node(1).role(), "the check at tick 10 passed on that activity");
     c.node(1).raw().readIndex(ctx("no-lease"));
     c.stabilize();
     assertEquals(1, c.node(1).readStates().size(), "but nobody answered since: no lease");

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.stepraft.raft.ReadIndexDroppedException;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -46,7 +46,7 @@ class ReadIndexForwardingTest {
     Cluster c = Cluster.create(3);
     c.ignore(MessageType.MsgAppResp);
     c.campaign(1);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(3, c.node(1).commit(), "the empty entry of term 2 (index 4) is not committed");
     return c;
   }
@@ -96,7 +96,7 @@ class ReadIndexForwardingTest {
     c.isolate(1);
     c.ignore(MessageType.MsgAppResp);
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     c.node(2).raw().readIndex(ctx("after-w"));
     c.stabilize();
     assertTrue(c.node(2).readStates().isEmpty(), "a read at the stale commit index would miss w");
@@ -133,13 +133,13 @@ class ReadIndexForwardingTest {
     Cluster c = Cluster.create(3);
     c.isolate(2);
     c.campaign(2);
-    assertEquals(StateType.CANDIDATE, c.node(2).role());
+    assertEquals(Role.CANDIDATE, c.node(2).role());
     assertThrows(ReadIndexDroppedException.class, () -> c.node(2).raw().readIndex(ctx("x")));
 
     Cluster p = Cluster.create(3, b -> b.preVote(true));
     p.isolate(2);
     p.campaign(2);
-    assertEquals(StateType.PRE_CANDIDATE, p.node(2).role());
+    assertEquals(Role.PRE_CANDIDATE, p.node(2).role());
     assertThrows(ReadIndexDroppedException.class, () -> p.node(2).raw().readIndex(ctx("y")));
   }
 

@@ -11,7 +11,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.ReadIndexDroppedException;
 import io.stepraft.raft.ReadOnlyOption;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -66,7 +66,7 @@ class ReadIndexLeaseAndLossTest {
     // The first quorum check (tick 10) still counts the acknowledgements from before the cut;
     // the second (tick 20) finds no active follower.
     c.tick(1, 15);
-    assertEquals(StateType.FOLLOWER, c.node(1).role(), "check quorum deposed the isolated leader");
+    assertEquals(Role.FOLLOWER, c.node(1).role(), "check quorum deposed the isolated leader");
     assertThrows(ReadIndexDroppedException.class, () -> c.node(1).raw().readIndex(ctx("late")));
   }
 
@@ -78,7 +78,7 @@ class ReadIndexLeaseAndLossTest {
     c.isolate(1);
     c.node(1).raw().readIndex(ctx("cut"));
     c.tick(1, 100);
-    assertEquals(StateType.LEADER, c.node(1).role(), "without checkQuorum it keeps believing it leads");
+    assertEquals(Role.LEADER, c.node(1).role(), "without checkQuorum it keeps believing it leads");
     assertTrue(c.node(1).readStates().isEmpty());
   }
 
@@ -93,7 +93,7 @@ class ReadIndexLeaseAndLossTest {
     c.tick(1, 9);
     assertTrue(rec.dropped.isEmpty());
     c.tick(1, 11);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(List.of("1:cut"), rec.dropped);
     assertTrue(c.node(1).readStates().isEmpty(), "never answered");
   }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.Config;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -48,9 +48,9 @@ class CheckQuorumScenarioTest {
     long term = c.node(1).term();
     c.isolate(1);
     c.tick(1, 10);
-    assertEquals(StateType.LEADER, c.node(1).role(), "the peers were active in the first period");
+    assertEquals(Role.LEADER, c.node(1).role(), "the peers were active in the first period");
     c.tick(1, 10);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(term, c.node(1).term(), "stepping down does not change the term");
     assertEquals(0, c.node(1).lead());
   }
@@ -63,7 +63,7 @@ class CheckQuorumScenarioTest {
     long term = c.node(1).term();
     c.isolate(3);
     c.tickAll(100);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term, c.node(1).term());
     c.propose(1, "a");
     assertEquals(List.of("a"), c.node(2).appliedData());
@@ -94,7 +94,7 @@ class CheckQuorumScenarioTest {
     long last = c.node(1).storage().lastIndex();
 
     c.node(1).raw().step(msg(MessageType.MsgVote, 3, 1, term + 1).setIndex(last).setLogTerm(term).build());
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term, c.node(1).term());
   }
 
@@ -158,13 +158,13 @@ class CheckQuorumScenarioTest {
     tickEach(c, 60, 2, 3); // node 1 is not ticked: it still leads at the old term
     long newLeader = c.leader();
     assertTrue(newLeader == 2 || newLeader == 3, "no new leader: " + newLeader);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     long newTerm = c.node(newLeader).term();
     assertTrue(newTerm > term);
 
     c.recover();
     c.tick(1, 1); // heartbeat at the stale term
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(newTerm, c.node(1).term());
     c.tickAll(1);
     assertEquals(newLeader, c.node(1).lead());
@@ -186,7 +186,7 @@ class CheckQuorumScenarioTest {
     c.recover();
     proposeRaw(c, 1, "stale");
     c.stabilize();
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(newTerm, c.node(1).term());
     c.tickAll(3);
     c.propose(newLeader, "fresh");
@@ -209,13 +209,13 @@ class CheckQuorumScenarioTest {
     c.isolate(1);
     c.campaign(3);
     c.campaign(3);
-    assertEquals(StateType.CANDIDATE, c.node(3).role());
+    assertEquals(Role.CANDIDATE, c.node(3).role());
     assertEquals(term + 2, c.node(3).term());
     assertEquals(term, c.node(2).term(), "node 2 is in lease and ignored the votes");
 
     c.recover();
     c.tick(1, 1);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(term + 2, c.node(1).term());
 
     c.tickAll(60);

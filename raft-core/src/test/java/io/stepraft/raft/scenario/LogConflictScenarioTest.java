@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
@@ -50,7 +50,7 @@ class LogConflictScenarioTest {
 
     c.recover();
     c.tickAll(3);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     Scenarios.assertLogsAgree(c);
     for (TestNode n : c.nodes().values()) {
       assertEquals(List.of("committed", "new"), n.appliedData(), "node " + n.id());
@@ -149,7 +149,7 @@ class LogConflictScenarioTest {
     Cluster c = Scenarios.restarted(storages, b -> b);
     c.recordDelivered(true);
     c.campaign(1);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     c.tickAll(2);
 
     Scenarios.assertLogsAgree(c);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -34,7 +34,7 @@ class PreVoteScenarioTest {
     c.propose(1, "a");
     c.tickAll(100);
     assertEquals(term, c.node(3).term(), "isolated node raised its term");
-    assertEquals(StateType.PRE_CANDIDATE, c.node(3).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(3).role());
 
     c.recover();
     c.tickAll(30);
@@ -78,7 +78,7 @@ class PreVoteScenarioTest {
     c.node(1).raw().campaign();
     List<Message> out = c.collect(1);
 
-    assertEquals(StateType.PRE_CANDIDATE, c.node(1).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(1).role());
     assertEquals(term, c.node(1).term());
     assertEquals(0, c.node(1).raw().basicStatus().hardState().getVote());
     for (long to : new long[] {2, 3}) {
@@ -126,7 +126,7 @@ class PreVoteScenarioTest {
     assertFalse(resp.get(0).getReject());
     assertEquals(term, c.node(2).term());
     assertEquals(vote, c.node(2).raw().basicStatus().hardState().getVote());
-    assertEquals(StateType.FOLLOWER, c.node(2).role());
+    assertEquals(Role.FOLLOWER, c.node(2).role());
     assertEquals(1, c.node(2).lead(), "the voter still follows its leader");
   }
 
@@ -179,10 +179,10 @@ class PreVoteScenarioTest {
     c.isolate(1);
     c.node(1).raw().campaign();
     c.collect(1);
-    assertEquals(StateType.PRE_CANDIDATE, c.node(1).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(1).role());
 
     c.node(1).raw().step(msg(MessageType.MsgPreVoteResp, 2, 1, 7).setReject(true).build());
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(7, c.node(1).term());
     assertEquals(0, c.node(1).lead());
   }
@@ -200,7 +200,7 @@ class PreVoteScenarioTest {
     c.collect(1); // our own pre-vote counts once durable
 
     c.node(1).raw().step(msg(MessageType.MsgPreVoteResp, 2, 1, term + 1).build());
-    assertEquals(StateType.CANDIDATE, c.node(1).role());
+    assertEquals(Role.CANDIDATE, c.node(1).role());
     assertEquals(term + 1, c.node(1).term());
     List<Message> out = c.collect(1);
     assertEquals(1, filter(out, MessageType.MsgVote, 1, 3).size(), "the candidate asks for real votes");
@@ -224,13 +224,13 @@ class PreVoteScenarioTest {
     c.propose(2, "b");
     long leaderTerm = c.node(2).term();
     c.campaign(3);
-    assertEquals(StateType.PRE_CANDIDATE, c.node(3).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(3).role());
     assertTrue(c.node(3).term() < leaderTerm);
 
     c.recover();
     c.isolate(2); // the leader crashes just as node 3 rejoins
     c.campaign(3);
-    assertEquals(StateType.FOLLOWER, c.node(3).role(), "the stale pre-candidate lost its pre-vote");
+    assertEquals(Role.FOLLOWER, c.node(3).role(), "the stale pre-candidate lost its pre-vote");
     assertEquals(leaderTerm, c.node(3).term(), "the rejection taught it the current term");
 
     c.tickAll(60);
@@ -255,15 +255,15 @@ class PreVoteScenarioTest {
     c.isolate(1);
 
     c.campaign(3);
-    assertEquals(StateType.PRE_CANDIDATE, c.node(3).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(3).role());
     assertEquals(0, c.node(3).lead(), "a pre-candidate must not keep its leader");
-    assertEquals(StateType.FOLLOWER, c.node(2).role(), "node 2 is in lease and ignored node 3");
+    assertEquals(Role.FOLLOWER, c.node(2).role(), "node 2 is in lease and ignored node 3");
     assertEquals(1, c.node(2).lead());
 
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(term + 1, c.node(2).term());
-    assertEquals(StateType.FOLLOWER, c.node(3).role());
+    assertEquals(Role.FOLLOWER, c.node(3).role());
     assertEquals(2, c.node(3).lead());
   }
 }

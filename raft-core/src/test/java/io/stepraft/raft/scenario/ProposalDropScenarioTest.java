@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.ProposalDroppedException.Reason;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
 import io.stepraft.raft.testing.TestNode;
@@ -95,7 +95,7 @@ class ProposalDropScenarioTest {
     assertEquals(Reason.UNCOMMITTED_LIMIT, dropReason(c, 1, "b"));
     c.recover();
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     c.ignore(MessageType.MsgAppResp);
     c.propose(2, "cccccccccc");
     assertEquals(Reason.UNCOMMITTED_LIMIT, dropReason(c, 2, "d"));
@@ -113,7 +113,7 @@ class ProposalDropScenarioTest {
     c.node(1).raw().transferLeader(3);
     c.stabilize();
     assertEquals(3, c.node(1).raw().basicStatus().leadTransferee());
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
 
     long last = c.node(1).storage().lastIndex();
     assertEquals(Reason.TRANSFER_IN_PROGRESS, dropReason(c, 1, "x"));
@@ -132,7 +132,7 @@ class ProposalDropScenarioTest {
     c.stabilize();
     c.tick(1, 10);
     assertEquals(0, c.node(1).raw().basicStatus().leadTransferee());
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     c.propose(1, "after");
     assertEquals(List.of("after"), c.node(2).appliedData());
     c.recover();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.ProposalDroppedException.Reason;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -73,7 +73,7 @@ class ProposalForwardingScenarioTest {
     c.campaign(1);
     c.isolate(1);
     c.tick(1, 20);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(Reason.NO_LEADER, dropReason(c, 1, "x"));
   }
 
@@ -83,7 +83,7 @@ class ProposalForwardingScenarioTest {
     Cluster c = Cluster.create(3);
     c.isolate(1);
     c.campaign(1);
-    assertEquals(StateType.CANDIDATE, c.node(1).role());
+    assertEquals(Role.CANDIDATE, c.node(1).role());
     assertEquals(Reason.ELECTION_IN_PROGRESS, dropReason(c, 1, "x"));
     assertTrue(c.collect(1).stream().noneMatch(m -> m.getType() == MessageType.MsgProp));
   }
@@ -94,7 +94,7 @@ class ProposalForwardingScenarioTest {
     Cluster c = Cluster.create(3, b -> b.preVote(true));
     c.isolate(1);
     c.campaign(1);
-    assertEquals(StateType.PRE_CANDIDATE, c.node(1).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(1).role());
     assertEquals(Reason.ELECTION_IN_PROGRESS, dropReason(c, 1, "x"));
   }
 

@@ -12,7 +12,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
@@ -51,7 +51,7 @@ class RestartScenarioTest {
       HardState hs = n.raw().basicStatus().hardState();
       assertEquals(before.get(n.id()), hs, "node " + n.id());
       assertEquals(1, hs.getVote(), "node " + n.id() + " voted for 1");
-      assertEquals(StateType.FOLLOWER, n.role(), "a restarted node starts as a follower");
+      assertEquals(Role.FOLLOWER, n.role(), "a restarted node starts as a follower");
       assertEquals(0, n.lead(), "a restarted node knows no leader");
     }
   }
@@ -113,7 +113,7 @@ class RestartScenarioTest {
     Scenarios.restartDurably(c.node(3));
     assertEquals(List.of(1L, 2L, 3L), c.node(3).raw().status().config().getVotersList().stream().sorted().toList());
     c.campaign(3);
-    assertEquals(StateType.LEADER, c.node(3).role());
+    assertEquals(Role.LEADER, c.node(3).role());
   }
 
   /** A restarted leader comes back as a follower at its term; the cluster re-elects and continues. */
@@ -122,7 +122,7 @@ class RestartScenarioTest {
     Cluster c = clusterWithTwoCommittedProposals();
     long term = c.node(1).term();
     Scenarios.restartDurably(c.node(1));
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(term, c.node(1).term());
 
     c.tickAll(50);
@@ -144,7 +144,7 @@ class RestartScenarioTest {
     Cluster c = Cluster.create(3);
     c.isolate(1);
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     long term = c.node(3).term();
     assertEquals(2, c.node(3).raw().basicStatus().hardState().getVote());
 

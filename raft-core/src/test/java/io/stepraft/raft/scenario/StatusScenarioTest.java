@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.PeerProgress;
 import io.stepraft.raft.ProgressState;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.Status;
 import io.stepraft.raft.testing.Cluster;
 import io.stepraft.raft.testing.TestNode;
@@ -26,7 +26,7 @@ class StatusScenarioTest {
     c.propose(1, "a");
     Status s = c.node(1).raw().status();
     long last = c.node(1).storage().lastIndex();
-    assertEquals(StateType.LEADER, s.role());
+    assertEquals(Role.LEADER, s.role());
     assertEquals(1, s.lead());
     assertEquals(List.of(1L, 2L, 3L), List.copyOf(s.progress().keySet()));
     for (Map.Entry<Long, PeerProgress> e : s.progress().entrySet()) {
@@ -46,13 +46,13 @@ class StatusScenarioTest {
     c.campaign(1);
     for (long id : new long[] {2, 3}) {
       Status s = c.node(id).raw().status();
-      assertEquals(StateType.FOLLOWER, s.role());
+      assertEquals(Role.FOLLOWER, s.role());
       assertTrue(s.progress().isEmpty(), "follower " + id + ": " + s.progress());
       assertEquals(3, s.config().getVotersCount());
     }
     c.isolate(3);
     c.campaign(3);
-    assertEquals(StateType.PRE_CANDIDATE, c.node(3).role());
+    assertEquals(Role.PRE_CANDIDATE, c.node(3).role());
     assertTrue(c.node(3).raw().status().progress().isEmpty());
   }
 
@@ -62,7 +62,7 @@ class StatusScenarioTest {
     Cluster c = Cluster.create(3);
     c.isolate(2);
     c.campaign(2);
-    assertEquals(StateType.CANDIDATE, c.node(2).role());
+    assertEquals(Role.CANDIDATE, c.node(2).role());
     assertTrue(c.node(2).raw().status().progress().isEmpty());
   }
 
@@ -94,7 +94,7 @@ class StatusScenarioTest {
     assertEquals(3, c.node(1).raw().status().progress().size());
     c.isolate(1);
     c.tick(1, 20);
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertTrue(c.node(1).raw().status().progress().isEmpty());
   }
 

@@ -6,7 +6,7 @@ import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.RaftException;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
@@ -352,7 +352,7 @@ final class Host {
     if (!rd.hasSoftState()) {
       return false;
     }
-    boolean became = rd.softState().role() == StateType.LEADER && n.role != StateType.LEADER;
+    boolean became = rd.softState().role() == Role.LEADER && n.role != Role.LEADER;
     n.role = rd.softState().role();
     return became;
   }

@@ -2,7 +2,7 @@ package io.stepraft.raft.sim;
 
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import java.util.ArrayDeque;
@@ -41,7 +41,7 @@ final class SimNode {
   MemoryStorage storage;
   RawNode raw;
   /** The role from the last soft state the host saw. */
-  StateType role = StateType.FOLLOWER;
+  Role role = Role.FOLLOWER;
   /** The highest commit index this process has reported. */
   long commitSeen;
   /** The index of the last configuration change applied to the RawNode (its configuration's version). */
@@ -96,7 +96,7 @@ final class SimNode {
     appendScheduled = false;
     applyScheduled = false;
     leaderCheckTerm = 0;
-    role = StateType.FOLLOWER;
+    role = Role.FOLLOWER;
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.stepraft.raft.sim;
 
 import com.google.protobuf.ByteString;
 import io.stepraft.raft.ReadState;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeTransition;
@@ -169,7 +169,7 @@ final class Workload {
   /** A host that believes the leader is gone tells a follower to forget it. */
   private void forgetLeader() {
     SimNode n = target();
-    if (n != null && n.role != StateType.LEADER) {
+    if (n != null && n.role != Role.LEADER) {
       w.trace.add(w.now, "forget leader", n.id, null);
       w.host.input(n, () -> n.raw.forgetLeader());
     }

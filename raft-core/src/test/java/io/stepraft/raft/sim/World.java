@@ -5,7 +5,7 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.SnapshotStatus;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
@@ -213,7 +213,7 @@ public final class World {
     n.status = SimNode.Status.UP;
     n.epoch++;
     n.starts++;
-    n.role = StateType.FOLLOWER;
+    n.role = Role.FOLLOWER;
     n.commitSeen = n.raw.basicStatus().hardState().getCommit();
     trace.add(now, "start", n.id, n.commitSeen);
     scheduleTick(n, 1 + rng.nextInt(n.tickMicros));
@@ -355,7 +355,7 @@ public final class World {
     long bestTerm = -1;
     for (int id = 1; id < nodes.length; id++) {
       SimNode n = nodes[id];
-      if (n.isUp() && n.role == StateType.LEADER) {
+      if (n.isUp() && n.role == Role.LEADER) {
         long t = n.raw.basicStatus().hardState().getTerm();
         if (t > bestTerm) {
           best = n;

@@ -9,7 +9,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
@@ -189,11 +189,11 @@ class FollowerSnapshotTest {
     Follower f = new Follower(10, 5);
     f.node.campaign();
     f.handle();
-    assertEquals(StateType.CANDIDATE, f.node.basicStatus().softState().role());
+    assertEquals(Role.CANDIDATE, f.node.basicStatus().softState().role());
     long term = f.node.basicStatus().hardState().getTerm();
     f.node.step(msgSnap(term, snapshot(20, term, VOTERS_123)));
     assertEquals(20, onlyAppResp(f.handle()).getIndex());
-    assertEquals(StateType.FOLLOWER, f.node.basicStatus().softState().role());
+    assertEquals(Role.FOLLOWER, f.node.basicStatus().softState().role());
     assertEquals(1, f.node.basicStatus().softState().lead());
     assertTrue(f.restoredAny());
   }

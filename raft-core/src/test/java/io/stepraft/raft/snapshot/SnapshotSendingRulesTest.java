@@ -12,7 +12,7 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.PeerProgress;
 import io.stepraft.raft.ProgressState;
 import io.stepraft.raft.SnapshotTemporarilyUnavailableException;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.Storage;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.MessageType;
@@ -108,7 +108,7 @@ class SnapshotSendingRulesTest {
     // Two quorum checks: the first clears node 3's activity from before the cut, the second
     // confirms it stayed silent. Node 2 keeps the leader in office.
     c.tick(1, 20);
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertFalse(progress(c, 1, 3).recentActive());
     snapshotAndCompactAll(c.node(1));
     c.node(1).raw().reportUnreachable(3);

@@ -4,7 +4,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
 import io.stepraft.raft.RaftException;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.Storage;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -282,7 +282,7 @@ public final class Cluster {
     long best = 0;
     long bestTerm = -1;
     for (TestNode n : nodes.values()) {
-      if (n.role() == StateType.LEADER && n.term() > bestTerm) {
+      if (n.role() == Role.LEADER && n.term() > bestTerm) {
         best = n.id();
         bestTerm = n.term();
       }

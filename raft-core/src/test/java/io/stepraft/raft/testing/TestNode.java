@@ -6,7 +6,7 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
@@ -89,7 +89,7 @@ public final class TestNode {
   }
 
   /** The node's role. */
-  public StateType role() {
+  public Role role() {
     return node.basicStatus().softState().role();
   }
 

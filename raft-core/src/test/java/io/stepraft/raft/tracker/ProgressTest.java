@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.ProgressState;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
@@ -24,7 +23,7 @@ class ProgressTest {
   @Test
   void newProgressStartsInProbe() {
     Progress p = new Progress(6, 2, 8, 1024, true);
-    assertEquals(ProgressState.PROBE, p.state());
+    assertEquals(Progress.State.PROBE, p.state());
     assertEquals(6, p.next());
     assertEquals(2, p.match());
     assertTrue(p.isLearner());
@@ -55,7 +54,7 @@ class ProgressTest {
     Progress p = replicating(5);
     p.sentEntries(3, 30);
     p.becomeProbe();
-    assertEquals(ProgressState.PROBE, p.state());
+    assertEquals(Progress.State.PROBE, p.state());
     assertEquals(6, p.next());
     assertEquals(0, p.inflights().count());
     assertFalse(p.msgAppFlowPaused());
@@ -66,7 +65,7 @@ class ProgressTest {
     Progress p = progress(2, 1);
     p.becomeSnapshot(10);
     p.becomeProbe();
-    assertEquals(ProgressState.PROBE, p.state());
+    assertEquals(Progress.State.PROBE, p.state());
     assertEquals(11, p.next());
     assertEquals(0, p.pendingSnapshot());
   }
@@ -95,7 +94,7 @@ class ProgressTest {
     Progress p = progress(10, 3);
     p.setMsgAppFlowPaused(true);
     p.becomeReplicate();
-    assertEquals(ProgressState.REPLICATE, p.state());
+    assertEquals(Progress.State.REPLICATE, p.state());
     assertEquals(4, p.next());
     assertFalse(p.msgAppFlowPaused());
   }
@@ -105,7 +104,7 @@ class ProgressTest {
     Progress p = replicating(3);
     p.sentEntries(2, 20);
     p.becomeSnapshot(20);
-    assertEquals(ProgressState.SNAPSHOT, p.state());
+    assertEquals(Progress.State.SNAPSHOT, p.state());
     assertEquals(20, p.pendingSnapshot());
     assertEquals(21, p.next());
     assertEquals(20, p.sentCommit());
@@ -325,7 +324,7 @@ class ProgressTest {
     assertEquals(1, copy.inflights().count());
     assertEquals(5, copy.match());
     assertEquals(7, copy.next());
-    assertEquals(ProgressState.REPLICATE, copy.state());
+    assertEquals(Progress.State.REPLICATE, copy.state());
   }
 
   @Test

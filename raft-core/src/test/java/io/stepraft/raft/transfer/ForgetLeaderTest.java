@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.stepraft.raft.ReadOnlyOption;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -68,7 +68,7 @@ class ForgetLeaderTest {
     long term = c.node(1).term();
     c.node(3).raw().forgetLeader();
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(term + 1, c.node(2).term());
     assertEquals(2, c.node(1).lead(), "the old leader learns of the new one from its appends");
   }
@@ -88,7 +88,7 @@ class ForgetLeaderTest {
     Cluster c = leader1(ReadOnlyOption.SAFE);
     c.node(1).raw().forgetLeader();
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(1, c.node(1).lead());
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
@@ -43,9 +43,9 @@ class LeaderTransferTest {
     long term = c.node(1).term();
     c.node(1).raw().transferLeader(2);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(term + 1, c.node(2).term());
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(2, c.node(1).lead());
     assertEquals(term + 1, c.node(1).term());
     assertEquals(0, transferee(c, 1), "a finished transfer leaves no trace");
@@ -64,7 +64,7 @@ class LeaderTransferTest {
     c.recordDelivered(true);
     c.node(1).raw().transferLeader(2);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(term + 1, c.node(2).term());
     assertEquals(0, Msgs.count(c.delivered(), MessageType.MsgPreVote));
     for (Message m : c.delivered()) {
@@ -80,8 +80,8 @@ class LeaderTransferTest {
     Cluster c = leader1(true);
     long term = c.node(1).term();
     c.campaign(2);
-    assertEquals(StateType.LEADER, c.node(1).role());
-    assertFalse(c.node(2).role() == StateType.LEADER);
+    assertEquals(Role.LEADER, c.node(1).role());
+    assertFalse(c.node(2).role() == Role.LEADER);
     assertEquals(term, c.node(3).term(), "3 ignored the pre-vote inside the lease");
   }
 
@@ -109,7 +109,7 @@ class LeaderTransferTest {
     boolean caughtUpFirst = seen.subList(0, timeoutNow).stream().anyMatch(m ->
         m.getType() == MessageType.MsgAppResp && m.getFrom() == 3 && !m.getReject() && m.getIndex() == last);
     assertTrue(caughtUpFirst, seen.toString());
-    assertEquals(StateType.LEADER, c.node(3).role());
+    assertEquals(Role.LEADER, c.node(3).role());
     assertEquals(List.of("a", "b", "c"), c.node(3).appliedData());
   }
 
@@ -123,7 +123,7 @@ class LeaderTransferTest {
     assertEquals(1, fwd.size(), out.toString());
     assertEquals(3, fwd.get(0).getFrom(), "the request names the transferee as its sender");
     deliver(c, out);
-    assertEquals(StateType.LEADER, c.node(3).role());
+    assertEquals(Role.LEADER, c.node(3).role());
     assertEquals(3, c.node(2).lead());
   }
 
@@ -146,7 +146,7 @@ class LeaderTransferTest {
     c.stabilize();
     c.node(2).raw().transferLeader(1);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term + 2, c.node(1).term());
     c.propose(2, "b");
     assertEquals(List.of("a", "b"), c.node(3).appliedData());

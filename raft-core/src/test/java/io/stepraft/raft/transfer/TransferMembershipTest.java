@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeTransition;
@@ -56,7 +56,7 @@ class TransferMembershipTest {
     c.stabilize();
     assertEquals(List.of(1L, 2L, 3L), c.node(1).confState().getVotersOutgoingList(), "still joint");
     assertEquals(2, transferee(c, 1));
-    assertEquals(StateType.FOLLOWER, c.node(2).role(), "2 refused MsgTimeoutNow before applying the change");
+    assertEquals(Role.FOLLOWER, c.node(2).role(), "2 refused MsgTimeoutNow before applying the change");
     c.tick(1, 10);
     assertEquals(0, transferee(c, 1));
     // Abandoning the transfer releases the held-back auto-leave at once, without waiting for
@@ -85,7 +85,7 @@ class TransferMembershipTest {
     assertEquals(List.of(1L, 2L, 3L), c.node(1).confState().getVotersOutgoingList());
     out.removeIf(m -> m.getTo() == 2 && m.getType() == MessageType.MsgApp); // 2 does not learn the commit
     c.send(out.toArray(new Message[0]));
-    assertEquals(StateType.LEADER, c.node(2).role());
+    assertEquals(Role.LEADER, c.node(2).role());
     for (long id : new long[] {1, 2, 3, 4}) {
       assertEquals(List.of(1L, 2L, 3L, 4L), c.node(id).confState().getVotersList(), "node " + id);
       assertEquals(List.of(), c.node(id).confState().getVotersOutgoingList(), "node " + id);
@@ -117,7 +117,7 @@ class TransferMembershipTest {
     assertEquals(List.of(1L, 2L, 3L), c.node(2).confState().getVotersOutgoingList());
     c.node(1).raw().transferLeader(4);
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(4).role());
+    assertEquals(Role.LEADER, c.node(4).role());
     assertEquals(List.of(1L, 2L, 3L), c.node(4).confState().getVotersOutgoingList(),
         "explicit joint configurations stay joint across leaders");
     c.node(4).raw().proposeConfChange(ConfChangeV2.getDefaultInstance());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.ProposalDroppedException;
-import io.stepraft.raft.StateType;
+import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.Message;
@@ -44,7 +44,7 @@ class TransferRulesTest {
     List<Message> out = c.collect(1);
     assertEquals(0, Msgs.count(out, MessageType.MsgTimeoutNow), out.toString());
     assertEquals(0, transferee(c, 1));
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertProposalsAccepted(c);
   }
 
@@ -67,7 +67,7 @@ class TransferRulesTest {
     assertEquals(3, transferee(c, 1), "still transferring after 9 of 10 ticks");
     c.tick(1, 1);
     assertEquals(0, transferee(c, 1));
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertProposalsAccepted(c);
   }
 
@@ -89,7 +89,7 @@ class TransferRulesTest {
     c.stabilize();
     c.node(1).raw().transferLeader(4);
     assertNothingStarted(c);
-    assertEquals(StateType.FOLLOWER, c.node(4).role());
+    assertEquals(Role.FOLLOWER, c.node(4).role());
   }
 
   /** A transfer to a node outside the configuration is ignored. */
@@ -107,8 +107,8 @@ class TransferRulesTest {
     c.node(1).raw().transferLeader(2);
     assertEquals(2, transferee(c, 1));
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(2).role());
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(2).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
   }
 
   /** A second request for the same transferee is ignored: no second MsgTimeoutNow. */
@@ -151,7 +151,7 @@ class TransferRulesTest {
     long term = c.node(1).term();
     c.node(1).raw().step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(2).setTo(1)
         .setTerm(term + 1).build());
-    assertEquals(StateType.FOLLOWER, c.node(1).role());
+    assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(0, transferee(c, 1));
   }
 
@@ -167,7 +167,7 @@ class TransferRulesTest {
     assertThrows(IllegalArgumentException.class, () -> c.node(2).raw().transferLeader(0));
     assertThrows(IllegalArgumentException.class, () -> c.node(1).raw().transferLeader(0));
     c.stabilize();
-    assertEquals(StateType.LEADER, c.node(1).role());
+    assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term, c.node(2).term());
     assertEquals(0, transferee(c, 1));
   }

@@ -1,7 +1,7 @@
 package io.stepraft.raft;
 
 /** The role a node plays in its current term. */
-public enum StateType {
+public enum Role {
   /** Follows a leader, or waits for one. */
   FOLLOWER,
   /** Asks whether a quorum would vote for it, without raising its term (PreVote). */
