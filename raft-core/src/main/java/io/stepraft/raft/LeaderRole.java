@@ -303,12 +303,7 @@ final class LeaderRole {
 
   /** Commits the highest index a quorum holds if it is of the current term (§5.4.2). */
   boolean maybeCommit() {
-    long quorumIndex = r.trk.committed();
-    if (r.plantedBugCommitByCounting) {
-      // Test-only planted bug (Figure 8): commit whatever a quorum holds, whatever its term.
-      return r.raftLog.maybeCommit(quorumIndex, r.raftLog.termOrZero(quorumIndex));
-    }
-    return r.raftLog.maybeCommit(quorumIndex, r.term);
+    return r.parts.commitRule().maybeCommit(r.raftLog, r.trk.committed(), r.term);
   }
 
   // ---------------------------------------------------------------- heartbeats

@@ -56,12 +56,6 @@ final class Raft {
   private final SplittableRandom random;
   final RaftListener listener;
 
-  /**
-   * A planted bug for the simulator's own tests, never set in production: the leader commits
-   * entries of earlier terms by counting replicas (the error Figure 8 of the Raft paper shows).
-   */
-  boolean plantedBugCommitByCounting;
-
   long term;
   long vote;
   Role role = Role.FOLLOWER;
@@ -101,7 +95,10 @@ final class Raft {
   private final LeaderRole leaderRole;
   private final FollowerRole followerRole;
 
-  Raft(Config c) {
+  final CoreParts parts;
+
+  Raft(Config c, CoreParts parts) {
+    this.parts = parts;
     id = c.id();
     logger = LoggerFactory.getLogger(c.loggerName());
     raftLog = new RaftLog(c.storage(), logger, c.maxCommittedSizePerReadyBytes());

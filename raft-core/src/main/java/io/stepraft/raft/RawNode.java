@@ -47,7 +47,12 @@ public final class RawNode {
    * @throws IllegalStateException if the stored state is inconsistent (commit beyond the log)
    */
   public RawNode(Config config) {
-    this.raft = new Raft(config);
+    this(config, CoreParts.STANDARD);
+  }
+
+  /** A node built with other parts: for tests that plant a bug in the core. */
+  RawNode(Config config, CoreParts parts) {
+    this.raft = new Raft(config, parts);
     this.prevSoftState = raft.softState();
     this.prevHardState = raft.hardState();
   }

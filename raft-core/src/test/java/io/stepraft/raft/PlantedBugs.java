@@ -1,14 +1,18 @@
 package io.stepraft.raft;
 
+import java.util.function.Function;
+
 /**
- * Test-only switches for bugs planted in the core, for tests outside this package (the simulator
- * applies them through {@code SimOptions.coreVariant}).
+ * Nodes with a bug planted in the core, built from the test side through {@link RawNode}'s
+ * package-private constructor: the simulator runs them (see {@code SimOptions.nodeFactory}) to
+ * show that its checkers catch real core bugs.
  */
 public final class PlantedBugs {
   private PlantedBugs() {}
 
-  /** Makes {@code n}'s leader commit entries of earlier terms by counting replicas (Figure 8). */
-  public static void commitByCounting(RawNode n) {
-    n.raft().plantedBugCommitByCounting = true;
+  /** Nodes whose leader commits entries of earlier terms by counting replicas (Figure 8). */
+  public static Function<Config, RawNode> commitByCounting() {
+    CommitRule byCounting = (log, quorumIndex, term) -> log.maybeCommit(quorumIndex, log.termOrZero(quorumIndex));
+    return c -> new RawNode(c, new CoreParts(byCounting));
   }
 }

@@ -1,16 +1,12 @@
 package io.stepraft.raft.sim;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.EnumSet;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Shows that each checker fails when it should: with a planted bug and only that checker
- * enabled, some seed makes it report a violation, and the same seed passes without the bug.
+ * Shows that each checker fails when it should: with a bug planted in the host, disk or network
+ * and only that checker enabled, some seed makes it report a violation, and the same seed passes
+ * without the bug (see {@link SeedSearch}).
  */
 class PlantedBugTest {
   /** The most seeds searched for a run that trips the checker. */
@@ -93,22 +89,8 @@ class PlantedBugTest {
     assertCaught(PlantedBug.ROLLBACK_HARD_STATE, Check.COMMIT_MONOTONICITY, p -> p);
   }
 
-  /**
-   * Searches seeds until {@code check}, the only one enabled, reports a violation under {@code
-   * bug}; then runs that seed without the bug, with every check enabled, and expects no violation.
-   */
   private static void assertCaught(PlantedBug bug, Check check, UnaryOperator<SimParams> tweak) {
-    SimOptions buggy = SimOptions.defaults().tweak(tweak).planted(bug, EnumSet.of(check));
-    RunResult caught = null;
-    for (long seed = 1; seed <= SEEDS_MAX && caught == null; seed++) {
-      RunResult r = World.run(seed, buggy);
-      if (!r.ok()) {
-        caught = r;
-      }
-    }
-    assertNotNull(caught, check + " never fired under " + bug + " in " + SEEDS_MAX + " seeds");
-    assertEquals(check, caught.violation().check(), caught.report());
-    RunResult clean = World.run(caught.seed(), SimOptions.defaults().tweak(tweak));
-    assertTrue(clean.ok(), "seed " + caught.seed() + " fails without the bug:\n" + clean.report());
+    SimOptions options = SimOptions.defaults().tweak(tweak);
+    SeedSearch.assertCaught(options, bug, check, options, SEEDS_MAX);
   }
 }

@@ -203,8 +203,7 @@ public final class World {
     n.confIndex = StateMachine.confIndexOf(storage.snapshot());
     n.snapshotFloor = storage.snapshot().getMetadata().getIndex();
     try {
-      n.raw = new RawNode(config(n.id, storage, applied));
-      options.coreVariant().accept(n.raw);
+      n.raw = options.nodeFactory().apply(config(n.id, storage, applied));
     } catch (RuntimeException e) {
       n.status = SimNode.Status.CRASHED;
       corePanic(n, e);

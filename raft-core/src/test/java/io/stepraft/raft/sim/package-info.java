@@ -112,7 +112,7 @@
  * network ({@link io.stepraft.raft.sim.PlantedBug}), enables only that check, finds a seed where
  * it reports, and checks that the seed passes without the bug. {@code PlantedCoreBugTest} does
  * the same for a bug in the core itself (a leader committing an earlier term's entries by
- * counting, Figure 8), planted through {@code SimOptions.coreVariant}: leader completeness
+ * counting, Figure 8), planted through {@code SimOptions.nodeFactory}: leader completeness
  * catches it on a few fixed seeds with parameters tuned to expose it.
  *
  * <h2>Limits</h2>
