@@ -1,6 +1,7 @@
 package io.stepraft.raft;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The parts of the state machine fixed when a node is built. Every production node uses {@link
@@ -8,12 +9,24 @@ import java.util.Objects;
  * RawNode}'s package-private constructor, so that no production path tests a flag for them.
  *
  * @param commitRule how the leader commits what a quorum holds
+ * @param readQueue makes the queue of the leader's pending reads (one per node)
  */
-record CoreParts(CommitRule commitRule) {
+record CoreParts(CommitRule commitRule, Supplier<ReadQueue> readQueue) {
   /** The parts of every production node. */
-  static final CoreParts STANDARD = new CoreParts(CommitRule.CURRENT_TERM_ONLY);
+  static final CoreParts STANDARD = new CoreParts(CommitRule.CURRENT_TERM_ONLY, PositionedReadQueue::new);
 
   CoreParts {
     Objects.requireNonNull(commitRule, "commitRule");
+    Objects.requireNonNull(readQueue, "readQueue");
+  }
+
+  /** A copy with another commit rule. */
+  CoreParts withCommitRule(CommitRule rule) {
+    return new CoreParts(rule, readQueue);
+  }
+
+  /** A copy with another kind of read queue. */
+  CoreParts withReadQueue(Supplier<ReadQueue> queue) {
+    return new CoreParts(commitRule, queue);
   }
 }

@@ -22,6 +22,12 @@ final class Elections {
     this.r = raft;
   }
 
+  /**
+   * Answers a vote or pre-vote request that passed the term rules (§5.2, §5.4.1): grant it if we
+   * may still vote in its term and the candidate's log is at least as up to date as ours. May
+   * change: our vote (a real vote only) and election timer. The answer leaves once the vote is
+   * durable.
+   */
   void handleVoteRequest(Message m) {
     MessageType respType = m.getType() == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
     // We may vote if this repeats a vote we cast, if we have not voted and know no leader in this
@@ -37,8 +43,7 @@ final class Elections {
       // The response carries the candidate's term: for a pre-vote that is our future term.
       r.send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
       if (m.getType() == MessageType.MsgVote) {
-        r.electionElapsedTicks = 0;
-        r.vote = m.getFrom();
+        r.grantVote(m.getFrom());
       }
     } else {
       r.logger.info("{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at term {}",
@@ -54,6 +59,10 @@ final class Elections {
     TRANSFER
   }
 
+  /**
+   * Starts a campaign (MsgHup, or MsgTimeoutNow for a transfer) unless this node may not lead:
+   * it leads already, is not a voter, restores a snapshot, or has configuration changes to apply.
+   */
   void hup(CampaignType t) {
     if (r.role == Role.LEADER) {
       r.logger.debug("{} ignoring MsgHup because already leader", hex(r.id));
@@ -122,6 +131,7 @@ final class Elections {
     return true;
   }
 
+  /** Becomes (pre-)candidate and asks every voter, itself included, for its vote. */
   void campaign(CampaignType t) {
     MessageType voteMsg;
     long voteTerm;
@@ -154,6 +164,7 @@ final class Elections {
     }
   }
 
+  /** Records a vote answer and tallies the campaign. */
   VoteResult poll(long from, MessageType t, boolean granted) {
     r.logger.info("{} received {} {} from {} at term {}", hex(r.id), t, granted ? "" : "rejection", hex(from), r.term);
     r.trk.recordVote(from, granted);

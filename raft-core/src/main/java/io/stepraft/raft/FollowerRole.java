@@ -6,11 +6,11 @@ import static io.stepraft.raft.Raft.hex;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.quorum.VoteResult;
 
 /**
- * What followers, pre-candidates and candidates do: accept the leader's log, forward what only
- * the leader can handle, and count votes.
+ * What followers do: take the leader's log (§5.3), commit index and snapshots, forward to the
+ * leader what only it can handle, and campaign when the leader asks them to (MsgTimeoutNow).
+ * {@link CandidateRole} hands a leader's messages here once it gave way.
  */
 final class FollowerRole {
   private final Raft r;
@@ -19,58 +19,32 @@ final class FollowerRole {
     this.r = raft;
   }
 
-  void stepFollower(Message m) {
+  /**
+   * Handles a message of the follower's term (or a local one). May change: the log and commit
+   * index (appends, heartbeats, snapshots), the known leader and the election timer, the read
+   * states; forwards proposals, reads and transfer requests.
+   */
+  void step(Message m) {
     switch (m.getType()) {
-      case MsgProp -> {
-        if (r.lead == NONE) {
-          throw new ProposalDroppedException(ProposalDroppedException.Reason.NO_LEADER,
-              hex(r.id) + " knows no leader at term " + r.term);
-        }
-        if (r.disableProposalForwarding) {
-          throw new ProposalDroppedException(ProposalDroppedException.Reason.FORWARDING_DISABLED,
-              hex(r.id) + " does not forward to leader " + hex(r.lead) + " at term " + r.term);
-        }
-        r.send(m.toBuilder().setTo(r.lead));
-      }
+      case MsgProp -> forwardProposal(m);
       case MsgApp -> {
-        r.electionElapsedTicks = 0;
-        r.lead = m.getFrom();
+        r.heardFromLeader(m.getFrom());
         handleAppendEntries(m);
       }
       case MsgHeartbeat -> {
-        r.electionElapsedTicks = 0;
-        r.lead = m.getFrom();
+        r.heardFromLeader(m.getFrom());
         handleHeartbeat(m);
       }
       case MsgSnap -> {
-        r.electionElapsedTicks = 0;
-        r.lead = m.getFrom();
+        r.heardFromLeader(m.getFrom());
         handleSnapshot(m);
       }
       case MsgTransferLeader -> forwardToLeader(m, "leader transfer msg");
       case MsgReadIndex -> forwardToLeader(m, "index reading msg");
-      case MsgForgetLeader -> {
-        if (r.readOnly.option() == ReadOnlyOption.LEASE_BASED) {
-          r.logger.error("{} ignoring MsgForgetLeader due to ReadOnlyLeaseBased", hex(r.id));
-          return;
-        }
-        if (r.lead != NONE) {
-          r.logger.info("{} forgetting leader {} at term {}", hex(r.id), hex(r.lead), r.term);
-          r.lead = NONE;
-        }
-      }
-      case MsgTimeoutNow -> {
-        if (m.getFrom() != r.lead && r.trk.progress(m.getFrom()) == null) {
-          // Only our leader (possibly one that removed itself) or a member may hand leadership over.
-          r.logger.warn("{} ignored MsgTimeoutNow from {}, neither its leader nor a member", hex(r.id), hex(m.getFrom()));
-          return;
-        }
-        r.logger.info("{} [term {}] received MsgTimeoutNow from {} and starts an election to get leadership",
-            hex(r.id), r.term, hex(m.getFrom()));
-        // A transfer never pre-votes: the cluster is healthy and the leader asked for it.
-        r.elections.hup(Elections.CampaignType.TRANSFER);
-      }
+      case MsgForgetLeader -> forgetLeader();
+      case MsgTimeoutNow -> handleTimeoutNow(m);
       case MsgReadIndexResp -> {
+        // The leader confirmed a read we forwarded: the host serves it once it applied the index.
         if (m.getEntriesCount() != 1) {
           r.logger.error("{} invalid format of MsgReadIndexResp from {}, entries count: {}",
               hex(r.id), hex(m.getFrom()), m.getEntriesCount());
@@ -82,14 +56,23 @@ final class FollowerRole {
     }
   }
 
-  private boolean isLocal(Message m) {
-    return m.getFrom() == NONE || m.getFrom() == r.id;
+  /** A proposal goes to the leader (as if local, without a term), unless there is none or forwarding is off. */
+  private void forwardProposal(Message m) {
+    if (r.lead == NONE) {
+      throw new ProposalDroppedException(ProposalDroppedException.Reason.NO_LEADER,
+          hex(r.id) + " knows no leader at term " + r.term);
+    }
+    if (r.disableProposalForwarding) {
+      throw new ProposalDroppedException(ProposalDroppedException.Reason.FORWARDING_DISABLED,
+          hex(r.id) + " does not forward to leader " + hex(r.lead) + " at term " + r.term);
+    }
+    r.send(m.toBuilder().setTo(r.lead));
   }
 
   private void forwardToLeader(Message m, String what) {
     if (r.lead == NONE) {
       r.logger.info("{} no leader at term {}; dropping {}", hex(r.id), r.term, what);
-      if (m.getType() == MessageType.MsgReadIndex && isLocal(m)) {
+      if (m.getType() == MessageType.MsgReadIndex && (m.getFrom() == NONE || m.getFrom() == r.id)) {
         throw new ReadIndexDroppedException(hex(r.id) + " knows no leader at term " + r.term);
       }
       return;
@@ -98,64 +81,44 @@ final class FollowerRole {
     r.send(m.toBuilder().setTo(r.lead).clearTerm());
   }
 
-  void stepCandidate(Message m) {
-    // Only responses to the current candidacy count: a candidate may still receive pre-vote
-    // responses from its pre-candidate phase in the same term.
-    MessageType myVoteResp = r.role == Role.PRE_CANDIDATE ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
-    switch (m.getType()) {
-      case MsgProp -> throw new ProposalDroppedException(ProposalDroppedException.Reason.ELECTION_IN_PROGRESS,
-          hex(r.id) + " is campaigning at term " + r.term);
-      case MsgApp -> {
-        r.becomeFollower(m.getTerm(), m.getFrom()); // m.term == r.term: a leader won this term
-        handleAppendEntries(m);
-      }
-      case MsgHeartbeat -> {
-        r.becomeFollower(m.getTerm(), m.getFrom());
-        handleHeartbeat(m);
-      }
-      case MsgSnap -> {
-        r.becomeFollower(m.getTerm(), m.getFrom());
-        handleSnapshot(m);
-      }
-      case MsgTimeoutNow -> r.logger.debug("{} [term {} state {}] ignored MsgTimeoutNow from {}",
-          hex(r.id), r.term, r.role, hex(m.getFrom()));
-      case MsgReadIndex -> {
-        // A local request learns at once that it was not accepted; a forwarded one is dropped and
-        // its node times it out.
-        if (isLocal(m)) {
-          throw new ReadIndexDroppedException(hex(r.id) + " is campaigning at term " + r.term);
-        }
-      }
-      default -> {
-        if (m.getType() == myVoteResp) {
-          handleVoteResponse(m);
-        } else {
-          r.logger.debug("{} candidate ignored {} from {}", hex(r.id), m.getType(), hex(m.getFrom()));
-        }
-      }
+  /**
+   * The host believes the leader is gone: forget it, so that this node grants votes before its
+   * lease would end. Refused with lease-based reads, whose safety rests on that lease.
+   */
+  private void forgetLeader() {
+    if (r.readOnlyOption == ReadOnlyOption.LEASE_BASED) {
+      r.logger.error("{} ignoring MsgForgetLeader due to ReadOnlyLeaseBased", hex(r.id));
+      return;
+    }
+    if (r.lead != NONE) {
+      r.logger.info("{} forgetting leader {} at term {}", hex(r.id), hex(r.lead), r.term);
+      r.forgetLeader();
     }
   }
 
-  private void handleVoteResponse(Message m) {
-    VoteResult res = r.elections.poll(m.getFrom(), m.getType(), !m.getReject());
-    if (res == VoteResult.WON) {
-      if (r.role == Role.PRE_CANDIDATE) {
-        r.elections.campaign(Elections.CampaignType.ELECTION);
-      } else {
-        r.becomeLeader();
-        r.bcastAppend();
-      }
-    } else if (res == VoteResult.LOST) {
-      // A pre-vote response carries our future term; keep ours.
-      r.becomeFollower(r.term, NONE);
+  /**
+   * The leader hands leadership over (§3.10 of Ongaro's thesis): campaign at once, without a
+   * pre-vote and overriding the voters' leases. Only our leader (possibly one that just removed
+   * itself) or a member may ask.
+   */
+  private void handleTimeoutNow(Message m) {
+    if (m.getFrom() != r.lead && r.trk.progress(m.getFrom()) == null) {
+      r.logger.warn("{} ignored MsgTimeoutNow from {}, neither its leader nor a member", hex(r.id), hex(m.getFrom()));
+      return;
     }
+    r.logger.info("{} [term {}] received MsgTimeoutNow from {} and starts an election to get leadership",
+        hex(r.id), r.term, hex(m.getFrom()));
+    r.elections.hup(Elections.CampaignType.TRANSFER);
   }
 
   // ---------------------------------------------------------------- the leader's log
 
   /**
    * The consistency check of §5.3: accept the entries if our log holds the entry before them
-   * with the same term, otherwise reject with a hint where the logs may match.
+   * with the same term (replacing conflicting uncommitted entries, never committed ones), and
+   * move the commit index up to the leader's, within what we now know matches; otherwise reject
+   * with a hint where the logs may match. The answer (MsgAppResp) leaves once the entries are
+   * durable.
    */
   private void handleAppendEntries(Message m) {
     if (m.getIndex() < r.raftLog.committed()) {
@@ -179,6 +142,11 @@ final class FollowerRole {
         .setReject(true).setRejectHint(hintIndex).setLogTerm(hintTerm));
   }
 
+  /**
+   * A heartbeat carries the commit index the leader knows we hold (never more than our match),
+   * so it may move ours; the answer echoes the heartbeat's context unchanged, which is how the
+   * leader confirms reads.
+   */
   private void handleHeartbeat(Message m) {
     r.raftLog.commitTo(m.getCommit());
     Message.Builder resp = Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgHeartbeatResp);
@@ -188,6 +156,10 @@ final class FollowerRole {
     r.send(resp);
   }
 
+  /**
+   * A snapshot newer than our commit index replaces the log (or, if we hold its last entry, only
+   * moves the commit index); the answer tells the leader our last index either way.
+   */
   private void handleSnapshot(Message m) {
     Snapshot s = m.getSnapshot();
     long sIndex = s.getMetadata().getIndex();

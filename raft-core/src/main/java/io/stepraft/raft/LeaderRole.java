@@ -3,6 +3,7 @@ package io.stepraft.raft;
 import static io.stepraft.raft.Raft.NONE;
 import static io.stepraft.raft.Raft.hex;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.stepraft.raft.confchange.ConfChanges;
 import io.stepraft.raft.pb.ConfChangeV2;
@@ -10,29 +11,107 @@ import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
-import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.quorum.VoteResult;
 import io.stepraft.raft.tracker.Progress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a leader does: accept proposals, replicate the log to every follower within its flow
- * control window, count acknowledgements to commit, confirm reads, and hand leadership over.
+ * What a leader does: accept proposals, replicate the log ({@link Replication}), count
+ * acknowledgements to commit, keep its authority with heartbeats and quorum checks, confirm
+ * reads ({@link LeaderReads}), and hand leadership over. It owns the state only a leader has;
+ * {@link #reset} clears it whenever the node's role or term changes.
  */
 final class LeaderRole {
   private final Raft r;
+  private final Replication replication;
+  private final LeaderReads reads;
 
-  LeaderRole(Raft raft) {
+  /** The transfer target, or NONE. */
+  private long transferee = NONE;
+  /**
+   * Only one configuration change may be pending (in the log, not yet applied) at a time: the
+   * index of the latest such entry, or a conservative bound after an election.
+   */
+  private long pendingConfIndex;
+  /** Payload bytes of the uncommitted tail; an estimate that never overestimates. */
+  private long uncommittedSizeBytes;
+  /** Ticks since the last quorum check (or since a transfer began). */
+  private int electionElapsedTicks;
+  /** Ticks since the last heartbeat round. */
+  private int heartbeatElapsedTicks;
+
+  LeaderRole(Raft raft, ReadQueue readQueue) {
     this.r = raft;
+    this.replication = new Replication(raft);
+    this.reads = new LeaderReads(raft, this, readQueue);
   }
 
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Clears the leader's state (the node changes role or term); pending reads are dropped. */
+  void reset() {
+    transferee = NONE;
+    pendingConfIndex = 0;
+    uncommittedSizeBytes = 0;
+    electionElapsedTicks = 0;
+    heartbeatElapsedTicks = 0;
+    reads.dropAll();
+  }
+
+  /** The node became leader: it replicates to itself and appends the empty entry of its term (§5.4.2). */
+  void start() {
+    Progress self = r.trk.progress(r.id);
+    self.becomeReplicate();
+    self.setRecentActive(true);
+    // Any entry past the commit index may be a configuration change; waiting for all of them to
+    // apply before accepting another change is safe and cheaper than scanning the tail.
+    pendingConfIndex = r.raftLog.lastIndex();
+    if (!appendEntries(List.of(Entry.getDefaultInstance()))) {
+      throw new IllegalStateException(hex(r.id) + " the empty entry of a new leader was dropped");
+    }
+  }
+
+  long transferee() {
+    return transferee;
+  }
+
+  /**
+   * One tick: every election timeout a quorum check (with CheckQuorum) and the end of a transfer
+   * that did not finish in time; every heartbeat interval a heartbeat round.
+   */
+  void tick() {
+    heartbeatElapsedTicks++;
+    electionElapsedTicks++;
+    if (electionElapsedTicks >= r.electionTicks) {
+      electionElapsedTicks = 0;
+      if (r.checkQuorum) {
+        r.step(r.local(MessageType.MsgCheckQuorum));
+      }
+      if (r.role == Role.LEADER && transferee != NONE) {
+        r.logger.info("{} abandons the leadership transfer to {}: not done within an election timeout",
+            hex(r.id), hex(transferee));
+        transferee = NONE;
+        maybeAutoLeave(); // it waited for the transfer
+      }
+    }
+    if (r.role != Role.LEADER) {
+      return;
+    }
+    if (heartbeatElapsedTicks >= r.heartbeatTicks) {
+      heartbeatElapsedTicks = 0;
+      r.step(r.local(MessageType.MsgBeat));
+    }
+  }
+
+  // ---------------------------------------------------------------- stepping
+
+  /** Handles a message of the leader's term (or a local one). */
   void step(Message m) {
     switch (m.getType()) {
-      case MsgBeat -> bcastHeartbeat();
+      case MsgBeat -> bcastHeartbeat(reads.heartbeatContext());
       case MsgCheckQuorum -> checkQuorum();
       case MsgProp -> propose(m);
-      case MsgReadIndex -> readIndex(m);
+      case MsgReadIndex -> reads.request(m);
       case MsgForgetLeader -> { } // a leader knows itself
       default -> stepFromPeer(m);
     }
@@ -63,6 +142,12 @@ final class LeaderRole {
 
   // ---------------------------------------------------------------- proposals
 
+  /**
+   * Appends a proposal's entries to the log and replicates them. Refused (with a typed reason)
+   * while a transfer is under way, when this leader is not a member, or when the uncommitted tail
+   * would exceed its byte limit. A configuration change that may not go in now (another is
+   * pending, or it does not fit the joint state) is replaced by an empty entry.
+   */
   private void propose(Message m) {
     if (m.getEntriesCount() == 0) {
       throw new IllegalStateException(hex(r.id) + " stepped empty MsgProp");
@@ -71,13 +156,13 @@ final class LeaderRole {
       throw new ProposalDroppedException(ProposalDroppedException.Reason.REMOVED_FROM_CONFIGURATION,
           "leader " + hex(r.id) + " is not in the configuration");
     }
-    if (r.leadTransferee != NONE) {
+    if (transferee != NONE) {
       throw new ProposalDroppedException(ProposalDroppedException.Reason.TRANSFER_IN_PROGRESS,
-          "leader " + hex(r.id) + " is transferring leadership to " + hex(r.leadTransferee));
+          "leader " + hex(r.id) + " is transferring leadership to " + hex(transferee));
     }
     List<Entry> ents = m.getEntriesList();
     List<Entry> checked = null;
-    long pending = r.pendingConfIndex;
+    long pending = pendingConfIndex;
     for (int i = 0; i < ents.size(); i++) {
       Entry e = ents.get(i);
       if (e.getType() == EntryType.EntryNormal) {
@@ -96,27 +181,27 @@ final class LeaderRole {
     }
     if (!appendEntries(checked == null ? ents : checked)) {
       throw new ProposalDroppedException(ProposalDroppedException.Reason.UNCOMMITTED_LIMIT,
-          "uncommitted entries of " + r.uncommittedSize + " bytes would exceed the limit of "
+          "uncommitted entries of " + uncommittedSizeBytes + " bytes would exceed the limit of "
               + r.maxUncommittedEntriesSizeBytes + " bytes");
     }
     // Only a change that made it into the log is pending.
-    r.pendingConfIndex = pending;
-    bcastAppend();
+    pendingConfIndex = pending;
+    replication.bcastAppend();
   }
 
   /** Returns why a proposed configuration change must not go in now, or null if it may. */
-  private String checkConfChange(Entry e, long pendingConfIndex) {
+  private String checkConfChange(Entry e, long pendingIndex) {
     ConfChangeV2 cc;
     try {
       cc = ConfChanges.decode(e);
     } catch (InvalidProtocolBufferException ex) {
       return "undecodable configuration change: " + ex.getMessage();
     }
-    boolean alreadyPending = pendingConfIndex > r.raftLog.applied();
+    boolean alreadyPending = pendingIndex > r.raftLog.applied();
     boolean alreadyJoint = r.trk.voters().isJoint();
     boolean wantsLeaveJoint = cc.getChangesCount() == 0;
     if (alreadyPending) {
-      return "possible unapplied conf change at index " + pendingConfIndex + " (applied to " + r.raftLog.applied() + ")";
+      return "possible unapplied conf change at index " + pendingIndex + " (applied to " + r.raftLog.applied() + ")";
     }
     if (alreadyJoint && !ConfChanges.leavesJoint(cc)) { // an empty change with a joint transition enters
       return "must transition out of joint config first";
@@ -132,10 +217,14 @@ final class LeaderRole {
    * once they are durable, through a self-addressed MsgAppResp. Returns false, appending
    * nothing, when the uncommitted size limit would be exceeded.
    */
-  boolean appendEntries(List<Entry> ents) {
-    if (!r.increaseUncommittedSize(ents)) {
+  private boolean appendEntries(List<Entry> ents) {
+    long s = EntrySizes.payloadsSize(ents);
+    // An empty uncommitted tail takes a proposal of any size, and empty entries (a new leader's
+    // entry, an auto-leave) always fit.
+    if (uncommittedSizeBytes > 0 && s > 0 && uncommittedSizeBytes + s > r.maxUncommittedEntriesSizeBytes) {
       return false;
     }
+    uncommittedSizeBytes += s;
     long li = r.raftLog.lastIndex();
     List<Entry> stamped = new ArrayList<>(ents.size());
     for (int i = 0; i < ents.size(); i++) {
@@ -146,13 +235,21 @@ final class LeaderRole {
     return true;
   }
 
+  /** Committed entries of {@code bytes} payload were applied: they leave the uncommitted tail. */
+  void reduceUncommittedSize(long bytes) {
+    uncommittedSizeBytes = bytes > uncommittedSizeBytes ? 0 : uncommittedSizeBytes - bytes;
+  }
+
   /**
-   * Proposes the empty ConfChangeV2 that leaves an auto-leave joint configuration, through the
-   * ordinary proposal path. Its payload is empty, so the size limit never refuses it; a transfer
-   * in progress does, and the leader tries again on the next applied entry or when the transfer
-   * is abandoned.
+   * Once an auto-leave joint configuration is applied, proposes the empty ConfChangeV2 that
+   * leaves it, through the ordinary proposal path. Its payload is empty, so the size limit never
+   * refuses it; a transfer in progress does, and the leader tries again on the next applied entry
+   * or when the transfer is abandoned.
    */
-  void proposeAutoLeave() {
+  void maybeAutoLeave() {
+    if (!r.trk.autoLeave() || r.raftLog.applied() < pendingConfIndex) {
+      return;
+    }
     Entry leave = Entry.newBuilder().setType(EntryType.EntryConfChangeV2)
         .setData(ConfChangeV2.getDefaultInstance().toByteString()).build();
     try {
@@ -163,80 +260,18 @@ final class LeaderRole {
     }
   }
 
-  // ---------------------------------------------------------------- replication
+  // ---------------------------------------------------------------- replication and commit
 
   void bcastAppend() {
-    r.trk.visit((id, pr) -> {
-      if (id != r.id) {
-        sendAppend(id);
-      }
-    });
-  }
-
-  void sendAppend(long to) {
-    maybeSendAppend(to, true);
+    replication.bcastAppend();
   }
 
   /**
-   * Sends the entries the follower needs next, a snapshot when they are compacted, or (if
-   * {@code sendIfEmpty}) an empty append carrying the commit index. Returns whether a message
-   * was sent.
+   * A follower (or this leader, for its own durable entries) answers an append. A rejection moves
+   * its next index back, using the hint, and probes again; an acceptance raises its match, moves
+   * a probing or snapshotting follower to replication, frees its window, commits what a quorum
+   * now holds (§5.3, §5.4.2), and completes a transfer to it once it holds the whole log.
    */
-  boolean maybeSendAppend(long to, boolean sendIfEmpty) {
-    Progress pr = r.trk.progress(to);
-    if (pr.isPaused()) {
-      return false;
-    }
-    long prevIndex = pr.next() - 1;
-    long prevTerm;
-    List<Entry> ents = List.of();
-    try {
-      prevTerm = r.raftLog.term(prevIndex);
-      // A throttled follower only gets empty appends: they still reach it and are acknowledged
-      // or rejected, which frees the window even if every full message in it was lost.
-      if (pr.state() != Progress.State.REPLICATE || !pr.inflights().full()) {
-        ents = r.raftLog.entries(pr.next(), r.maxSizePerMsgBytes);
-      }
-    } catch (CompactedException | UnavailableException e) {
-      // The entries the follower needs are gone from the log: send a snapshot instead.
-      return maybeSendSnapshot(to, pr);
-    }
-    if (ents.isEmpty() && !sendIfEmpty) {
-      return false;
-    }
-    long commit = r.raftLog.committed();
-    r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgApp).setIndex(prevIndex)
-        .setLogTerm(prevTerm).addAllEntries(ents).setCommit(commit));
-    pr.sentEntries(ents.size(), EntrySizes.payloadsSize(ents));
-    pr.sentCommit(commit);
-    return true;
-  }
-
-  private boolean maybeSendSnapshot(long to, Progress pr) {
-    if (!pr.recentActive()) {
-      r.logger.debug("{} ignore sending snapshot to {} since it is not recently active", hex(r.id), hex(to));
-      return false;
-    }
-    Snapshot snapshot;
-    try {
-      snapshot = r.raftLog.snapshot();
-    } catch (SnapshotTemporarilyUnavailableException e) {
-      r.logger.debug("{} failed to send snapshot to {} because snapshot is temporarily unavailable",
-          hex(r.id), hex(to));
-      return false;
-    }
-    if (Raft.isEmpty(snapshot)) {
-      throw new IllegalStateException(hex(r.id) + " needs a non-empty snapshot for " + hex(to)
-          + " (first index " + r.raftLog.firstIndex() + ", follower next " + pr.next() + ")");
-    }
-    long sIndex = snapshot.getMetadata().getIndex();
-    r.logger.debug("{} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
-        hex(r.id), r.raftLog.firstIndex(), r.raftLog.committed(), sIndex, snapshot.getMetadata().getTerm(), hex(to), pr);
-    pr.becomeSnapshot(sIndex);
-    r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
-    return true;
-  }
-
   private void handleAppendResponse(Message m, Progress pr) {
     pr.setRecentActive(true);
     if (m.getReject()) {
@@ -263,20 +298,20 @@ final class LeaderRole {
       case REPLICATE -> pr.inflights().freeLE(m.getIndex());
     }
     if (maybeCommit()) {
-      releasePendingReadIndexMessages();
-      bcastAppend();
+      reads.onCommit();
+      replication.bcastAppend();
     } else if (m.getFrom() != r.id && pr.canBumpCommit(r.raftLog.committed())) {
       // The follower may not know the latest commit index yet: tell it now rather than at the
       // next heartbeat.
-      sendAppend(m.getFrom());
+      replication.sendAppend(m.getFrom());
     }
     if (m.getFrom() != r.id) {
       // The window may have opened for several messages at once.
-      while (maybeSendAppend(m.getFrom(), false)) {
+      while (replication.maybeSendAppend(m.getFrom(), false)) {
         // keep sending
       }
     }
-    if (m.getFrom() == r.leadTransferee && pr.match() == r.raftLog.lastIndex()) {
+    if (m.getFrom() == transferee && pr.match() == r.raftLog.lastIndex()) {
       r.logger.info("{} sent MsgTimeoutNow to {} after received MsgAppResp", hex(r.id), hex(m.getFrom()));
       sendTimeoutNow(m.getFrom());
     }
@@ -297,42 +332,43 @@ final class LeaderRole {
       if (pr.state() == Progress.State.REPLICATE) {
         pr.becomeProbe();
       }
-      sendAppend(m.getFrom());
+      replication.sendAppend(m.getFrom());
     }
   }
 
-  /** Commits the highest index a quorum holds if it is of the current term (§5.4.2). */
-  boolean maybeCommit() {
+  /** Commits the highest index a quorum holds, as the commit rule allows (§5.4.2). */
+  private boolean maybeCommit() {
     return r.parts.commitRule().maybeCommit(r.raftLog, r.trk.committed(), r.term);
   }
 
-  // ---------------------------------------------------------------- heartbeats
+  // ---------------------------------------------------------------- heartbeats and authority
 
-  void bcastHeartbeat() {
-    com.google.protobuf.ByteString ctx = r.readOnly.lastPendingRequestCtx();
-    bcastHeartbeatWithCtx(ctx);
-  }
-
-  private void bcastHeartbeatWithCtx(com.google.protobuf.ByteString ctx) {
+  /** Sends every other member a heartbeat, carrying {@code context} (a read round) unless null. */
+  void bcastHeartbeat(ByteString context) {
     r.trk.visit((id, pr) -> {
       if (id != r.id) {
-        sendHeartbeat(id, pr, ctx);
+        sendHeartbeat(id, pr, context);
       }
     });
   }
 
-  private void sendHeartbeat(long to, Progress pr, com.google.protobuf.ByteString ctx) {
+  private void sendHeartbeat(long to, Progress pr, ByteString context) {
     // Never tell a follower to commit past what it is known to hold: its log may be shorter
     // or still diverge from ours beyond its match index.
     long commit = Math.min(pr.match(), r.raftLog.committed());
     Message.Builder b = Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
-    if (ctx != null) {
-      b.setContext(ctx);
+    if (context != null) {
+      b.setContext(context);
     }
     r.send(b);
     pr.sentCommit(commit);
   }
 
+  /**
+   * A follower answers a heartbeat of this term: it is active, its paused or probing replication
+   * resumes (an append goes out if it is behind), a caught-up transferee is told again to
+   * campaign, and the context it echoes confirms reads.
+   */
   private void handleHeartbeatResponse(Message m, Progress pr) {
     pr.setRecentActive(true);
     pr.setMsgAppFlowPaused(false);
@@ -340,30 +376,25 @@ final class LeaderRole {
     // recovers; a caught-up follower in PROBE (after reportUnreachable, say) gets one so that its
     // answer moves it back to REPLICATE. In SNAPSHOT this sends nothing.
     if (pr.match() < r.raftLog.lastIndex() || pr.state() == Progress.State.PROBE) {
-      sendAppend(m.getFrom());
+      replication.sendAppend(m.getFrom());
     }
-    if (m.getFrom() == r.leadTransferee && pr.match() == r.raftLog.lastIndex()) {
+    if (m.getFrom() == transferee && pr.match() == r.raftLog.lastIndex()) {
       // The transferee is caught up but still follows us: its MsgTimeoutNow was lost (or came
       // before it could campaign). Send it again until the transfer succeeds or is abandoned.
       sendTimeoutNow(m.getFrom());
     }
-    if (m.getContext().isEmpty()) {
-      return; // a read round carries a context: with SAFE reads, or a lease read without a lease
-    }
-    if (r.trk.voters().voteResult(r.readOnly.recvAck(m.getFrom(), m.getContext())) != VoteResult.WON) {
-      return;
-    }
-    for (ReadOnly.ReadIndexStatus rs : r.readOnly.advance(m.getContext())) {
-      respondToReadIndex(rs.request(), rs.index());
-    }
+    reads.onHeartbeatResponse(m.getFrom(), m.getContext());
   }
 
+  /**
+   * CheckQuorum (§6.2 of Ongaro's thesis): a leader that did not hear from a quorum during the
+   * last election timeout steps down; everyone but itself starts the next period inactive.
+   */
   private void checkQuorum() {
     if (!r.trk.quorumActive()) {
       r.logger.warn("{} stepped down to follower since quorum is not active", hex(r.id));
       r.becomeFollower(r.term, NONE);
     }
-    // Everyone but us starts the next period inactive.
     r.trk.visit((id, pr) -> {
       if (id != r.id) {
         pr.setRecentActive(false);
@@ -371,8 +402,23 @@ final class LeaderRole {
     });
   }
 
+  /**
+   * Whether a lease read may skip the heartbeat round: a quorum answered since the last quorum
+   * check, so none of them votes for another candidate before our next check (older activity
+   * lets a check pass while the followers' leases expire), and no transfer is under way (its
+   * campaign overrides leases).
+   */
+  boolean leaseHolds() {
+    return transferee == NONE && r.trk.quorumActive();
+  }
+
   // ---------------------------------------------------------------- snapshots
 
+  /**
+   * The host reports whether a snapshot reached the follower. Either way the follower probes
+   * again, after forgetting the snapshot if it failed; replication waits for its MsgAppResp
+   * (success) or the next heartbeat (failure).
+   */
   private void handleSnapshotStatus(Message m, Progress pr) {
     if (pr.state() != Progress.State.SNAPSHOT) {
       return;
@@ -389,115 +435,43 @@ final class LeaderRole {
       r.logger.debug("{} snapshot failed, resumed sending replication messages to {} [{}]",
           hex(r.id), hex(m.getFrom()), pr);
     }
-    // Wait for the follower's MsgAppResp (success) or a heartbeat interval (failure) before
-    // sending the next append.
     pr.setMsgAppFlowPaused(true);
-  }
-
-  // ---------------------------------------------------------------- reads
-
-  private void readIndex(Message m) {
-    if (r.pendingReadIndexMessages.size() + r.readOnly.pendingCount() >= r.maxPendingReadIndexRequests) {
-      r.logger.warn("{} dropping read index request: {} requests already pending", hex(r.id), r.maxPendingReadIndexRequests);
-      if (m.getFrom() == NONE || m.getFrom() == r.id) {
-        throw new ReadIndexDroppedException(hex(r.id) + " already holds " + r.maxPendingReadIndexRequests + " pending reads");
-      }
-      return;
-    }
-    // A new leader does not know the latest commit index until it commits an entry of its own
-    // term; reads wait until then. This holds for a single voter too: after a restart its
-    // persisted commit index may lag what it had acknowledged (the commit index alone is not
-    // synced).
-    if (!committedEntryInCurrentTerm()) {
-      r.pendingReadIndexMessages.add(m);
-      return;
-    }
-    sendReadIndexResponse(m);
-  }
-
-  boolean committedEntryInCurrentTerm() {
-    return r.raftLog.termOrZero(r.raftLog.committed()) == r.term;
-  }
-
-  private void sendReadIndexResponse(Message m) {
-    if (r.trk.isSingleton()) {
-      respondToReadIndex(m, r.raftLog.committed()); // we are the quorum
-      return;
-    }
-    if (r.readOnly.option() == ReadOnlyOption.SAFE || !leaseHolds()) {
-      com.google.protobuf.ByteString ctx = m.getEntries(0).getData();
-      r.readOnly.addRequest(r.raftLog.committed(), m);
-      r.readOnly.recvAck(r.id, ctx);
-      bcastHeartbeatWithCtx(ctx);
-    } else {
-      respondToReadIndex(m, r.raftLog.committed());
-    }
-  }
-
-  /**
-   * Whether a lease read may skip the heartbeat round: a quorum answered since the last quorum
-   * check, so none of them votes for another candidate before our next check (older activity
-   * lets a check pass while the followers' leases expire), and no transfer is under way (its
-   * campaign overrides leases).
-   */
-  private boolean leaseHolds() {
-    return r.leadTransferee == NONE && r.trk.quorumActive();
-  }
-
-  void releasePendingReadIndexMessages() {
-    if (r.pendingReadIndexMessages.isEmpty()) {
-      return;
-    }
-    if (!committedEntryInCurrentTerm()) {
-      r.logger.error("{} pending MsgReadIndex should be released only after first commit in current term", hex(r.id));
-      return;
-    }
-    List<Message> pending = new ArrayList<>(r.pendingReadIndexMessages);
-    r.pendingReadIndexMessages.clear();
-    for (Message m : pending) {
-      sendReadIndexResponse(m);
-    }
-  }
-
-  private void respondToReadIndex(Message req, long readIndex) {
-    if (req.getFrom() == NONE || req.getFrom() == r.id) {
-      r.readStates.add(new ReadState(readIndex, req.getEntries(0).getData().toByteArray()));
-      return;
-    }
-    r.send(Message.newBuilder().setType(MessageType.MsgReadIndexResp).setTo(req.getFrom())
-        .setIndex(readIndex).addAllEntries(req.getEntriesList()));
   }
 
   // ---------------------------------------------------------------- leadership transfer
 
-  private void transferLeader(long transferee, Progress pr) {
+  /**
+   * Starts handing leadership to a voter (§3.10 of Ongaro's thesis): proposals stop, the
+   * transferee is caught up, and once it holds the whole log it is told to campaign at once. The
+   * transfer is abandoned if it does not finish within an election timeout.
+   */
+  private void transferLeader(long to, Progress pr) {
     if (pr.isLearner()) {
-      r.logger.debug("{} is learner. Ignored transferring leadership", hex(transferee));
+      r.logger.debug("{} is learner. Ignored transferring leadership", hex(to));
       return;
     }
-    if (r.leadTransferee != NONE) {
-      if (r.leadTransferee == transferee) {
+    if (transferee != NONE) {
+      if (transferee == to) {
         r.logger.info("{} [term {}] transfer leadership to {} is in progress, ignores request to same node",
-            hex(r.id), r.term, hex(transferee));
+            hex(r.id), r.term, hex(to));
         return;
       }
-      r.abortLeaderTransfer();
+      transferee = NONE;
       r.logger.info("{} [term {}] abort previous transferring leadership", hex(r.id), r.term);
     }
-    if (transferee == r.id) {
+    if (to == r.id) {
       r.logger.debug("{} is already leader. Ignored transferring leadership to self", hex(r.id));
       return;
     }
-    r.logger.info("{} [term {}] starts to transfer leadership to {}", hex(r.id), r.term, hex(transferee));
-    // The transfer must finish within an election timeout.
-    r.electionElapsedTicks = 0;
-    r.leadTransferee = transferee;
+    r.logger.info("{} [term {}] starts to transfer leadership to {}", hex(r.id), r.term, hex(to));
+    electionElapsedTicks = 0;
+    transferee = to;
     if (pr.match() == r.raftLog.lastIndex()) {
-      sendTimeoutNow(transferee);
+      sendTimeoutNow(to);
       r.logger.info("{} sends MsgTimeoutNow to {} immediately as {} already has up-to-date log",
-          hex(r.id), hex(transferee), hex(transferee));
+          hex(r.id), hex(to), hex(to));
     } else {
-      sendAppend(transferee);
+      replication.sendAppend(to);
     }
   }
 
@@ -507,20 +481,23 @@ final class LeaderRole {
 
   // ---------------------------------------------------------------- configuration
 
-  /** After a configuration change on the leader: commit what the new quorum allows, probe the rest. */
+  /**
+   * After a configuration change on the leader: commit what the new quorum allows, probe the
+   * rest, and abandon a transfer to a node that is no longer a voter.
+   */
   void onConfigChanged() {
     if (maybeCommit()) {
-      bcastAppend();
+      reads.onCommit();
+      replication.bcastAppend();
     } else {
       r.trk.visit((id, pr) -> {
         if (id != r.id) {
-          maybeSendAppend(id, false);
+          replication.maybeSendAppend(id, false);
         }
       });
     }
-    if (r.leadTransferee != NONE && !r.trk.voters().incoming().contains(r.leadTransferee)
-        && !r.trk.voters().outgoing().contains(r.leadTransferee)) {
-      r.abortLeaderTransfer();
+    if (transferee != NONE && !r.trk.voters().contains(transferee)) {
+      transferee = NONE;
     }
   }
 }

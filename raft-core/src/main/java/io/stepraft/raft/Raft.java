@@ -1,5 +1,6 @@
 package io.stepraft.raft;
 
+import com.google.protobuf.ByteString;
 import io.stepraft.raft.confchange.ConfChanger;
 import io.stepraft.raft.confchange.ConfChanges;
 import io.stepraft.raft.confchange.InvalidChangeException;
@@ -19,13 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Raft state machine of one node: term and vote, role, log, and the leader's view of its
- * followers. It handles the rules common to every role (terms, storage acknowledgements,
- * configuration) and hands the rest on: votes and campaigns to {@link Elections}, everything
- * else to the role's handler, {@link LeaderRole} or {@link FollowerRole}.
+ * The Raft state machine of one node: term and vote, role, log, and configuration. It applies
+ * the rules common to every role (the term rules of §5.1, storage acknowledgements, snapshots,
+ * configuration changes) and hands each message on to the handler of the node's role: {@link
+ * FollowerRole}, {@link CandidateRole} (pre-candidates and candidates) or {@link LeaderRole}.
+ * Votes are granted by {@link Elections} in every role.
  *
  * <p>Only {@code becomeFollower}, {@code becomePreCandidate}, {@code becomeCandidate} and
- * {@code becomeLeader} change {@link #role}; each rejects an illegal transition.
+ * {@code becomeLeader} change {@link #role}; each rejects an illegal transition. The role classes
+ * change this class's state only through its methods; state that only a leader has (its
+ * followers' replication, reads, a transfer, the uncommitted tail) is owned by {@link
+ * LeaderRole} and cleared whenever the role or term changes.
  */
 final class Raft {
   /** The "no node" id: no leader known, no vote cast. */
@@ -35,8 +40,7 @@ final class Raft {
   /** The sender id of MsgStorageApplyResp: the host's apply thread (etcd's MaxUint64 - 1). */
   static final long LOCAL_APPLY_THREAD = -2L;
   /** The context of a MsgVote sent on MsgTimeoutNow: it overrides the receivers' lease. */
-  static final com.google.protobuf.ByteString CAMPAIGN_TRANSFER =
-      com.google.protobuf.ByteString.copyFromUtf8("CampaignTransfer");
+  static final ByteString CAMPAIGN_TRANSFER = ByteString.copyFromUtf8("CampaignTransfer");
 
   final long id;
   final Logger logger;
@@ -47,6 +51,7 @@ final class Raft {
   final int heartbeatTicks;
   final boolean checkQuorum;
   final boolean preVote;
+  final ReadOnlyOption readOnlyOption;
   final boolean disableProposalForwarding;
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
@@ -55,28 +60,22 @@ final class Raft {
   final boolean asyncStorageWrites;
   private final SplittableRandom random;
   final RaftListener listener;
+  final CoreParts parts;
 
+  // Read anywhere in the package; changed only by this class's methods.
   long term;
+  /** The node voted for in {@link #term}, or NONE. Invariant: set at most once per term. */
   long vote;
   Role role = Role.FOLLOWER;
+  /** The leader of {@link #term} as far as this node knows, or NONE. */
   long lead = NONE;
   ProgressTracker trk;
-  ReadOnly readOnly;
 
-  /** The leader's transfer target, or NONE. */
-  long leadTransferee = NONE;
   /**
-   * Only one configuration change may be pending (in the log, not yet applied) at a time. On the
-   * leader this is the index of the latest such entry, or a conservative bound after an election.
+   * Ticks since this node last heard from a leader or granted a vote (or since it became a
+   * candidate); a leader keeps its own timer in {@link LeaderRole}.
    */
-  long pendingConfIndex;
-  /** Payload bytes of the leader's uncommitted tail; an estimate that never overestimates. */
-  long uncommittedSize;
-
-  /** Ticks since the last election timeout reset (or, on a leader, since the last quorum check). */
   int electionElapsedTicks;
-  /** Ticks since the leader's last heartbeat round. */
-  int heartbeatElapsedTicks;
   /** A random value in {@code [electionTicks, 2 * electionTicks)}, redrawn on every reset. */
   int randomizedElectionTicks;
 
@@ -87,15 +86,13 @@ final class Raft {
    * is durable: MsgAppResp, MsgVoteResp, MsgPreVoteResp; self-addressed ones are stepped back in.
    */
   List<Message> msgsAfterAppend = new ArrayList<>();
+  /** Reads confirmed since the last Ready, for the host. */
   final List<ReadState> readStates = new ArrayList<>();
-  /** MsgReadIndex requests held back until the leader has committed an entry of its term. */
-  final List<Message> pendingReadIndexMessages = new ArrayList<>();
 
   final Elections elections;
-  private final LeaderRole leaderRole;
+  final LeaderRole leaderRole;
   private final FollowerRole followerRole;
-
-  final CoreParts parts;
+  private final CandidateRole candidateRole;
 
   Raft(Config c, CoreParts parts) {
     this.parts = parts;
@@ -108,6 +105,7 @@ final class Raft {
     heartbeatTicks = c.heartbeatTicks();
     checkQuorum = c.checkQuorum();
     preVote = c.preVote();
+    readOnlyOption = c.readOnlyOption();
     disableProposalForwarding = c.disableProposalForwarding();
     disableConfChangeValidation = c.disableConfChangeValidation();
     stepDownOnRemoval = c.stepDownOnRemoval();
@@ -116,10 +114,10 @@ final class Raft {
     random = new SplittableRandom(c.randomSeed());
     listener = c.listener();
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
-    readOnly = new ReadOnly(c.readOnlyOption());
     elections = new Elections(this);
-    leaderRole = new LeaderRole(this);
+    leaderRole = new LeaderRole(this, parts.readQueue().get());
     followerRole = new FollowerRole(this);
+    candidateRole = new CandidateRole(this, followerRole);
 
     Storage.InitialState initial = c.storage().initialState();
     ConfState cs = initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState();
@@ -239,18 +237,11 @@ final class Raft {
     lead = id;
     role = Role.LEADER;
     listener.roleChanged(id, role, term, lead);
-    Progress self = trk.progress(id);
-    self.becomeReplicate();
-    self.setRecentActive(true);
-    // Any entry past the commit index may be a configuration change; waiting for all of them to
-    // apply before accepting another change is safe and cheaper than scanning the tail.
-    pendingConfIndex = raftLog.lastIndex();
-    if (!leaderRole.appendEntries(List.of(Entry.getDefaultInstance()))) {
-      throw new IllegalStateException(hex(id) + " the empty entry of a new leader was dropped");
-    }
+    leaderRole.start();
     logger.info("{} became leader at term {}", hex(id), term);
   }
 
+  /** Enters {@code newTerm} (forgetting the vote if the term changes) with a fresh election timer. */
   private void reset(long newTerm) {
     if (term != newTerm) {
       term = newTerm;
@@ -258,50 +249,45 @@ final class Raft {
     }
     lead = NONE;
     electionElapsedTicks = 0;
-    heartbeatElapsedTicks = 0;
     randomizedElectionTicks = electionTicks + random.nextInt(electionTicks);
-    abortLeaderTransfer();
     trk.resetVotes();
     long last = raftLog.lastIndex();
-    trk.visit((pid, pr) -> {
-      pr.resetForNewTerm(last + 1, pid == id ? last : 0);
-    });
-    pendingConfIndex = 0;
-    uncommittedSize = 0;
-    dropPendingReads();
-    readOnly = new ReadOnly(readOnly.option());
+    trk.visit((pid, pr) -> pr.resetForNewTerm(last + 1, pid == id ? last : 0));
+    leaderRole.reset();
   }
 
-  void bcastAppend() {
-    leaderRole.bcastAppend();
-  }
-
-  /** Tells the listener about local reads that can no longer be answered. */
-  private void dropPendingReads() {
-    for (Message m : pendingReadIndexMessages) {
-      reportDroppedRead(m);
+  /** Records a vote granted in the current term; a node votes at most once per term. */
+  void grantVote(long candidate) {
+    if (vote != NONE && vote != candidate) {
+      throw new IllegalStateException(hex(id) + " already voted for " + hex(vote) + " at term " + term
+          + ", cannot vote for " + hex(candidate));
     }
-    pendingReadIndexMessages.clear();
-    for (Message m : readOnly.pendingRequests()) {
-      reportDroppedRead(m);
-    }
+    vote = candidate;
+    electionElapsedTicks = 0;
   }
 
-  private void reportDroppedRead(Message m) {
-    if (m.getFrom() == NONE || m.getFrom() == id) {
-      listener.readIndexDropped(id, m.getEntries(0).getData().toByteArray());
+  /** A follower heard from the leader of its term: it follows it and restarts its election timer. */
+  void heardFromLeader(long leader) {
+    if (role != Role.FOLLOWER) {
+      throw new IllegalStateException(hex(id) + " heard from leader " + hex(leader) + " as " + role + " at term " + term);
     }
+    lead = leader;
+    electionElapsedTicks = 0;
   }
 
-  void abortLeaderTransfer() {
-    leadTransferee = NONE;
+  /** A follower forgets its leader (MsgForgetLeader), so that it may vote before its lease ends. */
+  void forgetLeader() {
+    if (role != Role.FOLLOWER) {
+      throw new IllegalStateException(hex(id) + " cannot forget its leader as " + role);
+    }
+    lead = NONE;
   }
 
   // ---------------------------------------------------------------- ticks
 
   void tick() {
     if (role == Role.LEADER) {
-      tickHeartbeat();
+      leaderRole.tick();
     } else {
       tickElection();
     }
@@ -319,32 +305,7 @@ final class Raft {
     }
   }
 
-  private void tickHeartbeat() {
-    heartbeatElapsedTicks++;
-    electionElapsedTicks++;
-    if (electionElapsedTicks >= electionTicks) {
-      electionElapsedTicks = 0;
-      if (checkQuorum) {
-        step(local(MessageType.MsgCheckQuorum));
-      }
-      // A transfer that did not finish within an election timeout is abandoned.
-      if (role == Role.LEADER && leadTransferee != NONE) {
-        logger.info("{} abandons the leadership transfer to {}: not done within an election timeout",
-            hex(id), hex(leadTransferee));
-        abortLeaderTransfer();
-        maybeAutoLeave(); // it waited for the transfer
-      }
-    }
-    if (role != Role.LEADER) {
-      return;
-    }
-    if (heartbeatElapsedTicks >= heartbeatTicks) {
-      heartbeatElapsedTicks = 0;
-      step(local(MessageType.MsgBeat));
-    }
-  }
-
-  private Message local(MessageType type) {
+  Message local(MessageType type) {
     return Message.newBuilder().setType(type).setFrom(id).build();
   }
 
@@ -408,17 +369,15 @@ final class Raft {
         if (m.getEntriesCount() > 0) {
           List<Entry> ents = m.getEntriesList();
           appliedTo(ents.get(ents.size() - 1).getIndex(), EntrySizes.entriesSize(ents));
-          reduceUncommittedSize(EntrySizes.payloadsSize(ents));
+          leaderRole.reduceUncommittedSize(EntrySizes.payloadsSize(ents));
         }
       }
       case MsgVote, MsgPreVote -> elections.handleVoteRequest(m);
       default -> {
-        if (role == Role.LEADER) {
-          leaderRole.step(m);
-        } else if (role == Role.FOLLOWER) {
-          followerRole.stepFollower(m);
-        } else {
-          followerRole.stepCandidate(m);
+        switch (role) {
+          case LEADER -> leaderRole.step(m);
+          case FOLLOWER -> followerRole.step(m);
+          case PRE_CANDIDATE, CANDIDATE -> candidateRole.step(m);
         }
       }
     }
@@ -503,38 +462,20 @@ final class Raft {
 
   // ---------------------------------------------------------------- storage acknowledgements
 
+  /** The host applied entries up to {@code index} (of {@code sizeBytes} bytes in all). */
   void appliedTo(long index, long sizeBytes) {
     long newApplied = Math.max(index, raftLog.applied());
     raftLog.appliedTo(newApplied, sizeBytes);
-    maybeAutoLeave();
-  }
-
-  /** On a leader whose joint configuration is applied and left automatically: propose leaving it. */
-  private void maybeAutoLeave() {
-    if (trk.autoLeave() && raftLog.applied() >= pendingConfIndex && role == Role.LEADER) {
-      leaderRole.proposeAutoLeave();
+    if (role == Role.LEADER) {
+      leaderRole.maybeAutoLeave();
     }
   }
 
+  /** The host persisted (and applied) snapshot {@code snap}. */
   void appliedSnapshot(Snapshot snap) {
     long index = snap.getMetadata().getIndex();
     raftLog.stableSnapTo(index);
     appliedTo(index, 0);
-  }
-
-  boolean increaseUncommittedSize(List<Entry> ents) {
-    long s = EntrySizes.payloadsSize(ents);
-    if (uncommittedSize > 0 && s > 0 && uncommittedSize + s > maxUncommittedEntriesSizeBytes) {
-      // An empty uncommitted tail takes a proposal of any size, and empty entries (a new leader's
-      // entry, an auto-leave) always fit.
-      return false;
-    }
-    uncommittedSize += s;
-    return true;
-  }
-
-  void reduceUncommittedSize(long s) {
-    uncommittedSize = s > uncommittedSize ? 0 : uncommittedSize - s;
   }
 
   // ---------------------------------------------------------------- snapshots and configuration

@@ -304,7 +304,7 @@ public final class RawNode {
 
   /** The node's state without per-peer progress. */
   public BasicStatus basicStatus() {
-    return new BasicStatus(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied(), raft.leadTransferee);
+    return new BasicStatus(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied(), raft.leaderRole.transferee());
   }
 
   /** Reports that the last message to {@code id} could not be delivered; the leader probes it again. */
@@ -336,8 +336,10 @@ public final class RawNode {
   /**
    * Requests a linearizable read. When leadership is confirmed, a {@link ReadState} with the same
    * context appears in a later {@link Ready#readStates()}; serve the read once that index is
-   * applied. Use a unique context per request. A request that is accepted may still never be
-   * answered (a lost message, a leader change): time reads out and retry.
+   * applied. The context only names the answer for the host: use a unique one per request (each
+   * call is a read of its own, answered once, even with a context passed before). A request that
+   * is accepted may still never be answered (a lost message, a leader change): time reads out
+   * and retry.
    *
    * @throws ReadIndexDroppedException if no leader is known or this node is campaigning
    */

@@ -13,6 +13,19 @@ public final class PlantedBugs {
   /** Nodes whose leader commits entries of earlier terms by counting replicas (Figure 8). */
   public static Function<Config, RawNode> commitByCounting() {
     CommitRule byCounting = (log, quorumIndex, term) -> log.maybeCommit(quorumIndex, log.termOrZero(quorumIndex));
-    return c -> new RawNode(c, new CoreParts(byCounting));
+    return c -> new RawNode(c, CoreParts.STANDARD.withCommitRule(byCounting));
+  }
+
+  /**
+   * Nodes whose leader confirms reads by the host's context (see {@link ContextKeyedReadQueue}):
+   * a late acknowledgement of an earlier round confirms reads queued after it was sent.
+   */
+  public static Function<Config, RawNode> contextKeyedReads() {
+    return c -> new RawNode(c, CoreParts.STANDARD.withReadQueue(ContextKeyedReadQueue::new));
+  }
+
+  /** A single node with context-keyed reads, for scenario tests of the planted bug. */
+  static RawNode contextKeyedReads(Config c) {
+    return contextKeyedReads().apply(c);
   }
 }

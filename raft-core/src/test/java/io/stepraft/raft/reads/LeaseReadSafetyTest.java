@@ -67,13 +67,13 @@ class LeaseReadSafetyTest {
     c.node(1).raw().tick(); // tick 10: the quorum check clears every follower's activity
     c.node(1).raw().readIndex(ctx("after-check"));
     List<Message> out = c.collect(1);
-    assertEquals(2, heartbeatsWith(out, "after-check").size(), "confirmed by a heartbeat round: " + out);
+    assertEquals(2, heartbeatsWith(out, 1).size(), "confirmed by a heartbeat round: " + out);
     assertTrue(c.node(1).readStates().isEmpty());
     c.send(out.toArray(new Message[0]));
     assertEquals(List.of(readState(5, "after-check")), c.node(1).readStates());
 
     c.node(1).raw().readIndex(ctx("lease-again"));
-    assertTrue(heartbeatsWith(c.collect(1), "lease-again").isEmpty(), "the quorum answered: the lease holds");
+    assertTrue(heartbeatsWith(c.collect(1), 2).isEmpty(), "the quorum answered: the lease holds");
     assertEquals(readState(5, "lease-again"), c.node(1).readStates().get(1));
   }
 
@@ -103,7 +103,7 @@ class LeaseReadSafetyTest {
     assertEquals(3, c.node(1).raw().basicStatus().leadTransferee(), "node 3 lags: the transfer waits");
     c.node(1).raw().readIndex(ctx("transfer"));
     List<Message> out = c.collect(1);
-    assertFalse(heartbeatsWith(out, "transfer").isEmpty(), "no lease read while a campaign may override leases");
+    assertFalse(heartbeatsWith(out, 1).isEmpty(), "no lease read while a campaign may override leases");
     assertTrue(c.node(1).readStates().isEmpty());
     c.send(out.toArray(new Message[0]));
     assertEquals(List.of(readState(6, "transfer")), c.node(1).readStates(), "node 2 confirmed the leadership");

@@ -36,7 +36,7 @@ class ReadIndexForwardingTest {
     List<Message> answers = ofType(c.delivered(), MessageType.MsgReadIndexResp);
     assertEquals(1, answers.size());
     assertEquals(2, answers.get(0).getTo());
-    assertEquals(2, heartbeatsWith(c.delivered(), "f1").size(), "the leader confirmed with a heartbeat round");
+    assertEquals(2, heartbeatsWith(c.delivered(), 1).size(), "the leader confirmed with a heartbeat round");
     assertEquals(List.of(readState(5, "f1")), c.node(2).readStates());
     assertTrue(c.node(1).readStates().isEmpty(), "the leader answers the follower, not its own host");
   }
@@ -56,7 +56,7 @@ class ReadIndexForwardingTest {
     Cluster c = leaderThatHasNotCommittedInItsTerm();
     c.node(1).raw().readIndex(ctx("early"));
     List<Message> out = c.collect(1);
-    assertTrue(heartbeatsWith(out, "early").isEmpty(), "no confirmation round before the first commit: " + out);
+    assertTrue(heartbeatsWith(out, 1).isEmpty(), "no confirmation round before the first commit: " + out);
     assertTrue(c.node(1).readStates().isEmpty());
     c.recover();
     c.tick(1, 1);

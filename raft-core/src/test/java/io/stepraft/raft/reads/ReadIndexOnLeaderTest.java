@@ -32,7 +32,7 @@ class ReadIndexOnLeaderTest {
     TestNode leader = c.node(1);
     leader.raw().readIndex(ctx("r1"));
     List<Message> out = c.collect(1);
-    List<Message> hbs = heartbeatsWith(out, "r1");
+    List<Message> hbs = heartbeatsWith(out, 1);
     assertEquals(2, hbs.size(), "one heartbeat with the context to each follower: " + out);
     assertTrue(leader.readStates().isEmpty(), "no answer before the heartbeat round");
     c.send(out.toArray(new Message[0]));
@@ -75,7 +75,7 @@ class ReadIndexOnLeaderTest {
     c.cut(1, 5);
     c.recordDelivered(true);
     c.tick(1, 1);
-    assertEquals(3, heartbeatsWith(c.delivered(), "r1").size(), "the periodic heartbeats repeat the pending context");
+    assertEquals(3, heartbeatsWith(c.delivered(), 1).size(), "the periodic heartbeats repeat the pending context");
     assertEquals(List.of(readState(7, "r1")), c.node(1).readStates());
   }
 
@@ -88,7 +88,7 @@ class ReadIndexOnLeaderTest {
     leader.raw().readIndex(ctx("r3"));
     List<Message> out = c.collect(1);
     assertEquals(6, ofType(out, MessageType.MsgHeartbeat).size());
-    c.send(heartbeatsWith(out, "r3").toArray(new Message[0]));
+    c.send(heartbeatsWith(out, 3).toArray(new Message[0]));
     assertEquals(List.of(readState(5, "r1"), readState(5, "r2"), readState(5, "r3")), leader.readStates());
   }
 
@@ -100,9 +100,9 @@ class ReadIndexOnLeaderTest {
     leader.raw().readIndex(ctx("r2"));
     leader.raw().readIndex(ctx("r3"));
     List<Message> out = c.collect(1);
-    c.send(heartbeatsWith(out, "r2").toArray(new Message[0]));
+    c.send(heartbeatsWith(out, 2).toArray(new Message[0]));
     assertEquals(List.of(readState(5, "r1"), readState(5, "r2")), leader.readStates());
-    c.send(heartbeatsWith(out, "r3").toArray(new Message[0]));
+    c.send(heartbeatsWith(out, 3).toArray(new Message[0]));
     assertEquals(List.of(readState(5, "r1"), readState(5, "r2"), readState(5, "r3")), leader.readStates());
   }
 
@@ -121,14 +121,14 @@ class ReadIndexOnLeaderTest {
   }
 
   @Test
-  void aContextRepeatedWhileStillPendingIsMergedIntoOneAnswer() {
+  void aContextUsedTwiceWhileTheFirstIsPendingIsTwoReadsEachAnsweredOnce() {
     Cluster c = leaderWithOneWrite(3);
     TestNode leader = c.node(1);
     leader.raw().readIndex(ctx("dup"));
     leader.raw().readIndex(ctx("dup"));
     c.stabilize();
-    assertEquals(List.of(readState(5, "dup")), leader.readStates(),
-        "contexts must be unique: a repeat of a pending one gets no answer of its own");
+    assertEquals(List.of(readState(5, "dup"), readState(5, "dup")), leader.readStates(),
+        "the context only names the answer: each request gets its own");
   }
 
   @Test
@@ -154,7 +154,7 @@ class ReadIndexOnLeaderTest {
     leader.raw().readIndex(ctx("r2"));
     List<Message> round2 = c.collect(1);
     // The followers answer the first round again (a duplicated heartbeat): stale, not for r2.
-    c.send(heartbeatsWith(round1, "r1").toArray(new Message[0]));
+    c.send(heartbeatsWith(round1, 1).toArray(new Message[0]));
     assertEquals(List.of(readState(5, "r1")), leader.readStates());
     c.send(round2.toArray(new Message[0]));
     assertEquals(List.of(readState(5, "r1"), readState(6, "r2")), leader.readStates());

@@ -6,6 +6,7 @@ import io.stepraft.raft.ReadState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.TestNode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,16 @@ final class Reads {
     return out;
   }
 
-  /** The heartbeats that carry this read context. */
-  static List<Message> heartbeatsWith(List<Message> msgs, String ctx) {
+  /**
+   * The heartbeats of the read round that confirms the leader's {@code position}-th read: the
+   * leader numbers its reads 1, 2, 3, ... and a round carries the number of the newest read queued
+   * when it was sent (eight bytes, big-endian), never the host's context.
+   */
+  static List<Message> heartbeatsWith(List<Message> msgs, long position) {
+    ByteString context = ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, position).array());
     List<Message> out = new ArrayList<>();
     for (Message m : ofType(msgs, MessageType.MsgHeartbeat)) {
-      if (m.getContext().equals(ByteString.copyFromUtf8(ctx))) {
+      if (m.getContext().equals(context)) {
         out.add(m);
       }
     }

@@ -13,7 +13,8 @@ import io.stepraft.raft.pb.Message;
  * @param node the node concerned
  * @param epoch the node's epoch when scheduled (ticks, restarts, resumes), or its work generation (storage work)
  * @param arg a second node id (the follower of a snapshot report, an unreachable peer)
- * @param ok the outcome of a snapshot report
+ * @param ok the outcome of a snapshot report; for a delivery, whether the message was held in its
+ *     receiver's queue (it crossed the network already)
  * @param msg the message to deliver
  */
 record Event(long time, long seq, Kind kind, long node, int epoch, long arg, boolean ok, Message msg) {

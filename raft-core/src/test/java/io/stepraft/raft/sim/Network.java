@@ -63,17 +63,24 @@ final class Network {
     w.events.schedule(w.now + delay, Event.Kind.DELIVER, m.getTo(), 0, 0, false, m);
   }
 
-  /** Delivers a message whose delay is over, unless its link is cut or its target is down. */
-  void deliver(Message m) {
+  /**
+   * Delivers a message whose delay is over, unless its link is cut or its target is down. A
+   * message that already crossed the network ({@code held}: it waited in the receiver's queue)
+   * needs no link.
+   */
+  void deliver(Message m, boolean held) {
     long to = m.getTo();
     if (to < 1 || to >= w.nodes.length) {
       w.stats.undeliverable++;
       return;
     }
     SimNode n = w.nodes[(int) to];
-    boolean through = linkUp(m.getFrom(), to);
+    boolean through = held || linkUp(m.getFrom(), to);
+    if (through && n.isUp() && !held && maybeHold(m)) {
+      return;
+    }
     if (through && n.isUp()) {
-      w.trace.add(w.now, "recv", to, m);
+      w.trace.add(w.now, held ? "recv (held)" : "recv", to, m);
       w.host.input(n, () -> n.raw.step(m));
       reportSnapshot(m, true);
     } else if (through && n.status == SimNode.Status.PAUSED && n.inbox.size() < SimNode.INBOX_MAX) {
@@ -87,6 +94,37 @@ final class Network {
         w.events.schedule(w.now + 1, Event.Kind.UNREACHABLE, m.getFrom(), 0, to, false, null);
       }
     }
+  }
+
+  /**
+   * Whether a message that just reached its receiver waits in the receiver's queue instead of
+   * being handled now: a held message meets whatever term and leader the receiver has when it
+   * comes out, up to a few election timeouts later. A forwarded read or a heartbeat answer may
+   * also be handled now and once more later (an echo), as a retrying transport would deliver it.
+   */
+  private boolean maybeHold(Message m) {
+    if (calm) {
+      return false;
+    }
+    MessageType t = m.getType();
+    boolean confirmsReads = t == MessageType.MsgReadIndex || t == MessageType.MsgHeartbeatResp;
+    if (confirmsReads && rng.nextDouble() < p.echoRate()) {
+      w.stats.echoed++;
+      hold(m);
+      return false;
+    }
+    if (rng.nextDouble() < p.holdRate()) {
+      w.stats.held++;
+      hold(m);
+      return true;
+    }
+    return false;
+  }
+
+  private void hold(Message m) {
+    long maxMicros = (long) SimParams.NetworkParams.HOLD_ELECTION_TIMEOUTS_MAX * w.params.cluster().electionTicks()
+        * World.TICK_MICROS;
+    w.events.schedule(w.now + 1 + (long) (rng.nextDouble() * maxMicros), Event.Kind.DELIVER, m.getTo(), 0, 0, true, m);
   }
 
   /** Tells the sender of a MsgSnap, a moment later, whether it arrived. */

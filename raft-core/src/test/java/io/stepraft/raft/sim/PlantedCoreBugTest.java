@@ -22,6 +22,38 @@ class PlantedCoreBugTest {
         Check.LEADER_COMPLETENESS, tuned, 3000);
   }
 
+  /**
+   * A leader that confirms reads by the host's context (stepraft's read queue before issue 11):
+   * a late acknowledgement of an earlier heartbeat round, for a forwarded read whose duplicate is
+   * queued again, confirms reads queued after that round was sent. The runs are tuned so that a
+   * leader cut off from the others keeps leading and serving reads while late and echoed messages
+   * reach it: three nodes without PreVote or CheckQuorum, forwarded reads and heartbeat answers
+   * echoed half the time, many reads, frequent partitions.
+   */
+  @Test
+  void readIndexCatchesALeaderThatConfirmsReadsByTheirContext() {
+    SimOptions tuned = SimOptions.defaults().tweak(PlantedCoreBugTest::staleLeaderReads);
+    SeedSearch.assertCaught(tuned.nodeFactory(PlantedBugs.contextKeyedReads()), PlantedBug.NONE, Check.READ_INDEX,
+        tuned, 3000);
+  }
+
+  static SimParams staleLeaderReads(SimParams p) {
+    SimParams.ClusterParams c = p.cluster();
+    SimParams.NetworkParams n = p.network();
+    SimParams.LoadParams l = p.load();
+    SimParams.FaultParams f = p.faults();
+    return p.withCluster(new SimParams.ClusterParams(3, 3, c.electionTicks(), c.heartbeatTicks(), false, false,
+            c.stepDownOnRemoval(), c.disableProposalForwarding(), c.maxSizePerMsgBytes(), c.maxInflightMsgs(),
+            c.maxInflightBytes(), c.maxUncommittedBytes(), c.maxCommittedPerReadyBytes(), c.lazyCommitSync(),
+            c.tickSkew(), c.asyncWrites(), c.maxStorageDelayMicros()))
+        .withNetwork(new SimParams.NetworkParams(n.dropRate(), n.dupRate(), n.maxDelayMicros(), n.spikeRate(),
+            n.spikeMicros(), n.holdRate(), 0.5))
+        .withLoad(new SimParams.LoadParams(l.proposeRate(), 0.4, l.confChangeRate(), l.transferRate(),
+            l.compactRate(), l.maxPendingProposals()))
+        .withFaults(new SimParams.FaultParams(0.04, f.healRate(), f.crashRate(), f.pauseRate(), f.crashInReadyRate(),
+            f.tornRate(), f.chaosTicks()));
+  }
+
   /** No PreVote/CheckQuorum, 64-byte messages, one in flight, frequent partitions and crashes. */
   static SimParams figure8(SimParams p) {
     SimParams.ClusterParams c = p.cluster();

@@ -61,9 +61,17 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
    * @param maxDelayMicros the largest ordinary delay; delays are uniform in {@code [1, max]}
    * @param spikeRate the probability that a message is held back further
    * @param spikeMicros the largest extra delay of a held-back message
+   * @param holdRate the probability that a message, once it crossed the network, waits in its
+   *     receiver's queue for up to {@link #HOLD_ELECTION_TIMEOUTS_MAX} election timeouts, so that it
+   *     meets a newer term (or a leader that was cut off since)
+   * @param echoRate the probability that a forwarded read (MsgReadIndex) or a heartbeat answer
+   *     (MsgHeartbeatResp), the messages that confirm reads, is delivered once more after such a wait
    */
   public record NetworkParams(double dropRate, double dupRate, int maxDelayMicros, double spikeRate,
-      int spikeMicros) {}
+      int spikeMicros, double holdRate, double echoRate) {
+    /** The longest wait of a held message, in election timeouts. */
+    public static final int HOLD_ELECTION_TIMEOUTS_MAX = 4;
+  }
 
   /**
    * Partitions, crashes and pauses during the chaos phase.
@@ -120,7 +128,7 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
   private static NetworkParams drawNetwork(SplittableRandom rng) {
     double drop = rng.nextInt(5) == 0 ? 0 : rng.nextDouble() * 0.15;
     return new NetworkParams(drop, rng.nextDouble() * 0.05, 5 + rng.nextInt(150), rng.nextDouble() * 0.05,
-        100 + rng.nextInt(400));
+        100 + rng.nextInt(400), rng.nextDouble() * 0.01, rng.nextDouble() * 0.5);
   }
 
   /** A quarter of the runs are stormy: partitions and crashes three times as often. */

@@ -7,6 +7,8 @@ public final class Stats {
   long messages;
   long lost;
   long duplicated;
+  long held;
+  long echoed;
   long undeliverable;
   long refusals;
   long partitions;
@@ -55,6 +57,8 @@ public final class Stats {
     messages += o.messages;
     lost += o.lost;
     duplicated += o.duplicated;
+    held += o.held;
+    echoed += o.echoed;
     undeliverable += o.undeliverable;
     refusals += o.refusals;
     partitions += o.partitions;
@@ -80,7 +84,7 @@ public final class Stats {
   @Override
   public String toString() {
     return "steps=" + steps + " readies=" + readies + " messages=" + messages + " lost=" + lost + " duplicated="
-        + duplicated + " undeliverable=" + undeliverable + " refusals=" + refusals + " partitions=" + partitions
+        + duplicated + " held=" + held + " echoed=" + echoed + " undeliverable=" + undeliverable + " refusals=" + refusals + " partitions=" + partitions
         + " crashes=" + crashes + " tornCrashes=" + tornCrashes + " lostRecords=" + lostRecords + " pauses=" + pauses
         + " proposals=" + proposals + " droppedProposals=" + droppedProposals + " retries=" + retries + " acknowledged="
         + acknowledged + " confChanges=" + confChanges + " configsApplied=" + configsApplied + " refusedConfChanges="

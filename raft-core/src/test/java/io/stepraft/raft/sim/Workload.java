@@ -139,7 +139,7 @@ final class Workload {
     String ctx = "r" + (++readSeq);
     byte[] bytes = ctx.getBytes(StandardCharsets.UTF_8);
     w.stats.reads++;
-    w.reads.start(ctx, n.id, w.history.size(), w.now);
+    w.reads.start(ctx, n.id, w.history.size());
     w.trace.add(w.now, "read", n.id, ctx);
     if (w.options.bug() == PlantedBug.STALE_READ) {
       w.reads.onReadState(n.id, new ReadState(n.sm.applied(), bytes));

@@ -141,7 +141,7 @@ public final class World {
           }
         }
       }
-      case DELIVER -> net.deliver(e.msg());
+      case DELIVER -> net.deliver(e.msg(), e.ok());
       case DRIVER -> {
         membership.retireRemoved();
         if (faults.active()) {

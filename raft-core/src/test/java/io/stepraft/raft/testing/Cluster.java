@@ -3,6 +3,7 @@ package io.stepraft.raft.testing;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
+import io.stepraft.raft.RawNode;
 import io.stepraft.raft.RaftException;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.Storage;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -48,6 +50,15 @@ public final class Cluster {
    * @param tweak adjusts each node's config (its id is already set)
    */
   public static Cluster create(int n, UnaryOperator<Config.Builder> tweak) {
+    return create(n, tweak, RawNode::new);
+  }
+
+  /**
+   * A bootstrapped cluster of nodes 1..n built by {@code factory} (a core with a planted bug, say).
+   *
+   * @param tweak adjusts each node's config (its id is already set)
+   */
+  public static Cluster create(int n, UnaryOperator<Config.Builder> tweak, Function<Config, RawNode> factory) {
     Cluster c = new Cluster(42);
     List<Peer> peers = new ArrayList<>();
     for (long id = 1; id <= n; id++) {
@@ -55,7 +66,7 @@ public final class Cluster {
     }
     for (long id = 1; id <= n; id++) {
       Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage());
-      TestNode node = new TestNode(tweak.apply(b).build());
+      TestNode node = new TestNode(tweak.apply(b).build(), factory);
       node.raw().bootstrap(peers);
       c.nodes.put(id, node);
     }

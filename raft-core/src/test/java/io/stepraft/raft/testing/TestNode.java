@@ -15,6 +15,7 @@ import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.Message;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A RawNode driven the way a host drives it: persist to a MemoryStorage, send, apply, advance.
@@ -28,12 +29,19 @@ public final class TestNode {
   private final List<Entry> applied = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
   private ConfState confState = ConfState.getDefaultInstance();
+  private final Function<Config, RawNode> factory;
 
   TestNode(Config config) {
+    this(config, RawNode::new);
+  }
+
+  /** A node built by {@code factory} (a core with a planted bug, say), also on restarts. */
+  TestNode(Config config, Function<Config, RawNode> factory) {
     this.id = config.id();
     this.config = config;
     this.storage = (MemoryStorage) config.storage();
-    this.node = new RawNode(config);
+    this.factory = factory;
+    this.node = factory.apply(config);
   }
 
   /**
@@ -44,6 +52,7 @@ public final class TestNode {
     this.id = config.id();
     this.config = config;
     this.storage = storage;
+    this.factory = RawNode::new;
     this.node = new RawNode(config);
   }
 
@@ -159,7 +168,7 @@ public final class TestNode {
     long appliedIndex = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
     persistConfState(appliedIndex);
     config = config.toBuilder().applied(Math.min(appliedIndex, storage.initialState().hardState().getCommit())).build();
-    node = new RawNode(config);
+    node = factory.apply(config);
   }
 
   /**

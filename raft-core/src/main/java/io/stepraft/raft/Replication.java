@@ -1,0 +1,103 @@
+package io.stepraft.raft;
+
+import static io.stepraft.raft.Raft.hex;
+
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.tracker.Progress;
+import java.util.List;
+
+/**
+ * The leader's sending side of log replication (§5.3): what to send each follower next, within
+ * its flow-control window (count and bytes of appends in flight), and a snapshot when the
+ * entries it needs were compacted. It changes only the followers' {@link Progress}.
+ */
+final class Replication {
+  private final Raft r;
+
+  Replication(Raft raft) {
+    this.r = raft;
+  }
+
+  /** Sends every other member what it needs next, or an empty append carrying the commit index. */
+  void bcastAppend() {
+    r.trk.visit((id, pr) -> {
+      if (id != r.id) {
+        sendAppend(id);
+      }
+    });
+  }
+
+  /** Sends {@code to} what it needs next, or an empty append carrying the commit index. */
+  void sendAppend(long to) {
+    maybeSendAppend(to, true);
+  }
+
+  /**
+   * Sends the entries the follower needs next, a snapshot when they are compacted, or (if
+   * {@code sendIfEmpty}) an empty append carrying the commit index. Nothing while the follower
+   * is paused (probing with an append outstanding, a full window, a snapshot in flight). Returns
+   * whether a message was sent.
+   */
+  boolean maybeSendAppend(long to, boolean sendIfEmpty) {
+    Progress pr = r.trk.progress(to);
+    if (pr.isPaused()) {
+      return false;
+    }
+    long prevIndex = pr.next() - 1;
+    long prevTerm;
+    List<Entry> ents = List.of();
+    try {
+      prevTerm = r.raftLog.term(prevIndex);
+      // A throttled follower only gets empty appends: they still reach it and are acknowledged
+      // or rejected, which frees the window even if every full message in it was lost.
+      if (pr.state() != Progress.State.REPLICATE || !pr.inflights().full()) {
+        ents = r.raftLog.entries(pr.next(), r.maxSizePerMsgBytes);
+      }
+    } catch (CompactedException | UnavailableException e) {
+      // The entries the follower needs are gone from the log: send a snapshot instead.
+      return maybeSendSnapshot(to, pr);
+    }
+    if (ents.isEmpty() && !sendIfEmpty) {
+      return false;
+    }
+    long commit = r.raftLog.committed();
+    r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgApp).setIndex(prevIndex)
+        .setLogTerm(prevTerm).addAllEntries(ents).setCommit(commit));
+    pr.sentEntries(ents.size(), EntrySizes.payloadsSize(ents));
+    pr.sentCommit(commit);
+    return true;
+  }
+
+  /**
+   * Sends the storage's snapshot to a follower that needs compacted entries, if it was heard from
+   * recently (a snapshot to a dead node is wasted) and the storage has one ready; the follower's
+   * progress waits in SNAPSHOT until the host reports the outcome.
+   */
+  private boolean maybeSendSnapshot(long to, Progress pr) {
+    if (!pr.recentActive()) {
+      r.logger.debug("{} ignore sending snapshot to {} since it is not recently active", hex(r.id), hex(to));
+      return false;
+    }
+    Snapshot snapshot;
+    try {
+      snapshot = r.raftLog.snapshot();
+    } catch (SnapshotTemporarilyUnavailableException e) {
+      r.logger.debug("{} failed to send snapshot to {} because snapshot is temporarily unavailable",
+          hex(r.id), hex(to));
+      return false;
+    }
+    if (Raft.isEmpty(snapshot)) {
+      throw new IllegalStateException(hex(r.id) + " needs a non-empty snapshot for " + hex(to)
+          + " (first index " + r.raftLog.firstIndex() + ", follower next " + pr.next() + ")");
+    }
+    long sIndex = snapshot.getMetadata().getIndex();
+    r.logger.debug("{} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
+        hex(r.id), r.raftLog.firstIndex(), r.raftLog.committed(), sIndex, snapshot.getMetadata().getTerm(), hex(to), pr);
+    pr.becomeSnapshot(sIndex);
+    r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
+    return true;
+  }
+}
