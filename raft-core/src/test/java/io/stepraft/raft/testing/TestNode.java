@@ -27,13 +27,10 @@ public final class TestNode {
   private RawNode node;
   private final List<Entry> applied = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
-  private ConfState confState = ConfState.getDefaultInstance();
+  private ConfState confState;
 
   TestNode(Config config) {
-    this.id = config.id();
-    this.config = config;
-    this.storage = (MemoryStorage) config.storage();
-    this.node = new RawNode(config);
+    this(config, (MemoryStorage) config.storage());
   }
 
   /**
@@ -44,6 +41,7 @@ public final class TestNode {
     this.id = config.id();
     this.config = config;
     this.storage = storage;
+    this.confState = storage.confState();
     this.node = new RawNode(config);
   }
 
@@ -83,7 +81,7 @@ public final class TestNode {
     return readStates;
   }
 
-  /** The configuration as of the last applied change. */
+  /** The configuration as of the last applied change (at first, the one in the storage). */
   public ConfState confState() {
     return confState;
   }
