@@ -1,14 +1,12 @@
 package io.stepraft.raft.testing;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import io.stepraft.raft.ConfChangeEntry;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
 import io.stepraft.raft.Role;
-import io.stepraft.raft.pb.ConfChange;
-import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
@@ -138,14 +136,8 @@ public final class TestNode {
       throw new AssertionError("node " + id + " applied index " + e.getIndex() + " twice or out of order");
     }
     applied.add(e);
-    try {
-      if (e.getType() == EntryType.EntryConfChange) {
-        confState = node.applyConfChange(ConfChange.parseFrom(e.getData()));
-      } else if (e.getType() == EntryType.EntryConfChangeV2) {
-        confState = node.applyConfChange(ConfChangeV2.parseFrom(e.getData()));
-      }
-    } catch (InvalidProtocolBufferException ex) {
-      throw new AssertionError(ex);
+    if (e.getType() != EntryType.EntryNormal) {
+      confState = node.applyConfChange(ConfChangeEntry.decode(e));
     }
   }
 
