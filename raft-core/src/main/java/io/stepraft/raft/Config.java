@@ -8,8 +8,18 @@ package io.stepraft.raft;
  * <p>Defaults follow etcd's raft where it has one (CheckQuorum and PreVote are off, reads are
  * {@link ReadOnlyOption#SAFE}); limits that etcd leaves unbounded get a finite default here.
  * Production deployments should turn on {@link Builder#checkQuorum} and {@link Builder#preVote}.
+ *
+ * <p>Each setter names the field of etcd's {@code raft.Config} it stands for and how etcd's
+ * special values map: etcd often uses {@code 0} for "no limit" or "derive it", where stepraft
+ * asks for an explicit value ({@link #NO_LIMIT} for none). Sizes are in bytes, times in ticks.
  */
 public final class Config {
+  /**
+   * The value that lifts a byte limit: {@link Long#MAX_VALUE}. It stands for etcd's {@code 0} in
+   * {@code MaxUncommittedEntriesSize} and {@code MaxInflightBytes}, and for its {@code
+   * math.MaxUint64} in {@code MaxSizePerMsg}.
+   */
+  public static final long NO_LIMIT = Long.MAX_VALUE;
   /** The default of {@link Builder#maxSizePerMsgBytes}: 1 MiB. */
   public static final long DEFAULT_MAX_SIZE_PER_MSG_BYTES = 1L << 20;
   /** The default of {@link Builder#maxCommittedSizePerReadyBytes}: 16 MiB. */
@@ -246,7 +256,12 @@ public final class Config {
 
     private Builder() {}
 
-    /** This node's id: any value but {@code 0}. Required. */
+    /**
+     * This node's id; required. Ids are unsigned 64-bit numbers on the wire; three are reserved:
+     * {@code 0} (no node) and {@code -1}, {@code -2} (etcd's {@code math.MaxUint64} and {@code
+     * math.MaxUint64 - 1}), which address the host's storage threads with {@link
+     * #asyncStorageWrites}. etcd: {@code ID}, with the same reserved values.
+     */
     public Builder id(long id) {
       this.id = id;
       return this;
@@ -255,20 +270,27 @@ public final class Config {
     /**
      * Ticks a follower waits without hearing from a leader before it campaigns; the actual
      * timeout is drawn from {@code [electionTicks, 2 * electionTicks)}. Must exceed {@link
-     * #heartbeatTicks}; ten times it is a good choice. Default 10.
+     * #heartbeatTicks}; ten times it is a good choice. At most 2<sup>30</sup>. Default 10.
+     * etcd: {@code ElectionTick}, which has no default.
      */
     public Builder electionTicks(int electionTicks) {
       this.electionTicks = electionTicks;
       return this;
     }
 
-    /** Ticks between the leader's heartbeats; at least 1. Default 1. */
+    /**
+     * Ticks between the leader's heartbeats; at least 1. Default 1. etcd: {@code HeartbeatTick},
+     * which has no default.
+     */
     public Builder heartbeatTicks(int heartbeatTicks) {
       this.heartbeatTicks = heartbeatTicks;
       return this;
     }
 
-    /** The stable log; required. A restarted node reads its state and configuration from it. */
+    /**
+     * The stable log; required. A restarted node reads its state and configuration from it.
+     * etcd: {@code Storage}.
+     */
     public Builder storage(Storage storage) {
       this.storage = storage;
       return this;
@@ -277,44 +299,66 @@ public final class Config {
     /**
      * The last index the host applied before a restart, so that committed entries are not handed
      * out again; {@code 0} (the default) for a new node. It may exceed the stored commit index
-     * (which is written without sync), but not the stored log's last index.
+     * (which is written without sync), but not the stored log's last index. Configuration
+     * changes up to this index are not handed out again, so the storage's configuration ({@link
+     * Storage#initialState()}) must already include them: a snapshot at this index, say. etcd:
+     * {@code Applied}, which panics instead when it exceeds the stored commit index.
      */
     public Builder applied(long applied) {
       this.applied = applied;
       return this;
     }
 
-    /** The most entry bytes in one MsgApp; a single larger entry is still sent. Default 1 MiB. */
+    /**
+     * The most bytes of entries, by serialized size, in one MsgApp; a single larger entry is still
+     * sent. Positive. Default 1 MiB. etcd: {@code MaxSizePerMsg}, which has no default; its
+     * {@code 0} (one entry per message) is {@code 1} here, since every entry is larger than one
+     * byte, and its {@code math.MaxUint64} (no limit) is {@link Config#NO_LIMIT}.
+     */
     public Builder maxSizePerMsgBytes(long bytes) {
       this.maxSizePerMsgBytes = bytes;
       return this;
     }
 
-    /** The most committed-entry bytes in one {@link Ready}; at least one entry. Default 16 MiB. */
+    /**
+     * The most bytes of committed entries, by serialized size, handed to the host for applying
+     * and not yet applied: with synchronous writes, the committed entries of one {@link Ready};
+     * with {@link #asyncStorageWrites}, those of the MsgStorageApply messages not yet answered.
+     * At least one entry is always handed out. Positive. Default 16 MiB. etcd: {@code
+     * MaxCommittedSizePerReady}, whose {@code 0} takes the value of {@code MaxSizePerMsg}; here the
+     * two are set independently (pass the same value for etcd's behaviour, {@link
+     * Config#NO_LIMIT} for none).
+     */
     public Builder maxCommittedSizePerReadyBytes(long bytes) {
       this.maxCommittedSizePerReadyBytes = bytes;
       return this;
     }
 
     /**
-     * The most payload bytes the leader keeps uncommitted; further proposals are dropped with
-     * {@link ProposalDroppedException.Reason#UNCOMMITTED_LIMIT}. An empty entry is never
-     * refused, and a single proposal into an empty uncommitted tail always fits. Default 64 MiB.
+     * The most payload bytes (entry data only) the leader keeps uncommitted; further proposals
+     * are dropped with {@link ProposalDroppedException.Reason#UNCOMMITTED_LIMIT}. An empty entry
+     * is never refused, and a single proposal into an empty uncommitted tail always fits.
+     * Positive. Default 64 MiB. etcd: {@code MaxUncommittedEntriesSize},
+     * whose {@code 0} (no limit) is {@link Config#NO_LIMIT} here.
      */
     public Builder maxUncommittedEntriesSizeBytes(long bytes) {
       this.maxUncommittedEntriesSizeBytes = bytes;
       return this;
     }
 
-    /** The most MsgApp messages in flight to one follower; at least 1. Default 256. */
+    /**
+     * The most MsgApp messages in flight to one follower in pipelined replication; at least 1.
+     * Default 256. etcd: {@code MaxInflightMsgs}, which has no default and also must be positive.
+     */
     public Builder maxInflightMsgs(int count) {
       this.maxInflightMsgs = count;
       return this;
     }
 
     /**
-     * The most payload bytes in flight to one follower; at least {@link #maxSizePerMsgBytes} so
-     * that one full message always fits. Default 32 MiB.
+     * The most payload bytes (entry data only) in flight to one follower; at least {@link
+     * #maxSizePerMsgBytes} so that one full message always fits. Default 32 MiB.
+     * etcd: {@code MaxInflightBytes}, whose {@code 0} (no limit) is {@link Config#NO_LIMIT} here.
      */
     public Builder maxInflightBytes(long bytes) {
       this.maxInflightBytes = bytes;
@@ -324,38 +368,52 @@ public final class Config {
     /**
      * The most read-only requests the leader holds while it waits for a quorum to confirm its
      * leadership; beyond it, a local request is refused with {@link ReadIndexDroppedException}
-     * and a forwarded one is dropped (its node times it out). At least 1. Default 4096.
+     * and a forwarded one is dropped (its node times it out). At least 1. Default 4096. etcd has
+     * no such bound.
      */
     public Builder maxPendingReadIndexRequests(int count) {
       this.maxPendingReadIndexRequests = count;
       return this;
     }
 
-    /** Whether the leader checks every election timeout that a quorum is active. Default off. */
+    /**
+     * Whether the leader checks every election timeout that a quorum is active, and steps down if
+     * not. Default off. etcd: {@code CheckQuorum}.
+     */
     public Builder checkQuorum(boolean checkQuorum) {
       this.checkQuorum = checkQuorum;
       return this;
     }
 
-    /** Whether to run a pre-vote round before raising the term. Default off. */
+    /** Whether to run a pre-vote round before raising the term. Default off. etcd: {@code PreVote}. */
     public Builder preVote(boolean preVote) {
       this.preVote = preVote;
       return this;
     }
 
-    /** How reads are confirmed; {@link ReadOnlyOption#LEASE_BASED} needs checkQuorum. */
+    /**
+     * How reads are confirmed; {@link ReadOnlyOption#LEASE_BASED} needs checkQuorum. Default
+     * {@link ReadOnlyOption#SAFE}. etcd: {@code ReadOnlyOption} ({@code ReadOnlySafe}, {@code
+     * ReadOnlyLeaseBased}).
+     */
     public Builder readOnlyOption(ReadOnlyOption option) {
       this.readOnlyOption = option;
       return this;
     }
 
-    /** Drop proposals on followers instead of forwarding them to the leader. Default off. */
+    /**
+     * Drop proposals on followers instead of forwarding them to the leader. Default off. etcd:
+     * {@code DisableProposalForwarding}.
+     */
     public Builder disableProposalForwarding(boolean disable) {
       this.disableProposalForwarding = disable;
       return this;
     }
 
-    /** Make a leader that removed or demoted itself step down. Default off. */
+    /**
+     * Make a leader that removed or demoted itself step down. Default off. etcd: {@code
+     * StepDownOnRemoval}.
+     */
     public Builder stepDownOnRemoval(boolean stepDown) {
       this.stepDownOnRemoval = stepDown;
       return this;
@@ -363,7 +421,8 @@ public final class Config {
 
     /**
      * Skip the leader's checks of proposed configuration changes (one pending change; joint
-     * transitions in order). Only for hosts that validate changes themselves. Default off.
+     * transitions in order). Only for hosts that validate changes themselves. Default off. etcd:
+     * {@code DisableConfChangeValidation}.
      */
     public Builder disableConfChangeValidation(boolean disable) {
       this.disableConfChangeValidation = disable;
@@ -374,26 +433,33 @@ public final class Config {
      * Hand storage writes to the host as messages, so that persisting and applying can run on
      * other threads while the node keeps stepping: each {@link Ready} then carries a
      * MsgStorageAppend and a MsgStorageApply message whose responses the host steps back in
-     * once the work is done, and {@link RawNode#advance} is not used. Default off.
+     * once the work is done, and {@link RawNode#advance} is not used. Default off. etcd: {@code
+     * AsyncStorageWrites}.
      */
     public Builder asyncStorageWrites(boolean async) {
       this.asyncStorageWrites = async;
       return this;
     }
 
-    /** The seed of the election-timeout randomness. Defaults to the node id. */
+    /**
+     * The seed of the election-timeout randomness. Defaults to the node id. etcd has none: it
+     * draws timeouts from a process-wide random source.
+     */
     public Builder randomSeed(long seed) {
       this.randomSeed = seed;
       return this;
     }
 
-    /** The slf4j logger name; default {@code io.stepraft.raft}. */
+    /** The slf4j logger name; default {@code io.stepraft.raft}. etcd: {@code Logger}. */
     public Builder loggerName(String loggerName) {
       this.loggerName = loggerName;
       return this;
     }
 
-    /** An observer of state transitions and messages (tests, tracing, metrics). Default none. */
+    /**
+     * An observer of state transitions and messages (tests, tracing, metrics). Default none.
+     * etcd's {@code TraceLogger} is the nearest equivalent.
+     */
     public Builder listener(RaftListener listener) {
       this.listener = listener;
       return this;
@@ -406,6 +472,8 @@ public final class Config {
      */
     public Config build() {
       check(id != 0, "id must not be 0");
+      check(id != Raft.LOCAL_APPEND_THREAD && id != Raft.LOCAL_APPLY_THREAD,
+          "id " + Long.toUnsignedString(id) + " is reserved for the local storage threads");
       check(heartbeatTicks > 0, "heartbeatTicks must be greater than 0, was " + heartbeatTicks);
       check(electionTicks > heartbeatTicks,
           "electionTicks must be greater than heartbeatTicks, was " + electionTicks + " <= " + heartbeatTicks);

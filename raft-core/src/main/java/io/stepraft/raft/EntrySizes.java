@@ -11,7 +11,7 @@ import java.util.List;
 final class EntrySizes {
 
   /** A size limit that never cuts anything. */
-  static final long NO_LIMIT = Long.MAX_VALUE;
+  static final long NO_LIMIT = Config.NO_LIMIT;
 
   private EntrySizes() {}
 

@@ -5,6 +5,9 @@ package io.stepraft.raft;
  * voter, change several voters without joint consensus, leave a configuration that is not
  * joint, and so on. Nothing changed. Since every node applies the same committed changes to the
  * same configuration, every node refuses the same change.
+ *
+ * <p>{@link ConfChangeEntry#decode} throws it too, for an entry that holds no decodable
+ * configuration change (another entry type, or data that does not parse).
  */
 public final class InvalidConfChangeException extends RaftException {
   private static final long serialVersionUID = 1L;

@@ -1,11 +1,15 @@
 package io.stepraft.raft;
 
 import com.google.protobuf.ByteString;
+import io.stepraft.raft.confchange.ConfChanger;
+import io.stepraft.raft.confchange.ConfChanges;
+import io.stepraft.raft.confchange.InvalidChangeException;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +23,8 @@ import java.util.Objects;
  *
  * <p>The log is held as a list whose first element is a dummy entry carrying the index and term
  * of the latest snapshot, so that the term at {@code firstIndex() - 1} stays known after
- * compaction. An empty storage behaves as if it held a snapshot at index 0, term 0.
+ * compaction. An empty storage behaves as if it held a snapshot at index 0, term 0; {@link
+ * #withConfState} gives that snapshot a configuration.
  *
  * <p>Not thread-safe: confine an instance to the thread that drives the {@code RawNode}, as raft
  * reads it from there.
@@ -34,9 +39,73 @@ public final class MemoryStorage implements Storage {
   /** Creates an empty storage: no entries, an empty hard state, a snapshot at index 0, term 0. */
   public MemoryStorage() {}
 
+  /**
+   * Creates an empty storage whose configuration is {@code confState}, recorded as the metadata
+   * of the snapshot at index 0, term 0: no entries, an empty hard state. A node built over it
+   * knows its cluster's members at once and can campaign, without the configuration entries that
+   * {@link RawNode#bootstrap} writes; the first entry of its log is the first leader's.
+   *
+   * <p>The log does not record this configuration, so the host must persist it itself and pass
+   * the same one again at every restart (or restart from a snapshot, which carries the
+   * configuration as of its index). It is the configuration as of index 0: every member of a new
+   * cluster starts from the same one. Use {@link RawNode#bootstrap} instead when the log should
+   * be all a restart needs.
+   *
+   * @param confState the initial configuration: at least one voter, no node id {@code 0}, no
+   *     node in two roles; a joint configuration only with consistent outgoing voters, staged
+   *     learners and auto-leave flag
+   * @return a storage holding only that configuration
+   * @throws IllegalArgumentException if {@code confState} has no voter or is not a valid
+   *     configuration; the message names what is wrong
+   */
+  public static MemoryStorage withConfState(ConfState confState) {
+    checkInitialConfiguration(Objects.requireNonNull(confState, "confState"));
+    MemoryStorage ms = new MemoryStorage();
+    ms.snapshot = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(confState)).build();
+    return ms;
+  }
+
+  private static void checkInitialConfiguration(ConfState cs) {
+    if (cs.getVotersCount() == 0) {
+      throw new IllegalArgumentException("the initial configuration has no voter: " + ConfChanges.describe(cs));
+    }
+    for (List<Long> ids : List.of(cs.getVotersList(), cs.getVotersOutgoingList(), cs.getLearnersList(),
+        cs.getLearnersNextList())) {
+      if (ids.contains(0L)) {
+        throw new IllegalArgumentException(
+            "the initial configuration names node 0, which is no node's id: " + ConfChanges.describe(cs));
+      }
+    }
+    // Restoring the configuration as a node would must give back the same members in the same
+    // roles: that rejects a node in two roles, staged learners outside a joint state, ...
+    ProgressTracker restored = new ProgressTracker(1, 0);
+    try {
+      ConfChanger.Result r = ConfChanger.restore(restored, 0, cs);
+      restored.setConfig(r.voters(), r.learners(), r.learnersNext(), r.autoLeave());
+      ConfChanges.checkEquivalent(cs, restored.confState());
+    } catch (InvalidChangeException | IllegalStateException e) {
+      throw new IllegalArgumentException(
+          "invalid initial configuration " + ConfChanges.describe(cs) + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public InitialState initialState() {
-    return new InitialState(hardState, snapshot.getMetadata().getConfState());
+    return new InitialState(hardState, confState());
+  }
+
+  /** The hard state last recorded with {@link #setHardState}; the empty instance before that. */
+  public HardState hardState() {
+    return hardState;
+  }
+
+  /**
+   * The configuration recorded with the latest snapshot (the one given to {@link #withConfState}
+   * until a snapshot replaces it); the empty instance when there is none. It is what a node
+   * built over this storage starts from: {@code initialState().confState()}.
+   */
+  public ConfState confState() {
+    return snapshot.getMetadata().getConfState();
   }
 
   /**

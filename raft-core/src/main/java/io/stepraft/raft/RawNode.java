@@ -41,8 +41,9 @@ public final class RawNode {
 
   /**
    * Creates a node from its configuration and the state in its storage: a new node when the
-   * storage is empty (then call {@link #bootstrap} or wait to be added), a restarted one
-   * otherwise.
+   * storage is empty (then call {@link #bootstrap} or wait to be added), a new member of a new
+   * cluster when the storage holds only a configuration ({@link MemoryStorage#withConfState}), a
+   * restarted node otherwise.
    *
    * @throws IllegalStateException if the stored state is inconsistent (commit beyond the log)
    */
@@ -63,8 +64,12 @@ public final class RawNode {
    * node of a new cluster is bootstrapped with the same peers. The entries appear in the next
    * {@link Ready}, to be persisted and applied like any other.
    *
+   * <p>The log then holds the founding configuration, so a restart needs nothing but the log.
+   * The alternative is a storage built with {@link MemoryStorage#withConfState}: no entries,
+   * the configuration kept by the host outside the log. Use one or the other, not both.
+   *
    * @throws IllegalArgumentException if {@code peers} is empty
-   * @throws IllegalStateException if the storage is not empty
+   * @throws IllegalStateException if the storage is not empty or already holds a configuration
    */
   public void bootstrap(List<Peer> peers) {
     if (peers == null || peers.isEmpty()) {
@@ -73,6 +78,11 @@ public final class RawNode {
     long lastIndex = raft.raftLog.storage.lastIndex();
     if (lastIndex != 0) {
       throw new IllegalStateException("can't bootstrap a nonempty storage (last index " + lastIndex + ")");
+    }
+    ConfState stored = raft.trk.confState();
+    if (stored.getVotersCount() + stored.getLearnersCount() != 0) {
+      throw new IllegalStateException("can't bootstrap a storage that already holds a configuration ("
+          + ConfChanges.describe(stored) + ")");
     }
     // Nothing is persisted yet: the first Ready must carry the hard state.
     prevHardState = HardState.getDefaultInstance();

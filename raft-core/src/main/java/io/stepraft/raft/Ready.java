@@ -16,8 +16,9 @@ import java.util.List;
  *       {@link #hardState()} (if {@link #hasHardState()}), to the {@link Storage} the node reads,
  *       durably (fsync) when {@link #mustSync()} is true.
  *   <li>Only then send {@link #messages()}: some acknowledge the state just persisted.
- *   <li>Apply the snapshot and {@link #committedEntries()} to the state machine, calling {@link
- *       RawNode#applyConfChange} for configuration-change entries; serve reads in {@link
+ *   <li>Apply the snapshot and {@link #committedEntries()} to the state machine; for a
+ *       configuration-change entry, call {@link RawNode#applyConfChange(io.stepraft.raft.pb.ConfChangeV2)}
+ *       with the change {@link ConfChangeEntry#decode} reads from it. Serve reads in {@link
  *       #readStates()} once their index is applied.
  * </ol>
  *

@@ -21,7 +21,8 @@
  *   <li>send the messages: they may acknowledge what was just persisted, so never before;
  *   <li>apply the snapshot and the committed entries, calling {@link
  *       io.stepraft.raft.RawNode#applyConfChange(io.stepraft.raft.pb.ConfChangeV2)} for
- *       configuration changes, and serve the read states whose index is applied;
+ *       configuration changes (decoded with {@link io.stepraft.raft.ConfChangeEntry#decode}), and
+ *       serve the read states whose index is applied;
  *   <li>call {@link io.stepraft.raft.RawNode#advance(io.stepraft.raft.Ready)}.
  * </ol>
  *

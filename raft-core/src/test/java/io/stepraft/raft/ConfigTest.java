@@ -12,6 +12,8 @@ import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Cluster;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ class ConfigTest {
   static Stream<Arguments> invalidFields() {
     return Stream.of(
         invalid("id", b -> b.id(0)),
+        invalid("reserved", b -> b.id(-1)),
+        invalid("reserved", b -> b.id(-2)),
         invalid("heartbeatTicks", b -> b.heartbeatTicks(0)),
         invalid("heartbeatTicks", b -> b.heartbeatTicks(-1)),
         invalid("electionTicks", b -> b.electionTicks(1).heartbeatTicks(1)),
@@ -89,8 +93,8 @@ class ConfigTest {
   void boundaryValuesAreAccepted() {
     Config c = valid().electionTicks(2).heartbeatTicks(1).applied(0).maxSizePerMsgBytes(1)
         .maxCommittedSizePerReadyBytes(1).maxUncommittedEntriesSizeBytes(1).maxInflightMsgs(1)
-        .maxInflightBytes(1).id(-1).build();
-    assertEquals(-1, c.id(), "ids are unsigned on the wire; only 0 is reserved");
+        .maxInflightBytes(1).id(-3).build();
+    assertEquals(-3, c.id(), "ids are unsigned on the wire; 0, -1 and -2 are reserved");
     assertEquals(1, c.maxInflightBytes());
     assertEquals(1 << 30, valid().electionTicks(1 << 30).build().electionTicks());
     Config lease = valid().readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(true).build();
@@ -121,6 +125,76 @@ class ConfigTest {
     assertFalse(c.asyncStorageWrites());
     assertEquals(7, c.randomSeed(), "the seed defaults to the node id");
     assertEquals("io.stepraft.raft", c.loggerName());
+  }
+
+  @Test
+  void aReservedIdIsNamedInUnsignedForm() {
+    assertTrue(message(valid().id(-1)).contains("18446744073709551615"));
+  }
+
+  // ---------------------------------------------------------------- etcd's special values
+
+  /**
+   * etcd's MaxSizePerMsg 0 means one entry per message; here that is 1 byte. Node 3 misses five
+   * small proposals and catches up: one entry per MsgApp, where the default sends all five at once.
+   */
+  @Test
+  void aOneByteMessageSizeSendsOneEntryPerMessageLikeEtcdsZero() {
+    assertEquals(1, mostEntriesInOneCatchUpMessage(b -> b.maxSizePerMsgBytes(1), 10, 5));
+    assertEquals(5, mostEntriesInOneCatchUpMessage(b -> b, 10, 5));
+  }
+
+  /** NO_LIMIT, etcd's 0 or MaxUint64 for the byte limits, lets one message carry 1.5 MiB. */
+  @Test
+  void noLimitLiftsTheByteLimits() {
+    int payload = 300 << 10;
+    assertEquals(3, mostEntriesInOneCatchUpMessage(b -> b, payload, 5), "1 MiB by default");
+    assertEquals(5, mostEntriesInOneCatchUpMessage(b -> b.maxSizePerMsgBytes(Config.NO_LIMIT)
+        .maxCommittedSizePerReadyBytes(Config.NO_LIMIT).maxUncommittedEntriesSizeBytes(Config.NO_LIMIT)
+        .maxInflightBytes(Config.NO_LIMIT), payload, 5));
+  }
+
+  /** Node 3 misses {@code count} proposals, then catches up; the most entries one MsgApp to it carried. */
+  private static int mostEntriesInOneCatchUpMessage(UnaryOperator<Config.Builder> tweak, int payloadBytes,
+      int count) {
+    Cluster c = Cluster.create(3, tweak);
+    c.campaign(1);
+    c.isolate(3);
+    for (int i = 0; i < count; i++) {
+      c.node(1).raw().propose(new byte[payloadBytes]);
+      c.stabilize();
+    }
+    c.recover();
+    c.recordDelivered(true);
+    for (int t = 0; t < 50 && c.node(3).appliedData().size() < count; t++) {
+      c.tickAll();
+    }
+    assertEquals(count, c.node(3).appliedData().size(), "node 3 caught up");
+    return c.delivered().stream().filter(m -> m.getType() == MessageType.MsgApp && m.getTo() == 3)
+        .mapToInt(Message::getEntriesCount).max().orElse(0);
+  }
+
+  /** etcd's MaxUncommittedEntriesSize 0 is NO_LIMIT: a leader cut off from its quorum keeps taking proposals. */
+  @Test
+  void noLimitLiftsTheUncommittedLimit() {
+    assertEquals(1, acceptedWhileCutOff(b -> b.maxUncommittedEntriesSizeBytes(1 << 20)), "the first always fits");
+    assertEquals(4, acceptedWhileCutOff(b -> b.maxUncommittedEntriesSizeBytes(Config.NO_LIMIT)));
+  }
+
+  private static int acceptedWhileCutOff(UnaryOperator<Config.Builder> tweak) {
+    Cluster c = Cluster.create(3, tweak);
+    c.campaign(1);
+    c.isolate(1);
+    int accepted = 0;
+    for (int i = 0; i < 4; i++) {
+      try {
+        c.node(1).raw().propose(new byte[1 << 20]);
+        accepted++;
+      } catch (ProposalDroppedException e) {
+        assertEquals(ProposalDroppedException.Reason.UNCOMMITTED_LIMIT, e.reason());
+      }
+    }
+    return accepted;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.stepraft.raft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,12 @@ import io.stepraft.raft.pb.SnapshotMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MemoryStorageTest {
 
@@ -352,5 +358,102 @@ class MemoryStorageTest {
         }
       }
     }
+  }
+
+  // ---------------------------------------------------------------- a configuration at index 0
+
+  private static final ConfState VOTERS_123 = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+
+  @Test
+  void withConfStateHoldsTheConfigurationAtIndexZeroAndNothingElse() {
+    MemoryStorage ms = MemoryStorage.withConfState(VOTERS_123);
+    assertEquals(1, ms.firstIndex());
+    assertEquals(0, ms.lastIndex());
+    assertEquals(0, ms.term(0));
+    assertEquals(0, ms.snapshot().getMetadata().getIndex());
+    assertEquals(0, ms.snapshot().getMetadata().getTerm());
+    assertEquals(VOTERS_123, ms.snapshot().getMetadata().getConfState());
+    assertEquals(VOTERS_123, ms.confState());
+    assertEquals(HardState.getDefaultInstance(), ms.hardState());
+    assertEquals(new Storage.InitialState(HardState.getDefaultInstance(), VOTERS_123), ms.initialState());
+    assertThrows(UnavailableException.class, () -> ms.entries(1, 1, EntrySizes.NO_LIMIT));
+  }
+
+  @Test
+  void withConfStateTakesEntriesAndSnapshotsLikeAnEmptyStorage() {
+    MemoryStorage ms = MemoryStorage.withConfState(VOTERS_123);
+    ms.append(List.of(e(1, 1), e(2, 1)));
+    assertEquals(List.of(e(1, 1), e(2, 1)), ms.entries(1, 3, EntrySizes.NO_LIMIT));
+    Snapshot s = ms.createSnapshot(1, null, ByteString.EMPTY);
+    assertEquals(VOTERS_123, s.getMetadata().getConfState(), "a snapshot without a new configuration keeps it");
+    ms.applySnapshot(snap(5, 2));
+    assertEquals(ConfState.getDefaultInstance(), ms.confState(), "a received snapshot brings its own");
+  }
+
+  @Test
+  void withConfStateAcceptsLearnersAndAConsistentJointConfiguration() {
+    ConfState withLearner = VOTERS_123.toBuilder().addLearners(4).build();
+    assertEquals(withLearner, MemoryStorage.withConfState(withLearner).confState());
+    ConfState joint = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3)
+        .addVotersOutgoing(1).addVotersOutgoing(2).addVotersOutgoing(4).addLearnersNext(4).setAutoLeave(true).build();
+    assertEquals(joint, MemoryStorage.withConfState(joint).confState());
+  }
+
+  static Stream<Arguments> invalidInitialConfigurations() {
+    return Stream.of(
+        invalidConf("no voter", "no voter", b -> b),
+        invalidConf("learners only", "no voter", b -> b.addLearners(1)),
+        invalidConf("outgoing voters only", "no voter", b -> b.addVotersOutgoing(1)),
+        invalidConf("voter 0", "node 0", b -> b.addVoters(1).addVoters(0)),
+        invalidConf("learner 0", "node 0", b -> b.addVoters(1).addLearners(0)),
+        invalidConf("voter and learner", "invalid initial configuration", b -> b.addVoters(1).addVoters(2).addLearners(2)),
+        invalidConf("staged learner outside a joint state", "invalid initial configuration",
+            b -> b.addVoters(1).addLearnersNext(1)),
+        invalidConf("auto-leave outside a joint state", "invalid initial configuration",
+            b -> b.addVoters(1).setAutoLeave(true)),
+        invalidConf("staged learner also an incoming voter", "invalid initial configuration",
+            b -> b.addVoters(1).addVoters(2).addVotersOutgoing(1).addVotersOutgoing(2).addLearnersNext(2)));
+  }
+
+  private static Arguments invalidConf(String name, String expected, UnaryOperator<ConfState.Builder> conf) {
+    return Arguments.of(name, expected, conf.apply(ConfState.newBuilder()).build());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidInitialConfigurations")
+  void withConfStateRejectsAnInvalidConfigurationNamingIt(String name, String expected, ConfState cs) {
+    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> MemoryStorage.withConfState(cs));
+    assertTrue(ex.getMessage().contains(expected), ex.getMessage());
+    assertTrue(ex.getMessage().contains("voters=" + cs.getVotersList()), "names the configuration: " + ex.getMessage());
+  }
+
+  @Test
+  void withConfStateRejectsNull() {
+    NullPointerException ex = assertThrows(NullPointerException.class, () -> MemoryStorage.withConfState(null));
+    assertNotNull(ex.getMessage());
+  }
+
+  @Test
+  void hardStateReturnsTheLastOneSet() {
+    MemoryStorage ms = new MemoryStorage();
+    assertEquals(HardState.getDefaultInstance(), ms.hardState());
+    HardState hs = HardState.newBuilder().setTerm(4).setVote(3).setCommit(2).build();
+    ms.setHardState(hs);
+    assertSame(hs, ms.hardState());
+    assertThrows(NullPointerException.class, () -> ms.setHardState(null));
+    assertSame(hs, ms.hardState(), "a refused hard state changes nothing");
+  }
+
+  @Test
+  void confStateIsTheLatestSnapshotsConfiguration() {
+    MemoryStorage ms = new MemoryStorage();
+    assertEquals(ConfState.getDefaultInstance(), ms.confState());
+    ms.append(List.of(e(1, 1), e(2, 1)));
+    ConfState cs = ConfState.newBuilder().addVoters(1).build();
+    ms.createSnapshot(1, cs, ByteString.EMPTY);
+    assertEquals(cs, ms.confState());
+    ms.createSnapshot(2, VOTERS_123, ByteString.EMPTY);
+    assertEquals(VOTERS_123, ms.confState());
+    assertEquals(ms.initialState().confState(), ms.confState());
   }
 }

@@ -1,14 +1,12 @@
 package io.stepraft.raft.testing;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import io.stepraft.raft.ConfChangeEntry;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
 import io.stepraft.raft.Role;
-import io.stepraft.raft.pb.ConfChange;
-import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
@@ -28,7 +26,7 @@ public final class TestNode {
   private RawNode node;
   private final List<Entry> applied = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
-  private ConfState confState = ConfState.getDefaultInstance();
+  private ConfState confState;
   private final Function<Config, RawNode> factory;
 
   TestNode(Config config) {
@@ -37,11 +35,7 @@ public final class TestNode {
 
   /** A node built by {@code factory} (a core with a planted bug, say), also on restarts. */
   TestNode(Config config, Function<Config, RawNode> factory) {
-    this.id = config.id();
-    this.config = config;
-    this.storage = (MemoryStorage) config.storage();
-    this.factory = factory;
-    this.node = factory.apply(config);
+    this(config, (MemoryStorage) config.storage(), factory);
   }
 
   /**
@@ -49,11 +43,16 @@ public final class TestNode {
    * {@code storage}, say) while the host writes to {@code storage}.
    */
   TestNode(Config config, MemoryStorage storage) {
+    this(config, storage, RawNode::new);
+  }
+
+  private TestNode(Config config, MemoryStorage storage, Function<Config, RawNode> factory) {
     this.id = config.id();
     this.config = config;
     this.storage = storage;
-    this.factory = RawNode::new;
-    this.node = new RawNode(config);
+    this.factory = factory;
+    this.confState = storage.confState();
+    this.node = factory.apply(config);
   }
 
   /** The node's id. */
@@ -92,7 +91,7 @@ public final class TestNode {
     return readStates;
   }
 
-  /** The configuration as of the last applied change. */
+  /** The configuration as of the last applied change (at first, the one in the storage). */
   public ConfState confState() {
     return confState;
   }
@@ -149,14 +148,8 @@ public final class TestNode {
       throw new AssertionError("node " + id + " applied index " + e.getIndex() + " twice or out of order");
     }
     applied.add(e);
-    try {
-      if (e.getType() == EntryType.EntryConfChange) {
-        confState = node.applyConfChange(ConfChange.parseFrom(e.getData()));
-      } else if (e.getType() == EntryType.EntryConfChangeV2) {
-        confState = node.applyConfChange(ConfChangeV2.parseFrom(e.getData()));
-      }
-    } catch (InvalidProtocolBufferException ex) {
-      throw new AssertionError(ex);
+    if (e.getType() != EntryType.EntryNormal) {
+      confState = node.applyConfChange(ConfChangeEntry.decode(e));
     }
   }
 
