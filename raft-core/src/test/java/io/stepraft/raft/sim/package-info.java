@@ -1,5 +1,5 @@
 /**
- * A deterministic, fault-injecting simulator of a whole stepraft cluster (issue 4).
+ * A deterministic, fault-injecting simulator of a whole stepraft cluster.
  *
  * <h2>Running it</h2>
  *
@@ -33,7 +33,12 @@
  *       commits each entry with its applied index); its state is the applied index and a digest of
  *       every entry applied, which is also what a snapshot holds.
  *   <li><b>Network</b>: per-message random delay (so reordering), loss, duplication and delay
- *       spikes; symmetric splits, one-way cuts and isolated nodes, healed at random.
+ *       spikes; symmetric splits, one-way cuts and isolated nodes, healed at random. A message that
+ *       crossed the network may also wait in its receiver's queue for up to four election timeouts
+ *       ({@code holdRate}: it meets a newer term, or a leader that was cut off since, whatever the
+ *       links are doing by then), and the messages that confirm reads, forwarded MsgReadIndex and
+ *       MsgHeartbeatResp, are handled once more after such a wait ({@code echoRate}, up to half of
+ *       them): duplicated and delayed across leader changes.
  *   <li><b>Faults</b>: crashes (at any time, and between a Ready's writes and its fsync), pauses,
  *       partitions; half of the crashes and some isolations hit the leader. A quarter of the runs
  *       are stormy (partitions and crashes three times as often). Crashed nodes restart and paused
@@ -105,15 +110,18 @@
  * order, durability (an acknowledged entry is durably held by a blocking set of the latest
  * configuration, never durably overwritten, and in the final leader's log), commit monotonicity
  * (per process, and across restarts against what the disk synced), commit bounds, ReadIndex
- * freshness, liveness after the heal (a leader within {@code Liveness.LEADER_TICKS_MAX} ticks, full
+ * freshness (every answer to a read, however late and however many, has an index at or above
+ * every write acknowledged before the read started), liveness after the heal (a leader within {@code Liveness.LEADER_TICKS_MAX} ticks, full
  * convergence within {@code Liveness.CONVERGE_TICKS_MAX}), and any unexpected core exception.
  *
  * <p>{@code PlantedBugTest} shows that each check fires: it plants a bug in the host, disk or
  * network ({@link io.stepraft.raft.sim.PlantedBug}), enables only that check, finds a seed where
  * it reports, and checks that the seed passes without the bug. {@code PlantedCoreBugTest} does
- * the same for a bug in the core itself (a leader committing an earlier term's entries by
- * counting, Figure 8), planted through {@code SimOptions.nodeFactory}: leader completeness
- * catches it on a few fixed seeds with parameters tuned to expose it.
+ * the same for bugs in the core itself, planted through {@code SimOptions.nodeFactory}: a leader
+ * committing an earlier term's entries by counting (Figure 8), caught by leader completeness, and
+ * a leader confirming reads by their context (a late echo of an earlier round confirms reads
+ * queued after it), caught by the read check; each on a bounded seed range it searches, with
+ * parameters tuned to expose it.
  *
  * <h2>Limits</h2>
  *
