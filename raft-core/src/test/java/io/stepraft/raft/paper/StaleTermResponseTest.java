@@ -168,9 +168,7 @@ class StaleTermResponseTest {
   /** A candidate of term 5 granted votes of term 4 by a quorum has not won term 5. */
   @Test
   void staleVoteGrantsFromAQuorumDoNotElectACandidate() {
-    Solo s = candidateOfTerm5(b -> b);
-    assertIgnored(s, Msgs.voteResp(2, 4, false), Msgs.voteResp(3, 4, false));
-    assertEquals(Role.CANDIDATE, s.role());
+    Solo s = campaignIgnoringTerm4Answers(false, false);
     s.step(Msgs.voteResp(2, 5, false));
     s.drain();
     assertEquals(Role.LEADER, s.role(), "one grant of term 5 elects it");
@@ -179,21 +177,10 @@ class StaleTermResponseTest {
   /** A candidate of term 5 rejected by a quorum in term 4 has not lost term 5. */
   @Test
   void staleVoteRejectionsFromAQuorumDoNotEndACandidacy() {
-    Solo s = candidateOfTerm5(b -> b);
-    assertIgnored(s, Msgs.voteResp(2, 4, true), Msgs.voteResp(3, 4, true));
-    assertEquals(Role.CANDIDATE, s.role());
+    Solo s = campaignIgnoringTerm4Answers(false, true);
     s.step(Msgs.voteResp(2, 5, true), Msgs.voteResp(3, 5, true));
     s.drain();
     assertEquals(Role.FOLLOWER, s.role(), "rejections of term 5 end it");
-  }
-
-  private static Solo candidateOfTerm5(UnaryOperator<Config.Builder> tweak) {
-    Solo s = new Solo(Logs.storage(3, 4, 1, 1), tweak);
-    s.raw().campaign();
-    s.drain();
-    assertEquals(Role.CANDIDATE, s.role(), "setup");
-    assertEquals(5, s.term(), "setup");
-    return s;
   }
 
   /**
@@ -202,9 +189,7 @@ class StaleTermResponseTest {
    */
   @Test
   void stalePreVoteGrantsFromAQuorumDoNotStartAnElection() {
-    Solo s = preCandidateAtTerm5();
-    assertIgnored(s, Msgs.preVoteResp(2, 4, false), Msgs.preVoteResp(3, 4, false));
-    assertEquals(Role.PRE_CANDIDATE, s.role());
+    Solo s = campaignIgnoringTerm4Answers(true, false);
     s.step(Msgs.preVoteResp(2, 6, false));
     s.drain();
     assertEquals(Role.CANDIDATE, s.role(), "a grant for term 6 starts the election");
@@ -214,20 +199,28 @@ class StaleTermResponseTest {
   /** Pre-vote rejections of an earlier term do not end a pre-campaign. */
   @Test
   void stalePreVoteRejectionsFromAQuorumDoNotEndAPreCampaign() {
-    Solo s = preCandidateAtTerm5();
-    assertIgnored(s, Msgs.preVoteResp(2, 4, true), Msgs.preVoteResp(3, 4, true));
-    assertEquals(Role.PRE_CANDIDATE, s.role());
+    Solo s = campaignIgnoringTerm4Answers(true, true);
     s.step(Msgs.preVoteResp(2, 5, true), Msgs.preVoteResp(3, 5, true));
     s.drain();
     assertEquals(Role.FOLLOWER, s.role(), "rejections of the current term end it");
   }
 
-  private static Solo preCandidateAtTerm5() {
-    Solo s = new Solo(Logs.storage(3, 5, 1, 1), b -> b.preVote(true));
+  /**
+   * Node 1 of voters 1..3 campaigning at term 5 (a candidate of term 5 or, with PreVote, a
+   * pre-candidate at term 5 asking for term 6) gets answers of term 4 from both peers, all
+   * granting or all rejecting; they leave the campaign as it was.
+   */
+  private static Solo campaignIgnoringTerm4Answers(boolean preVote, boolean reject) {
+    Solo s = new Solo(Logs.storage(3, preVote ? 5 : 4, 1, 1), b -> b.preVote(preVote));
     s.raw().campaign();
     s.drain();
-    assertEquals(Role.PRE_CANDIDATE, s.role(), "setup");
+    assertEquals(preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE, s.role(), "setup");
     assertEquals(5, s.term(), "setup");
+    if (preVote) {
+      assertIgnored(s, Msgs.preVoteResp(2, 4, reject), Msgs.preVoteResp(3, 4, reject));
+    } else {
+      assertIgnored(s, Msgs.voteResp(2, 4, reject), Msgs.voteResp(3, 4, reject));
+    }
     return s;
   }
 

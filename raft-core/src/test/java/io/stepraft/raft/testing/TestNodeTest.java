@@ -54,7 +54,7 @@ class TestNodeTest {
       leader.storage().createSnapshot(snapshotIndex, leader.raw().status().config(), ByteString.EMPTY);
       leader.storage().compact(snapshotIndex);
       c.recover();
-      List<Message> heldFor5 = hold(5);
+      List<Message> heldFor5 = c.hold(m -> m.getTo() == 5);
       c.propose(1, "a4");
       snapshotFor5 = catchUp(5, heldFor5, Ready::hasSnapshot);
       assertEquals(snapshotIndex, snapshotFor5.snapshot().getMetadata().getIndex(), "setup: node 5's snapshot");
@@ -62,15 +62,8 @@ class TestNodeTest {
       assertTrue(c.node(2).appliedIndex() > snapshotIndex, "setup: node 2 applied a write after the snapshot");
     }
 
-    /** Holds back every message to {@code id}; returns where they collect. */
-    private List<Message> hold(long id) {
-      List<Message> held = new ArrayList<>();
-      c.dropIf(m -> m.getTo() == id && held.add(m));
-      return held;
-    }
-
     private Ready catchUp(long id, Predicate<Ready> wanted) {
-      return catchUp(id, hold(id), wanted);
+      return catchUp(id, c.hold(m -> m.getTo() == id), wanted);
     }
 
     /**

@@ -10,7 +10,6 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.Cluster;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -124,8 +123,7 @@ class LeaderTransferTest {
       Cluster c = Cluster.create(5);
       c.campaign(1);
       c.propose(1, "a");
-      List<Message> to2 = new ArrayList<>();
-      c.dropIf(m -> m.getFrom() == 1 && m.getTo() == 2 && to2.add(m));
+      List<Message> to2 = c.hold(m -> m.getFrom() == 1 && m.getTo() == 2);
       c.propose(1, "b");
       c.propose(1, "c");
       long committed = c.node(1).commit();
@@ -153,7 +151,7 @@ class LeaderTransferTest {
       assertEquals(Role.LEADER, c.node(1).role());
       deliverAppendsToNode2Until(c, to2, last);
       assertEquals(1, timeoutNows(), "sent as 2's match reached the last index");
-      deliverHeld(c, to2, MessageType.MsgTimeoutNow);
+      c.stepHeld(to2, MessageType.MsgTimeoutNow);
       assertEquals(Role.LEADER, c.node(2).role());
       assertEquals(List.of("a", "b", "c", "d", "e"), c.node(2).appliedData(), "the tail survived the transfer");
     }
@@ -175,7 +173,7 @@ class LeaderTransferTest {
     deliverAppendsToNode2Until(c, t.to2(), t.committed());
     assertEquals(0, t.timeoutNows(), "2 holds every committed entry, not d and e");
     c.tick(1, 1);
-    deliverHeld(c, t.to2(), MessageType.MsgHeartbeat);
+    c.stepHeld(t.to2(), MessageType.MsgHeartbeat);
     assertEquals(0, t.timeoutNows(), "a heartbeat response at the commit index");
     t.assertTimeoutNowExactlyAtTheLastIndexAndTheTailSurvives();
   }
@@ -207,21 +205,12 @@ class LeaderTransferTest {
   private static void deliverAppendsToNode2Until(Cluster c, List<Message> held, long index) {
     long last = c.node(1).storage().lastIndex();
     while (match(c, 2) < index) {
-      deliverHeld(c, held, MessageType.MsgApp);
+      c.stepHeld(held, MessageType.MsgApp);
       if (match(c, 2) < last) {
         assertEquals(0, Msgs.count(held, MessageType.MsgTimeoutNow), "at match " + match(c, 2) + " of " + last);
       }
     }
     assertEquals(index, match(c, 2));
-  }
-
-  /** Steps the oldest held message of this type into its recipient and lets the cluster settle. */
-  private static void deliverHeld(Cluster c, List<Message> held, MessageType type) {
-    Message m = held.stream().filter(x -> x.getType() == type).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type + " held in " + held));
-    held.remove(m);
-    c.node(m.getTo()).raw().step(m);
-    c.stabilize();
   }
 
   /** A transfer requested on a follower is forwarded to the leader, which carries it out. */
