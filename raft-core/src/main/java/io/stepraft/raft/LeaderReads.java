@@ -36,7 +36,7 @@ final class LeaderReads {
    * for a heartbeat round.
    */
   void request(Message m) {
-    if (awaitingCommit.size() + queue.size() >= r.maxPendingReadIndexRequests) {
+    if (pendingCount() >= r.maxPendingReadIndexRequests) {
       r.logger.warn("{} dropping read index request: {} requests already pending", hex(r.id),
           r.maxPendingReadIndexRequests);
       if (isLocal(m)) {
@@ -77,6 +77,11 @@ final class LeaderReads {
     for (ReadQueue.Read read : queue.acknowledge(from, context, r.trk.voters())) {
       respond(read.request(), read.index());
     }
+  }
+
+  /** Reads waiting for the first commit of the term or for a heartbeat round. */
+  int pendingCount() {
+    return awaitingCommit.size() + queue.size();
   }
 
   /** The context the next heartbeat round carries, or null when no read waits for one. */

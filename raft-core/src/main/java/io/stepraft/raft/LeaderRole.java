@@ -75,6 +75,16 @@ final class LeaderRole {
     return transferee;
   }
 
+  /** Reads waiting for the first commit of the term or for a heartbeat round. */
+  int pendingReads() {
+    return reads.pendingCount();
+  }
+
+  /** Ticks since the last quorum check (or since a transfer began). */
+  int electionElapsedTicks() {
+    return electionElapsedTicks;
+  }
+
   /**
    * One tick: every election timeout a quorum check (with CheckQuorum) and the end of a transfer
    * that did not finish in time; every heartbeat interval a heartbeat round.

@@ -40,7 +40,12 @@ import org.junit.jupiter.api.TestFactory;
  *       commit index is beyond our log.
  * </ol>
  *
- * <p>A refused message must leave the node exactly as it was; after any input the cluster must
+ * <p>A refused message must leave the node exactly as it was ({@link Fixture.NodeState}). A
+ * well-formed message of a term below the receiver's is accepted and ignored: it too leaves the
+ * node as it was, except for the documented answers, which must be exactly these: a MsgApp or
+ * MsgHeartbeat gets a MsgAppResp carrying the current term when the receiver runs CheckQuorum or
+ * PreVote or the sender is not one of its voters (so that the stale leader learns of the term),
+ * and a MsgPreVote gets a rejection carrying the current term. After any input the cluster must
  * elect a leader, commit a new proposal everywhere, and hold one log.
  */
 class BadInputMatrixTest {
@@ -53,7 +58,13 @@ class BadInputMatrixTest {
       MessageType.MsgPreVoteResp, MessageType.MsgStorageAppendResp, MessageType.MsgStorageApplyResp);
   private static final Set<MessageType> TERMLESS = EnumSet.of(MessageType.MsgProp, MessageType.MsgReadIndex);
 
-  /** One kind of bad input: a change to the plausible base message. */
+  /** The context of the read that a case leaves pending on a leader before stepping its message. */
+  private static final ByteString PENDING_READ = ByteString.copyFromUtf8("pending-read");
+
+  /**
+   * One kind of bad input: a change to the plausible base message (which may also prepare the
+   * target first, before its state is recorded, e.g. with a pending read).
+   */
   record Case(String name, BiConsumer<Message.Builder, Fixture> mutate) {}
 
   static List<Case> cases() {
@@ -61,6 +72,21 @@ class BadInputMatrixTest {
     cs.add(new Case("unknown peer", (m, f) -> m.setFrom(STRANGER)));
     cs.add(new Case("unknown peer, newer term", (m, f) -> m.setFrom(STRANGER).setTerm(f.raft().term + 1)));
     cs.add(new Case("stale term", (m, f) -> m.setTerm(f.raft().term - 1)));
+    // An earlier term's leader may have had a longer log: its follower's answers say so.
+    cs.add(new Case("stale term, index beyond the log",
+        (m, f) -> m.setTerm(f.raft().term - 1).setIndex(f.raft().raftLog.lastIndex() + 5)));
+    cs.add(new Case("stale term, rejection beyond the log", (m, f) -> m.setTerm(f.raft().term - 1)
+        .setIndex(f.raft().raftLog.lastIndex() + 5).setReject(true).setRejectHint(f.raft().raftLog.lastIndex())));
+    cs.add(new Case("stale term, answering the leader's pending read", (m, f) -> {
+      ByteString round = PENDING_READ;
+      if (f.role == Role.LEADER) {
+        f.node().raw().readIndex(PENDING_READ.toByteArray());
+        // The echo names the read round the leader's heartbeats carry, not the host's context.
+        round = f.raft().msgs.stream().filter(h -> h.getType() == MessageType.MsgHeartbeat && !h.getContext().isEmpty())
+            .findFirst().orElseThrow().getContext();
+      }
+      m.setTerm(f.raft().term - 1).setContext(round);
+    }));
     cs.add(new Case("no term", (m, f) -> m.setTerm(0)));
     cs.add(new Case("the receiver's term", (m, f) -> m.setTerm(f.raft().term)));
     cs.add(new Case("term at 2^63", (m, f) -> m.setTerm(Long.MIN_VALUE)));
@@ -163,7 +189,46 @@ class BadInputMatrixTest {
       throw new AssertionError(label + ": refused with " + thrown + " but the node changed from " + before
           + " to " + f.state());
     }
+    if (thrown == null && m.getTerm() != 0 && m.getTerm() < before.hard().getTerm()) {
+      assertStaleLeftNoTrace(m, f, before, label);
+    }
     f.assertClusterRecovers(label);
+  }
+
+  /**
+   * A message of an earlier term changed nothing, and queued exactly the documented answers
+   * ({@link #staleAnswers}) and nothing else.
+   */
+  static void assertStaleLeftNoTrace(Message m, Fixture f, Fixture.NodeState before, String label) {
+    Fixture.NodeState after = f.state();
+    if (!before.withoutOutput().equals(after.withoutOutput())) {
+      throw new AssertionError(label + ": a message of an earlier term changed the node from " + before.withoutOutput()
+          + " to " + after.withoutOutput());
+    }
+    List<Message> answers = staleAnswers(m, f);
+    List<Message> expected = new ArrayList<>(before.outbox());
+    expected.addAll(answers);
+    if (!expected.equals(after.outbox())) {
+      throw new AssertionError(label + ": a message of an earlier term should leave the outbox " + expected
+          + " but left " + after.outbox());
+    }
+    if (after.hasReady() != (before.hasReady() || !answers.isEmpty())) {
+      throw new AssertionError(label + ": hasReady " + before.hasReady() + " -> " + after.hasReady()
+          + " with the outbox " + after.outbox());
+    }
+  }
+
+  /** What a node answers to {@code m}, a message of a term below its own, from a member. */
+  static List<Message> staleAnswers(Message m, Fixture f) {
+    Raft r = f.raft();
+    Message.Builder answer = Message.newBuilder().setFrom(f.target).setTo(m.getFrom()).setTerm(r.term);
+    boolean voter = r.trk.voters().contains(m.getFrom());
+    return switch (m.getType()) {
+      case MsgApp, MsgHeartbeat -> r.checkQuorum || r.preVote || !voter
+          ? List.of(answer.setType(MessageType.MsgAppResp).build()) : List.of();
+      case MsgPreVote -> List.of(answer.setType(MessageType.MsgPreVoteResp).setReject(true).build());
+      default -> List.of();
+    };
   }
 
   private static void checkOutcome(Message m, Fixture f, Fixture.NodeState before,

@@ -15,7 +15,10 @@ import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.pb.SnapshotMetadata;
 import io.stepraft.raft.testing.Cluster;
 import io.stepraft.raft.testing.TestNode;
+import io.stepraft.raft.tracker.ProgressTracker;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -248,8 +251,22 @@ class BadInputTest {
     /** The unknown peer that sends bad input. */
     static final long STRANGER = 99;
 
-    /** The observable state of a node that a rejected message must not change. */
-    record NodeState(HardState hard, SoftState soft, long lastIndex, long committed, boolean hasReady) {}
+    /**
+     * The observable state of a node that a rejected message must not change: term, vote,
+     * commit, role and leader, the log's extent, every peer's progress (on a leader), the votes
+     * counted, a transfer, the election timer, pending and answered reads, and what the node has
+     * to persist or send ({@code outbox}: the messages queued so far, in order).
+     */
+    record NodeState(HardState hard, SoftState soft, long lastIndex, long committed,
+        Map<Long, PeerProgress> progress, ProgressTracker.TallyResult votes, long leadTransferee,
+        int electionElapsedTicks, int pendingReads, List<ReadState> readStates, boolean hasReady,
+        List<Message> outbox) {
+      /** This state without what the node has to persist or send. */
+      NodeState withoutOutput() {
+        return new NodeState(hard, soft, lastIndex, committed, progress, votes, leadTransferee, electionElapsedTicks,
+            pendingReads, readStates, false, List.of());
+      }
+    }
 
     final Cluster cluster;
     final Role role;
@@ -295,8 +312,13 @@ class BadInputTest {
 
     NodeState state() {
       Raft r = raft();
+      List<Message> outbox = new ArrayList<>(r.msgs);
+      outbox.addAll(r.msgsAfterAppend);
       return new NodeState(r.hardState(), r.softState(), r.raftLog.lastIndex(), r.raftLog.committed(),
-          node().raw().hasReady());
+          node().raw().status().progress(), r.trk.tallyVotes(), r.leaderRole.transferee(),
+          r.electionElapsedTicks + r.leaderRole.electionElapsedTicks(), r.leaderRole.pendingReads(),
+          List.copyOf(r.readStates),
+          node().raw().hasReady(), List.copyOf(outbox));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.stepraft.raft.paper;
 
+import com.google.protobuf.ByteString;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -24,6 +25,25 @@ final class Msgs {
 
   static Message appResp(long from, long term, long index) {
     return base(MessageType.MsgAppResp, from, term).setIndex(index).build();
+  }
+
+  static Message appReject(long from, long term, long index, long hintIndex, long hintTerm) {
+    return base(MessageType.MsgAppResp, from, term).setIndex(index).setReject(true).setRejectHint(hintIndex)
+        .setLogTerm(hintTerm).build();
+  }
+
+  static Message preVoteResp(long from, long term, boolean reject) {
+    return base(MessageType.MsgPreVoteResp, from, term).setReject(reject).build();
+  }
+
+  /** A heartbeat answer echoing {@code context}, the read round's context its heartbeat carried. */
+  static Message heartbeatResp(long from, long term, ByteString context) {
+    return base(MessageType.MsgHeartbeatResp, from, term).setContext(context).build();
+  }
+
+  static Message readIndexResp(long from, long term, long index, String context) {
+    return base(MessageType.MsgReadIndexResp, from, term).setIndex(index)
+        .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8(context))).build();
   }
 
   static Message heartbeat(long from, long term, long commit) {

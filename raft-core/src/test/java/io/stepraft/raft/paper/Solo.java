@@ -3,6 +3,7 @@ package io.stepraft.raft.paper;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
+import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
@@ -22,6 +23,7 @@ final class Solo {
   private final Config config;
   private RawNode node;
   private final List<Entry> committed = new ArrayList<>();
+  private final List<ReadState> readStates = new ArrayList<>();
 
   Solo(MemoryStorage storage, UnaryOperator<Config.Builder> tweak) {
     this.storage = storage;
@@ -98,6 +100,7 @@ final class Solo {
         storage.setHardState(rd.hardState());
       }
       committed.addAll(rd.committedEntries());
+      readStates.addAll(rd.readStates());
       out.addAll(rd.messages());
       node.advance(rd);
     }
@@ -107,6 +110,11 @@ final class Solo {
   /** Every entry handed out for applying so far, in order. */
   List<Entry> committed() {
     return committed;
+  }
+
+  /** Every read state handed out so far, in order. */
+  List<ReadState> readStates() {
+    return readStates;
   }
 
   /** The persisted log after the snapshot (call {@link #drain()} first). */

@@ -1,5 +1,6 @@
 package io.stepraft.raft.sim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,14 +10,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the simulator over many seeds and fails with a replayable report if any run violates a
- * check. System properties: {@code sim.seeds} (how many, default 300), {@code sim.firstSeed}
- * (default 1), {@code sim.seed} (replay just this one), {@code sim.verbose} (print every event).
+ * check, or if the runs did no real work: every run must process events in simulated time, and
+ * a batch of at least {@value #BATCH_MIN} seeds must, in total, acknowledge writes, check reads
+ * and inject faults (a single seed may legitimately do none of these). System properties: {@code
+ * sim.seeds} (how many, default 1000, which the build also sets), {@code sim.firstSeed} (default
+ * 1), {@code sim.seed} (replay just this one), {@code sim.verbose} (print every event).
  */
 class SimulationTest {
   /** Print a progress line every this many seeds. */
   private static final long PROGRESS_EVERY = 1000;
   /** Stop after reporting this many failing seeds. */
   private static final int FAILURES_MAX = 10;
+  /** Seeds from which the totals must show acknowledged writes, checked reads and faults. */
+  private static final long BATCH_MIN = 100;
 
   @Test
   void everySeedKeepsEveryCheck() {
@@ -48,6 +54,12 @@ class SimulationTest {
       }
       fail(sb.toString());
     }
-    assertTrue(soak.runs() == count, "every seed ran");
+    assertEquals(count, soak.runsWithWork(), "every seed must run, processing events in simulated time: "
+        + soak.summary());
+    if (count >= BATCH_MIN) {
+      assertTrue(soak.acknowledged() > 0, "no write acknowledged: " + soak.summary());
+      assertTrue(soak.readsChecked() > 0, "no read checked: " + soak.summary());
+      assertTrue(soak.faults() > 0, "no fault injected: " + soak.summary());
+    }
   }
 }

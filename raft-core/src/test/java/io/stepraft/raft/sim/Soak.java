@@ -5,6 +5,7 @@ final class Soak {
   private final long startNanos = System.nanoTime();
   private final Stats totals = new Stats();
   private long runs;
+  private long runsWithWork;
   private long steps;
   private long ticks;
   private long faults;
@@ -16,6 +17,9 @@ final class Soak {
 
   void add(RunResult r) {
     runs++;
+    if (r.stats().steps > 0 && r.simulatedTicks() > 0) {
+      runsWithWork++;
+    }
     totals.add(r.stats());
     steps += r.stats().steps;
     ticks += r.simulatedTicks();
@@ -27,8 +31,29 @@ final class Soak {
     settleMax = Math.max(settleMax, r.settleTicks());
   }
 
+  /** How many runs were added. */
   long runs() {
     return runs;
+  }
+
+  /** How many runs processed at least one event and let simulated time pass. */
+  long runsWithWork() {
+    return runsWithWork;
+  }
+
+  /** Faults injected (partitions, crashes, pauses), over every run. */
+  long faults() {
+    return faults;
+  }
+
+  /** Writes acknowledged to clients, over every run. */
+  long acknowledged() {
+    return acked;
+  }
+
+  /** ReadIndex answers checked, over every run. */
+  long readsChecked() {
+    return reads;
   }
 
   String progress(long done, long total) {

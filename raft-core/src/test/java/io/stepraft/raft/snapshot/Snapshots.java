@@ -45,9 +45,7 @@ final class Snapshots {
 
   /** The index of the last entry a node applied (or restored from a snapshot), 0 if none. */
   static long lastApplied(TestNode n) {
-    long snap = n.storage().snapshot().getMetadata().getIndex();
-    long entry = n.applied().isEmpty() ? 0 : n.applied().get(n.applied().size() - 1).getIndex();
-    return Math.max(snap, entry);
+    return n.appliedIndex();
   }
 
   /**

@@ -329,6 +329,31 @@ public final class Cluster {
     dropRules.add(rule);
   }
 
+  /**
+   * Holds back, instead of delivering, every message for which {@code rule} is true at delivery
+   * time, so that a test can step them in by hand, one at a time ({@link #stepHeld}).
+   * {@link #recover()} stops holding.
+   *
+   * @return the list the held messages collect in, oldest first; the test may remove from it
+   */
+  public List<Message> hold(Predicate<Message> rule) {
+    List<Message> held = new ArrayList<>();
+    dropIf(m -> rule.test(m) && held.add(m));
+    return held;
+  }
+
+  /**
+   * Removes the oldest message of type {@code type} from {@code held}, steps it into its
+   * recipient, and stabilizes.
+   */
+  public void stepHeld(List<Message> held, MessageType type) {
+    Message m = held.stream().filter(x -> x.getType() == type).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " held in " + held));
+    held.remove(m);
+    node(m.getTo()).raw().step(m);
+    stabilize();
+  }
+
   private boolean matchesDropRule(Message m) {
     for (Predicate<Message> rule : dropRules) {
       if (rule.test(m)) {

@@ -25,6 +25,12 @@ public final class TestNode {
   private MemoryStorage storage;
   private RawNode node;
   private final List<Entry> applied = new ArrayList<>();
+  /**
+   * The index the state machine has reached: its last applied entry or a restored snapshot,
+   * whichever came later. Raft must hand out the next committed entry at exactly this index + 1,
+   * and a snapshot only above it.
+   */
+  private long appliedIndex;
   private final List<ReadState> readStates = new ArrayList<>();
   private ConfState confState;
   private final Function<Config, RawNode> factory;
@@ -53,6 +59,12 @@ public final class TestNode {
     this.factory = factory;
     this.confState = storage.confState();
     this.node = factory.apply(config);
+    this.appliedIndex = startIndex(config, storage);
+  }
+
+  /** A node starts from its storage's snapshot, or from the applied index its config names. */
+  private static long startIndex(Config config, MemoryStorage storage) {
+    return Math.max(config.applied(), storage.snapshot().getMetadata().getIndex());
   }
 
   /** The node's id. */
@@ -70,9 +82,17 @@ public final class TestNode {
     return storage;
   }
 
-  /** Every entry applied so far, in order (across restarts, without duplicates). */
+  /**
+   * Every entry applied so far, in order (across restarts, without duplicates). Entries that a
+   * restored snapshot covered were never applied one by one and are not in the list.
+   */
   public List<Entry> applied() {
     return applied;
+  }
+
+  /** The index the state machine has reached: its last applied entry, or a restored snapshot after it. */
+  public long appliedIndex() {
+    return appliedIndex;
   }
 
   /** Payloads of the applied normal entries with data, as strings. */
@@ -124,12 +144,22 @@ public final class TestNode {
     if (!node.hasReady()) {
       return List.of();
     }
-    Ready rd = node.ready();
+    return handle(node.ready());
+  }
+
+  /**
+   * Handles {@code rd} as the host does; package-private so that the harness's own tests can hand
+   * it a Ready that raft must never produce.
+   *
+   * @throws AssertionError before anything is written if applying {@code rd} would roll the state
+   *     machine back or skip entries (see {@link #checkApplicable})
+   */
+  List<Message> handle(Ready rd) {
+    checkApplicable(rd);
     if (rd.hasSnapshot()) {
       storage.applySnapshot(rd.snapshot());
       confState = rd.snapshot().getMetadata().getConfState();
-      long snapIndex = rd.snapshot().getMetadata().getIndex();
-      applied.removeIf(e -> e.getIndex() > snapIndex);
+      appliedIndex = rd.snapshot().getMetadata().getIndex();
     }
     storage.append(rd.entries());
     if (rd.hasHardState()) {
@@ -143,11 +173,46 @@ public final class TestNode {
     return rd.messages();
   }
 
-  private void apply(Entry e) {
-    if (!applied.isEmpty() && e.getIndex() <= applied.get(applied.size() - 1).getIndex()) {
-      throw new AssertionError("node " + id + " applied index " + e.getIndex() + " twice or out of order");
+  /**
+   * Fails loudly if the state machine cannot take {@code rd} as it stands. Raft restores a
+   * snapshot only above its commit index, which is at least the applied index, and after a
+   * restore hands out committed entries only above the snapshot (as etcd's raft does): a snapshot
+   * at or below the applied index, or a committed entry at or below what the state machine
+   * already holds (applied or restored), would roll the state machine back; an entry beyond the
+   * next index would skip some.
+   */
+  private void checkApplicable(Ready rd) {
+    long at = appliedIndex;
+    if (rd.hasSnapshot()) {
+      long snapIndex = rd.snapshot().getMetadata().getIndex();
+      if (snapIndex <= at) {
+        throw new AssertionError("node " + id + " was handed a snapshot at index " + snapIndex
+            + " but its state machine has already applied through index " + at + ": restoring it would roll it back");
+      }
+      at = snapIndex;
     }
+    long snapshotIndex = storage.snapshot().getMetadata().getIndex();
+    for (Entry e : rd.committedEntries()) {
+      if (e.getIndex() <= at) {
+        throw new AssertionError("node " + id + " was handed committed entry " + e.getIndex() + " but its state "
+            + "machine already holds index " + at + " (storage snapshot at " + snapshotIndex + ", last applied entry "
+            + lastAppliedEntryIndex() + "): applying it would roll the state machine back");
+      }
+      if (e.getIndex() != at + 1) {
+        throw new AssertionError("node " + id + " was handed committed entry " + e.getIndex() + " after index " + at
+            + ": entries " + (at + 1) + ".." + (e.getIndex() - 1) + " would never be applied");
+      }
+      at = e.getIndex();
+    }
+  }
+
+  private long lastAppliedEntryIndex() {
+    return applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
+  }
+
+  private void apply(Entry e) {
     applied.add(e);
+    appliedIndex = e.getIndex();
     if (e.getType() != EntryType.EntryNormal) {
       confState = node.applyConfChange(ConfChangeEntry.decode(e));
     }
@@ -158,7 +223,6 @@ public final class TestNode {
    * RawNode is rebuilt; applied entries are kept (the state machine is assumed durable).
    */
   public void restart() {
-    long appliedIndex = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
     persistConfState(appliedIndex);
     config = config.toBuilder().applied(Math.min(appliedIndex, storage.initialState().hardState().getCommit())).build();
     node = factory.apply(config);

@@ -113,6 +113,106 @@ class LeaderTransferTest {
     assertEquals(List.of("a", "b", "c"), c.node(3).appliedData());
   }
 
+  /**
+   * Five nodes, leader 1 with "a" everywhere; then the leader's messages to 2 are held back (in
+   * {@code to2}), "b" and "c" commit through 3, 4 and 5, and "d" and "e" reach no one: they are
+   * the leader's uncommitted tail, {@code committed + 1 .. last}.
+   */
+  private record TailOnTheLeader(Cluster c, List<Message> to2, long committed, long last) {
+    static TailOnTheLeader create() {
+      Cluster c = Cluster.create(5);
+      c.campaign(1);
+      c.propose(1, "a");
+      List<Message> to2 = c.hold(m -> m.getFrom() == 1 && m.getTo() == 2);
+      c.propose(1, "b");
+      c.propose(1, "c");
+      long committed = c.node(1).commit();
+      for (long id = 3; id <= 5; id++) {
+        c.cutOneWay(1, id);
+      }
+      c.propose(1, "d");
+      c.propose(1, "e");
+      long last = c.node(1).storage().lastIndex();
+      assertEquals(committed + 2, last, "setup: d and e are the leader's uncommitted tail");
+      assertEquals(committed, c.node(1).commit());
+      assertTrue(match(c, 2) < committed, "setup: 2 lacks committed entries too");
+      return new TailOnTheLeader(c, to2, committed, last);
+    }
+
+    long timeoutNows() {
+      return Msgs.count(to2, MessageType.MsgTimeoutNow);
+    }
+
+    /** Node 2 gets the rest of the log: MsgTimeoutNow comes exactly with the last index; 2 wins with the tail. */
+    void assertTimeoutNowExactlyAtTheLastIndexAndTheTailSurvives() {
+      deliverAppendsToNode2Until(c, to2, last - 1);
+      assertEquals(0, timeoutNows(), "2 lacks e");
+      assertEquals(2, transferee(c, 1));
+      assertEquals(Role.LEADER, c.node(1).role());
+      deliverAppendsToNode2Until(c, to2, last);
+      assertEquals(1, timeoutNows(), "sent as 2's match reached the last index");
+      c.stepHeld(to2, MessageType.MsgTimeoutNow);
+      assertEquals(Role.LEADER, c.node(2).role());
+      assertEquals(List.of("a", "b", "c", "d", "e"), c.node(2).appliedData(), "the tail survived the transfer");
+    }
+  }
+
+  /**
+   * Thesis §3.10: the leader sends MsgTimeoutNow once the transferee's log matches its own, not
+   * merely once it holds every committed entry: a transferee elected without the leader's
+   * uncommitted tail would drop it. Caught up to the commit index, 2 also hears a heartbeat and
+   * still gets no MsgTimeoutNow; it gets one exactly when its match reaches the last index.
+   */
+  @Test
+  void timeoutNowWaitsForTheLeadersLastIndexNotJustTheCommittedEntries() {
+    TailOnTheLeader t = TailOnTheLeader.create();
+    Cluster c = t.c();
+    c.node(1).raw().transferLeader(2);
+    c.stabilize();
+    assertEquals(0, t.timeoutNows(), "2 lacks b..e");
+    deliverAppendsToNode2Until(c, t.to2(), t.committed());
+    assertEquals(0, t.timeoutNows(), "2 holds every committed entry, not d and e");
+    c.tick(1, 1);
+    c.stepHeld(t.to2(), MessageType.MsgHeartbeat);
+    assertEquals(0, t.timeoutNows(), "a heartbeat response at the commit index");
+    t.assertTimeoutNowExactlyAtTheLastIndexAndTheTailSurvives();
+  }
+
+  /**
+   * The same rule when the transfer is requested: a transferee that holds every committed entry
+   * but not the leader's tail is caught up first instead of getting MsgTimeoutNow at once.
+   */
+  @Test
+  void aTransfereeHoldingOnlyTheCommittedEntriesIsNotSentTimeoutNowOnRequest() {
+    TailOnTheLeader t = TailOnTheLeader.create();
+    Cluster c = t.c();
+    deliverAppendsToNode2Until(c, t.to2(), t.committed());
+    c.node(1).raw().transferLeader(2);
+    c.stabilize();
+    assertEquals(2, transferee(c, 1));
+    assertEquals(0, t.timeoutNows(), "2 holds every committed entry, not d and e");
+    t.assertTimeoutNowExactlyAtTheLastIndexAndTheTailSurvives();
+  }
+
+  private static long match(Cluster c, long id) {
+    return c.node(1).raw().status().progress().get(id).match();
+  }
+
+  /**
+   * Steps the held appends into node 2, oldest first, until the leader records its match at
+   * {@code index}; no MsgTimeoutNow may be sent before it reaches the leader's last index.
+   */
+  private static void deliverAppendsToNode2Until(Cluster c, List<Message> held, long index) {
+    long last = c.node(1).storage().lastIndex();
+    while (match(c, 2) < index) {
+      c.stepHeld(held, MessageType.MsgApp);
+      if (match(c, 2) < last) {
+        assertEquals(0, Msgs.count(held, MessageType.MsgTimeoutNow), "at match " + match(c, 2) + " of " + last);
+      }
+    }
+    assertEquals(index, match(c, 2));
+  }
+
   /** A transfer requested on a follower is forwarded to the leader, which carries it out. */
   @Test
   void aTransferRequestedOnAFollowerIsForwardedToTheLeader() {
