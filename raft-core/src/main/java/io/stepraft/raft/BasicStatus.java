@@ -11,4 +11,5 @@ import io.stepraft.raft.pb.HardState;
  * @param applied the highest index the host reported applied
  * @param leadTransferee the target of a leadership transfer in progress, or {@code 0}
  */
-public record BasicStatus(long id, HardState hardState, SoftState softState, long applied, long leadTransferee) {}
+public record BasicStatus(
+    long id, HardState hardState, SoftState softState, long applied, long leadTransferee) {}

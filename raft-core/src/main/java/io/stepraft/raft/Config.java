@@ -9,9 +9,9 @@ package io.stepraft.raft;
  * {@link ReadOnlyOption#SAFE}); limits that etcd leaves unbounded get a finite default here.
  * Production deployments should turn on {@link Builder#checkQuorum} and {@link Builder#preVote}.
  *
- * <p>Each setter names the field of etcd's {@code raft.Config} it stands for and how etcd's
- * special values map: etcd often uses {@code 0} for "no limit" or "derive it", where stepraft
- * asks for an explicit value ({@link #NO_LIMIT} for none). Sizes are in bytes, times in ticks.
+ * <p>Each setter names the field of etcd's {@code raft.Config} it stands for and how etcd's special
+ * values map: etcd often uses {@code 0} for "no limit" or "derive it", where stepraft asks for an
+ * explicit value ({@link #NO_LIMIT} for none). Sizes are in bytes, times in ticks.
  */
 public final class Config {
   /**
@@ -20,16 +20,22 @@ public final class Config {
    * math.MaxUint64} in {@code MaxSizePerMsg}.
    */
   public static final long NO_LIMIT = Long.MAX_VALUE;
+
   /** The default of {@link Builder#maxSizePerMsgBytes}: 1 MiB. */
   public static final long DEFAULT_MAX_SIZE_PER_MSG_BYTES = 1L << 20;
+
   /** The default of {@link Builder#maxCommittedSizePerReadyBytes}: 16 MiB. */
   public static final long DEFAULT_MAX_COMMITTED_SIZE_PER_READY_BYTES = 16L << 20;
+
   /** The default of {@link Builder#maxUncommittedEntriesSizeBytes}: 64 MiB. */
   public static final long DEFAULT_MAX_UNCOMMITTED_ENTRIES_SIZE_BYTES = 64L << 20;
+
   /** The default of {@link Builder#maxInflightMsgs}: 256. */
   public static final int DEFAULT_MAX_INFLIGHT_MSGS = 256;
+
   /** The default of {@link Builder#maxPendingReadIndexRequests}: 4096. */
   public static final int DEFAULT_MAX_PENDING_READ_INDEX_REQUESTS = 4096;
+
   /** The default of {@link Builder#maxInflightBytes}: 32 MiB. */
   public static final long DEFAULT_MAX_INFLIGHT_BYTES = 32L << 20;
 
@@ -218,16 +224,43 @@ public final class Config {
 
   @Override
   public String toString() {
-    return "Config{id=" + id + ", electionTicks=" + electionTicks + ", heartbeatTicks=" + heartbeatTicks
-        + ", applied=" + applied + ", maxSizePerMsgBytes=" + maxSizePerMsgBytes
-        + ", maxCommittedSizePerReadyBytes=" + maxCommittedSizePerReadyBytes
-        + ", maxUncommittedEntriesSizeBytes=" + maxUncommittedEntriesSizeBytes
-        + ", maxInflightMsgs=" + maxInflightMsgs + ", maxInflightBytes=" + maxInflightBytes
-        + ", maxPendingReadIndexRequests=" + maxPendingReadIndexRequests
-        + ", checkQuorum=" + checkQuorum + ", preVote=" + preVote + ", readOnlyOption=" + readOnlyOption
-        + ", disableProposalForwarding=" + disableProposalForwarding + ", stepDownOnRemoval=" + stepDownOnRemoval
-        + ", disableConfChangeValidation=" + disableConfChangeValidation
-        + ", asyncStorageWrites=" + asyncStorageWrites + ", randomSeed=" + randomSeed + "}";
+    return "Config{id="
+        + id
+        + ", electionTicks="
+        + electionTicks
+        + ", heartbeatTicks="
+        + heartbeatTicks
+        + ", applied="
+        + applied
+        + ", maxSizePerMsgBytes="
+        + maxSizePerMsgBytes
+        + ", maxCommittedSizePerReadyBytes="
+        + maxCommittedSizePerReadyBytes
+        + ", maxUncommittedEntriesSizeBytes="
+        + maxUncommittedEntriesSizeBytes
+        + ", maxInflightMsgs="
+        + maxInflightMsgs
+        + ", maxInflightBytes="
+        + maxInflightBytes
+        + ", maxPendingReadIndexRequests="
+        + maxPendingReadIndexRequests
+        + ", checkQuorum="
+        + checkQuorum
+        + ", preVote="
+        + preVote
+        + ", readOnlyOption="
+        + readOnlyOption
+        + ", disableProposalForwarding="
+        + disableProposalForwarding
+        + ", stepDownOnRemoval="
+        + stepDownOnRemoval
+        + ", disableConfChangeValidation="
+        + disableConfChangeValidation
+        + ", asyncStorageWrites="
+        + asyncStorageWrites
+        + ", randomSeed="
+        + randomSeed
+        + "}";
   }
 
   /** Collects and validates the fields of a {@link Config}. Not thread-safe. */
@@ -268,10 +301,10 @@ public final class Config {
     }
 
     /**
-     * Ticks a follower waits without hearing from a leader before it campaigns; the actual
-     * timeout is drawn from {@code [electionTicks, 2 * electionTicks)}. Must exceed {@link
-     * #heartbeatTicks}; ten times it is a good choice. At most 2<sup>30</sup>. Default 10.
-     * etcd: {@code ElectionTick}, which has no default.
+     * Ticks a follower waits without hearing from a leader before it campaigns; the actual timeout
+     * is drawn from {@code [electionTicks, 2 * electionTicks)}. Must exceed {@link
+     * #heartbeatTicks}; ten times it is a good choice. At most 2<sup>30</sup>. Default 10. etcd:
+     * {@code ElectionTick}, which has no default.
      */
     public Builder electionTicks(int electionTicks) {
       this.electionTicks = electionTicks;
@@ -288,8 +321,8 @@ public final class Config {
     }
 
     /**
-     * The stable log; required. A restarted node reads its state and configuration from it.
-     * etcd: {@code Storage}.
+     * The stable log; required. A restarted node reads its state and configuration from it. etcd:
+     * {@code Storage}.
      */
     public Builder storage(Storage storage) {
       this.storage = storage;
@@ -299,8 +332,8 @@ public final class Config {
     /**
      * The last index the host applied before a restart, so that committed entries are not handed
      * out again; {@code 0} (the default) for a new node. It may exceed the stored commit index
-     * (which is written without sync), but not the stored log's last index. Configuration
-     * changes up to this index are not handed out again, so the storage's configuration ({@link
+     * (which is written without sync), but not the stored log's last index. Configuration changes
+     * up to this index are not handed out again, so the storage's configuration ({@link
      * Storage#initialState()}) must already include them: a snapshot at this index, say. etcd:
      * {@code Applied}, which panics instead when it exceeds the stored commit index.
      */
@@ -311,9 +344,9 @@ public final class Config {
 
     /**
      * The most bytes of entries, by serialized size, in one MsgApp; a single larger entry is still
-     * sent. Positive. Default 1 MiB. etcd: {@code MaxSizePerMsg}, which has no default; its
-     * {@code 0} (one entry per message) is {@code 1} here, since every entry is larger than one
-     * byte, and its {@code math.MaxUint64} (no limit) is {@link Config#NO_LIMIT}.
+     * sent. Positive. Default 1 MiB. etcd: {@code MaxSizePerMsg}, which has no default; its {@code
+     * 0} (one entry per message) is {@code 1} here, since every entry is larger than one byte, and
+     * its {@code math.MaxUint64} (no limit) is {@link Config#NO_LIMIT}.
      */
     public Builder maxSizePerMsgBytes(long bytes) {
       this.maxSizePerMsgBytes = bytes;
@@ -321,13 +354,13 @@ public final class Config {
     }
 
     /**
-     * The most bytes of committed entries, by serialized size, handed to the host for applying
-     * and not yet applied: with synchronous writes, the committed entries of one {@link Ready};
-     * with {@link #asyncStorageWrites}, those of the MsgStorageApply messages not yet answered.
-     * At least one entry is always handed out. Positive. Default 16 MiB. etcd: {@code
+     * The most bytes of committed entries, by serialized size, handed to the host for applying and
+     * not yet applied: with synchronous writes, the committed entries of one {@link Ready}; with
+     * {@link #asyncStorageWrites}, those of the MsgStorageApply messages not yet answered. At least
+     * one entry is always handed out. Positive. Default 16 MiB. etcd: {@code
      * MaxCommittedSizePerReady}, whose {@code 0} takes the value of {@code MaxSizePerMsg}; here the
-     * two are set independently (pass the same value for etcd's behaviour, {@link
-     * Config#NO_LIMIT} for none).
+     * two are set independently (pass the same value for etcd's behaviour, {@link Config#NO_LIMIT}
+     * for none).
      */
     public Builder maxCommittedSizePerReadyBytes(long bytes) {
       this.maxCommittedSizePerReadyBytes = bytes;
@@ -335,11 +368,11 @@ public final class Config {
     }
 
     /**
-     * The most payload bytes (entry data only) the leader keeps uncommitted; further proposals
-     * are dropped with {@link ProposalDroppedException.Reason#UNCOMMITTED_LIMIT}. An empty entry
-     * is never refused, and a single proposal into an empty uncommitted tail always fits.
-     * Positive. Default 64 MiB. etcd: {@code MaxUncommittedEntriesSize},
-     * whose {@code 0} (no limit) is {@link Config#NO_LIMIT} here.
+     * The most payload bytes (entry data only) the leader keeps uncommitted; further proposals are
+     * dropped with {@link ProposalDroppedException.Reason#UNCOMMITTED_LIMIT}. An empty entry is
+     * never refused, and a single proposal into an empty uncommitted tail always fits. Positive.
+     * Default 64 MiB. etcd: {@code MaxUncommittedEntriesSize}, whose {@code 0} (no limit) is {@link
+     * Config#NO_LIMIT} here.
      */
     public Builder maxUncommittedEntriesSizeBytes(long bytes) {
       this.maxUncommittedEntriesSizeBytes = bytes;
@@ -357,8 +390,8 @@ public final class Config {
 
     /**
      * The most payload bytes (entry data only) in flight to one follower; at least {@link
-     * #maxSizePerMsgBytes} so that one full message always fits. Default 32 MiB.
-     * etcd: {@code MaxInflightBytes}, whose {@code 0} (no limit) is {@link Config#NO_LIMIT} here.
+     * #maxSizePerMsgBytes} so that one full message always fits. Default 32 MiB. etcd: {@code
+     * MaxInflightBytes}, whose {@code 0} (no limit) is {@link Config#NO_LIMIT} here.
      */
     public Builder maxInflightBytes(long bytes) {
       this.maxInflightBytes = bytes;
@@ -367,9 +400,9 @@ public final class Config {
 
     /**
      * The most read-only requests the leader holds while it waits for a quorum to confirm its
-     * leadership; beyond it, a local request is refused with {@link ReadIndexDroppedException}
-     * and a forwarded one is dropped (its node times it out). At least 1. Default 4096. etcd has
-     * no such bound.
+     * leadership; beyond it, a local request is refused with {@link ReadIndexDroppedException} and
+     * a forwarded one is dropped (its node times it out). At least 1. Default 4096. etcd has no
+     * such bound.
      */
     public Builder maxPendingReadIndexRequests(int count) {
       this.maxPendingReadIndexRequests = count;
@@ -385,15 +418,17 @@ public final class Config {
       return this;
     }
 
-    /** Whether to run a pre-vote round before raising the term. Default off. etcd: {@code PreVote}. */
+    /**
+     * Whether to run a pre-vote round before raising the term. Default off. etcd: {@code PreVote}.
+     */
     public Builder preVote(boolean preVote) {
       this.preVote = preVote;
       return this;
     }
 
     /**
-     * How reads are confirmed; {@link ReadOnlyOption#LEASE_BASED} needs checkQuorum. Default
-     * {@link ReadOnlyOption#SAFE}. etcd: {@code ReadOnlyOption} ({@code ReadOnlySafe}, {@code
+     * How reads are confirmed; {@link ReadOnlyOption#LEASE_BASED} needs checkQuorum. Default {@link
+     * ReadOnlyOption#SAFE}. etcd: {@code ReadOnlyOption} ({@code ReadOnlySafe}, {@code
      * ReadOnlyLeaseBased}).
      */
     public Builder readOnlyOption(ReadOnlyOption option) {
@@ -430,11 +465,10 @@ public final class Config {
     }
 
     /**
-     * Hand storage writes to the host as messages, so that persisting and applying can run on
-     * other threads while the node keeps stepping: each {@link Ready} then carries a
-     * MsgStorageAppend and a MsgStorageApply message whose responses the host steps back in
-     * once the work is done, and {@link RawNode#advance} is not used. Default off. etcd: {@code
-     * AsyncStorageWrites}.
+     * Hand storage writes to the host as messages, so that persisting and applying can run on other
+     * threads while the node keeps stepping: each {@link Ready} then carries a MsgStorageAppend and
+     * a MsgStorageApply message whose responses the host steps back in once the work is done, and
+     * {@link RawNode#advance} is not used. Default off. etcd: {@code AsyncStorageWrites}.
      */
     public Builder asyncStorageWrites(boolean async) {
       this.asyncStorageWrites = async;
@@ -442,8 +476,8 @@ public final class Config {
     }
 
     /**
-     * The seed of the election-timeout randomness. Defaults to the node id. etcd has none: it
-     * draws timeouts from a process-wide random source.
+     * The seed of the election-timeout randomness. Defaults to the node id. etcd has none: it draws
+     * timeouts from a process-wide random source.
      */
     public Builder randomSeed(long seed) {
       this.randomSeed = seed;
@@ -457,8 +491,8 @@ public final class Config {
     }
 
     /**
-     * An observer of state transitions and messages (tests, tracing, metrics). Default none.
-     * etcd's {@code TraceLogger} is the nearest equivalent.
+     * An observer of state transitions and messages (tests, tracing, metrics). Default none. etcd's
+     * {@code TraceLogger} is the nearest equivalent.
      */
     public Builder listener(RaftListener listener) {
       this.listener = listener;
@@ -472,26 +506,40 @@ public final class Config {
      */
     public Config build() {
       check(id != 0, "id must not be 0");
-      check(id != Raft.LOCAL_APPEND_THREAD && id != Raft.LOCAL_APPLY_THREAD,
+      check(
+          id != Raft.LOCAL_APPEND_THREAD && id != Raft.LOCAL_APPLY_THREAD,
           "id " + Long.toUnsignedString(id) + " is reserved for the local storage threads");
       check(heartbeatTicks > 0, "heartbeatTicks must be greater than 0, was " + heartbeatTicks);
-      check(electionTicks > heartbeatTicks,
-          "electionTicks must be greater than heartbeatTicks, was " + electionTicks + " <= " + heartbeatTicks);
+      check(
+          electionTicks > heartbeatTicks,
+          "electionTicks must be greater than heartbeatTicks, was "
+              + electionTicks
+              + " <= "
+              + heartbeatTicks);
       check(electionTicks <= (1 << 30), "electionTicks is too large: " + electionTicks);
       check(storage != null, "storage must not be null");
       check(applied >= 0, "applied must not be negative, was " + applied);
-      check(maxSizePerMsgBytes > 0, "maxSizePerMsgBytes must be positive, was " + maxSizePerMsgBytes);
-      check(maxCommittedSizePerReadyBytes > 0,
+      check(
+          maxSizePerMsgBytes > 0, "maxSizePerMsgBytes must be positive, was " + maxSizePerMsgBytes);
+      check(
+          maxCommittedSizePerReadyBytes > 0,
           "maxCommittedSizePerReadyBytes must be positive, was " + maxCommittedSizePerReadyBytes);
-      check(maxUncommittedEntriesSizeBytes > 0,
+      check(
+          maxUncommittedEntriesSizeBytes > 0,
           "maxUncommittedEntriesSizeBytes must be positive, was " + maxUncommittedEntriesSizeBytes);
       check(maxInflightMsgs > 0, "maxInflightMsgs must be greater than 0, was " + maxInflightMsgs);
-      check(maxInflightBytes >= maxSizePerMsgBytes,
-          "maxInflightBytes must be >= maxSizePerMsgBytes, was " + maxInflightBytes + " < " + maxSizePerMsgBytes);
-      check(maxPendingReadIndexRequests > 0,
+      check(
+          maxInflightBytes >= maxSizePerMsgBytes,
+          "maxInflightBytes must be >= maxSizePerMsgBytes, was "
+              + maxInflightBytes
+              + " < "
+              + maxSizePerMsgBytes);
+      check(
+          maxPendingReadIndexRequests > 0,
           "maxPendingReadIndexRequests must be greater than 0, was " + maxPendingReadIndexRequests);
       check(readOnlyOption != null, "readOnlyOption must not be null");
-      check(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
+      check(
+          readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
           "readOnlyOption LEASE_BASED requires checkQuorum");
       check(loggerName != null && !loggerName.isEmpty(), "loggerName must not be empty");
       check(listener != null, "listener must not be null (use RaftListener.NONE)");

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  */
 record CoreParts(CommitRule commitRule, Supplier<ReadQueue> readQueue) {
   /** The parts of every production node. */
-  static final CoreParts STANDARD = new CoreParts(CommitRule.CURRENT_TERM_ONLY, PositionedReadQueue::new);
+  static final CoreParts STANDARD =
+      new CoreParts(CommitRule.CURRENT_TERM_ONLY, PositionedReadQueue::new);
 
   CoreParts {
     Objects.requireNonNull(commitRule, "commitRule");

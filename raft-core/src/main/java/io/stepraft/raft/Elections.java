@@ -29,27 +29,52 @@ final class Elections {
    * durable.
    */
   void handleVoteRequest(Message m) {
-    MessageType respType = m.getType() == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+    MessageType respType =
+        m.getType() == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
     // We may vote if this repeats a vote we cast, if we have not voted and know no leader in this
     // term, or if this is a pre-vote for a future term...
-    boolean canVote = r.vote == m.getFrom()
-        || (r.vote == NONE && r.lead == NONE)
-        || (m.getType() == MessageType.MsgPreVote && m.getTerm() > r.term);
+    boolean canVote =
+        r.vote == m.getFrom()
+            || (r.vote == NONE && r.lead == NONE)
+            || (m.getType() == MessageType.MsgPreVote && m.getTerm() > r.term);
     // ...and the candidate's log is at least as up to date as ours (§5.4.1).
     if (canVote && r.raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
-      r.logger.info("{} [logterm: {}, index: {}, vote: {}] cast {} for {} [logterm: {}, index: {}] at term {}",
-          hex(r.id), r.raftLog.lastTerm(), r.raftLog.lastIndex(), hex(r.vote), m.getType(), hex(m.getFrom()),
-          m.getLogTerm(), m.getIndex(), r.term);
+      r.logger.info(
+          "{} [logterm: {}, index: {}, vote: {}] cast {} for {} [logterm: {}, index: {}] at term"
+              + " {}",
+          hex(r.id),
+          r.raftLog.lastTerm(),
+          r.raftLog.lastIndex(),
+          hex(r.vote),
+          m.getType(),
+          hex(m.getFrom()),
+          m.getLogTerm(),
+          m.getIndex(),
+          r.term);
       // The response carries the candidate's term: for a pre-vote that is our future term.
       r.send(Message.newBuilder().setTo(m.getFrom()).setTerm(m.getTerm()).setType(respType));
       if (m.getType() == MessageType.MsgVote) {
         r.grantVote(m.getFrom());
       }
     } else {
-      r.logger.info("{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at term {}",
-          hex(r.id), r.raftLog.lastTerm(), r.raftLog.lastIndex(), hex(r.vote), m.getType(), hex(m.getFrom()),
-          m.getLogTerm(), m.getIndex(), r.term);
-      r.send(Message.newBuilder().setTo(m.getFrom()).setTerm(r.term).setType(respType).setReject(true));
+      r.logger.info(
+          "{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at"
+              + " term {}",
+          hex(r.id),
+          r.raftLog.lastTerm(),
+          r.raftLog.lastIndex(),
+          hex(r.vote),
+          m.getType(),
+          hex(m.getFrom()),
+          m.getLogTerm(),
+          m.getIndex(),
+          r.term);
+      r.send(
+          Message.newBuilder()
+              .setTo(m.getFrom())
+              .setTerm(r.term)
+              .setType(respType)
+              .setReject(true));
     }
   }
 
@@ -60,8 +85,8 @@ final class Elections {
   }
 
   /**
-   * Starts a campaign (MsgHup, or MsgTimeoutNow for a transfer) unless this node may not lead:
-   * it leads already, is not a voter, restores a snapshot, or has configuration changes to apply.
+   * Starts a campaign (MsgHup, or MsgTimeoutNow for a transfer) unless this node may not lead: it
+   * leads already, is not a voter, restores a snapshot, or has configuration changes to apply.
    */
   void hup(CampaignType t) {
     if (r.role == Role.LEADER) {
@@ -73,8 +98,11 @@ final class Elections {
       return;
     }
     if (hasUnappliedConfChanges()) {
-      r.logger.warn("{} cannot campaign at term {} since there are still pending configuration changes to apply",
-          hex(r.id), r.term);
+      r.logger.warn(
+          "{} cannot campaign at term {} since there are still pending configuration changes to"
+              + " apply",
+          hex(r.id),
+          r.term);
       return;
     }
     if (r.term == Long.MAX_VALUE) {
@@ -125,8 +153,12 @@ final class Elections {
     if (provenCommitted == 0) {
       return false;
     }
-    r.logger.info("{} commit index {} lags the configuration change at {}, which a later change proves committed",
-        hex(r.id), r.raftLog.committed(), provenCommitted);
+    r.logger.info(
+        "{} commit index {} lags the configuration change at {}, which a later change proves"
+            + " committed",
+        hex(r.id),
+        r.raftLog.committed(),
+        provenCommitted);
     r.raftLog.commitTo(provenCommitted);
     return true;
   }
@@ -144,7 +176,8 @@ final class Elections {
       voteMsg = MessageType.MsgVote;
       voteTerm = r.term;
     }
-    MessageType respType = voteMsg == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
+    MessageType respType =
+        voteMsg == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
     long lastIndex = r.raftLog.lastIndex();
     long lastTerm = r.raftLog.lastTerm();
     for (long voter : r.trk.voters().ids()) {
@@ -153,10 +186,21 @@ final class Elections {
         r.send(Message.newBuilder().setTo(r.id).setTerm(voteTerm).setType(respType));
         continue;
       }
-      r.logger.info("{} [logterm: {}, index: {}] sent {} request to {} at term {}",
-          hex(r.id), lastTerm, lastIndex, voteMsg, hex(voter), r.term);
-      Message.Builder b = Message.newBuilder().setTo(voter).setTerm(voteTerm).setType(voteMsg)
-          .setIndex(lastIndex).setLogTerm(lastTerm);
+      r.logger.info(
+          "{} [logterm: {}, index: {}] sent {} request to {} at term {}",
+          hex(r.id),
+          lastTerm,
+          lastIndex,
+          voteMsg,
+          hex(voter),
+          r.term);
+      Message.Builder b =
+          Message.newBuilder()
+              .setTo(voter)
+              .setTerm(voteTerm)
+              .setType(voteMsg)
+              .setIndex(lastIndex)
+              .setLogTerm(lastTerm);
       if (t == CampaignType.TRANSFER) {
         b.setContext(Raft.CAMPAIGN_TRANSFER);
       }
@@ -166,10 +210,21 @@ final class Elections {
 
   /** Records a vote answer and tallies the campaign. */
   VoteResult poll(long from, MessageType t, boolean granted) {
-    r.logger.info("{} received {} {} from {} at term {}", hex(r.id), t, granted ? "" : "rejection", hex(from), r.term);
+    r.logger.info(
+        "{} received {} {} from {} at term {}",
+        hex(r.id),
+        t,
+        granted ? "" : "rejection",
+        hex(from),
+        r.term);
     r.trk.recordVote(from, granted);
     ProgressTracker.TallyResult tally = r.trk.tallyVotes();
-    r.logger.info("{} has received {} {} votes and {} vote rejections", hex(r.id), tally.granted(), t, tally.rejected());
+    r.logger.info(
+        "{} has received {} {} votes and {} vote rejections",
+        hex(r.id),
+        tally.granted(),
+        t,
+        tally.rejected());
     return tally.result();
   }
 }

@@ -4,9 +4,9 @@ import io.stepraft.raft.pb.Entry;
 import java.util.List;
 
 /**
- * Size arithmetic over log entries. Two measures are in use: the serialized size of an entry
- * (what a batch costs on the wire or in memory, used for paging) and the payload size (the
- * application data alone, used to bound uncommitted proposals).
+ * Size arithmetic over log entries. Two measures are in use: the serialized size of an entry (what
+ * a batch costs on the wire or in memory, used for paging) and the payload size (the application
+ * data alone, used to bound uncommitted proposals).
  */
 final class EntrySizes {
 

@@ -10,16 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The leader's linearizable reads (ReadIndex, §6.4 of Ongaro's thesis): a read is answered with
- * the commit index it was queued at, once the leader has committed an entry of its term (before
- * that its commit index may lag what an earlier leader committed) and a quorum has confirmed,
- * after the read was queued, that this node still leads. Owned by {@link LeaderRole}; everything
- * here is dropped when the node stops leading.
+ * The leader's linearizable reads (ReadIndex, §6.4 of Ongaro's thesis): a read is answered with the
+ * commit index it was queued at, once the leader has committed an entry of its term (before that
+ * its commit index may lag what an earlier leader committed) and a quorum has confirmed, after the
+ * read was queued, that this node still leads. Owned by {@link LeaderRole}; everything here is
+ * dropped when the node stops leading.
  */
 final class LeaderReads {
   private final Raft r;
   private final LeaderRole leader;
   private final ReadQueue queue;
+
   /** Reads held back until the leader has committed an entry of its term, oldest first. */
   private final List<Message> awaitingCommit = new ArrayList<>();
 
@@ -32,16 +33,18 @@ final class LeaderReads {
   /**
    * A MsgReadIndex, local or forwarded by a follower. Refused when the pending reads are at their
    * bound (a local one with {@link ReadIndexDroppedException}); held back until the leader's first
-   * commit of its term; then answered at once (a single voter, or a lease that holds) or queued
-   * for a heartbeat round.
+   * commit of its term; then answered at once (a single voter, or a lease that holds) or queued for
+   * a heartbeat round.
    */
   void request(Message m) {
     if (pendingCount() >= r.maxPendingReadIndexRequests) {
-      r.logger.warn("{} dropping read index request: {} requests already pending", hex(r.id),
+      r.logger.warn(
+          "{} dropping read index request: {} requests already pending",
+          hex(r.id),
           r.maxPendingReadIndexRequests);
       if (isLocal(m)) {
-        throw new ReadIndexDroppedException(hex(r.id) + " already holds " + r.maxPendingReadIndexRequests
-            + " pending reads");
+        throw new ReadIndexDroppedException(
+            hex(r.id) + " already holds " + r.maxPendingReadIndexRequests + " pending reads");
       }
       return;
     }
@@ -67,8 +70,8 @@ final class LeaderReads {
   }
 
   /**
-   * A heartbeat answer of the leader's term echoing {@code context}: the voter confirms this
-   * node's leadership as of that heartbeat; reads a quorum has so confirmed are answered.
+   * A heartbeat answer of the leader's term echoing {@code context}: the voter confirms this node's
+   * leadership as of that heartbeat; reads a quorum has so confirmed are answered.
    */
   void onHeartbeatResponse(long from, ByteString context) {
     if (context.isEmpty()) {
@@ -89,7 +92,9 @@ final class LeaderReads {
     return queue.heartbeatContext();
   }
 
-  /** The node stops leading: every pending read is dropped; local ones are reported to the listener. */
+  /**
+   * The node stops leading: every pending read is dropped; local ones are reported to the listener.
+   */
   void dropAll() {
     for (Message m : awaitingCommit) {
       reportDropped(m);
@@ -126,8 +131,12 @@ final class LeaderReads {
       r.readStates.add(new ReadState(readIndex, req.getEntries(0).getData().toByteArray()));
       return;
     }
-    r.send(Message.newBuilder().setType(MessageType.MsgReadIndexResp).setTo(req.getFrom())
-        .setIndex(readIndex).addAllEntries(req.getEntriesList()));
+    r.send(
+        Message.newBuilder()
+            .setType(MessageType.MsgReadIndexResp)
+            .setTo(req.getFrom())
+            .setIndex(readIndex)
+            .addAllEntries(req.getEntriesList()));
   }
 
   private void reportDropped(Message m) {

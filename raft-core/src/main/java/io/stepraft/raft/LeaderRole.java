@@ -17,9 +17,9 @@ import java.util.List;
 
 /**
  * What a leader does: accept proposals, replicate the log ({@link Replication}), count
- * acknowledgements to commit, keep its authority with heartbeats and quorum checks, confirm
- * reads ({@link LeaderReads}), and hand leadership over. It owns the state only a leader has;
- * {@link #reset} clears it whenever the node's role or term changes.
+ * acknowledgements to commit, keep its authority with heartbeats and quorum checks, confirm reads
+ * ({@link LeaderReads}), and hand leadership over. It owns the state only a leader has; {@link
+ * #reset} clears it whenever the node's role or term changes.
  */
 final class LeaderRole {
   private final Raft r;
@@ -28,15 +28,19 @@ final class LeaderRole {
 
   /** The transfer target, or NONE. */
   private long transferee = NONE;
+
   /**
-   * Only one configuration change may be pending (in the log, not yet applied) at a time: the
-   * index of the latest such entry, or a conservative bound after an election.
+   * Only one configuration change may be pending (in the log, not yet applied) at a time: the index
+   * of the latest such entry, or a conservative bound after an election.
    */
   private long pendingConfIndex;
+
   /** Payload bytes of the uncommitted tail; an estimate that never overestimates. */
   private long uncommittedSizeBytes;
+
   /** Ticks since the last quorum check (or since a transfer began). */
   private int electionElapsedTicks;
+
   /** Ticks since the last heartbeat round. */
   private int heartbeatElapsedTicks;
 
@@ -58,7 +62,10 @@ final class LeaderRole {
     reads.dropAll();
   }
 
-  /** The node became leader: it replicates to itself and appends the empty entry of its term (§5.4.2). */
+  /**
+   * The node became leader: it replicates to itself and appends the empty entry of its term
+   * (§5.4.2).
+   */
   void start() {
     Progress self = r.trk.progress(r.id);
     self.becomeReplicate();
@@ -98,8 +105,10 @@ final class LeaderRole {
         r.step(r.local(MessageType.MsgCheckQuorum));
       }
       if (r.role == Role.LEADER && transferee != NONE) {
-        r.logger.info("{} abandons the leadership transfer to {}: not done within an election timeout",
-            hex(r.id), hex(transferee));
+        r.logger.info(
+            "{} abandons the leadership transfer to {}: not done within an election timeout",
+            hex(r.id),
+            hex(transferee));
         transferee = NONE;
         maybeAutoLeave(); // it waited for the transfer
       }
@@ -122,7 +131,7 @@ final class LeaderRole {
       case MsgCheckQuorum -> checkQuorum();
       case MsgProp -> propose(m);
       case MsgReadIndex -> reads.request(m);
-      case MsgForgetLeader -> { } // a leader knows itself
+      case MsgForgetLeader -> {} // a leader knows itself
       default -> stepFromPeer(m);
     }
   }
@@ -142,11 +151,15 @@ final class LeaderRole {
         if (pr.state() == Progress.State.REPLICATE) {
           pr.becomeProbe();
         }
-        r.logger.debug("{} failed to send message to {} because it is unreachable [{}]", hex(r.id),
-            hex(m.getFrom()), pr);
+        r.logger.debug(
+            "{} failed to send message to {} because it is unreachable [{}]",
+            hex(r.id),
+            hex(m.getFrom()),
+            pr);
       }
       case MsgTransferLeader -> transferLeader(m.getFrom(), pr);
-      default -> r.logger.debug("{} leader ignored {} from {}", hex(r.id), m.getType(), hex(m.getFrom()));
+      default ->
+          r.logger.debug("{} leader ignored {} from {}", hex(r.id), m.getType(), hex(m.getFrom()));
     }
   }
 
@@ -155,19 +168,21 @@ final class LeaderRole {
   /**
    * Appends a proposal's entries to the log and replicates them. Refused (with a typed reason)
    * while a transfer is under way, when this leader is not a member, or when the uncommitted tail
-   * would exceed its byte limit. A configuration change that may not go in now (another is
-   * pending, or it does not fit the joint state) is replaced by an empty entry.
+   * would exceed its byte limit. A configuration change that may not go in now (another is pending,
+   * or it does not fit the joint state) is replaced by an empty entry.
    */
   private void propose(Message m) {
     if (m.getEntriesCount() == 0) {
       throw new IllegalStateException(hex(r.id) + " stepped empty MsgProp");
     }
     if (r.trk.progress(r.id) == null) {
-      throw new ProposalDroppedException(ProposalDroppedException.Reason.REMOVED_FROM_CONFIGURATION,
+      throw new ProposalDroppedException(
+          ProposalDroppedException.Reason.REMOVED_FROM_CONFIGURATION,
           "leader " + hex(r.id) + " is not in the configuration");
     }
     if (transferee != NONE) {
-      throw new ProposalDroppedException(ProposalDroppedException.Reason.TRANSFER_IN_PROGRESS,
+      throw new ProposalDroppedException(
+          ProposalDroppedException.Reason.TRANSFER_IN_PROGRESS,
           "leader " + hex(r.id) + " is transferring leadership to " + hex(transferee));
     }
     List<Entry> ents = m.getEntriesList();
@@ -180,7 +195,8 @@ final class LeaderRole {
       }
       String failed = checkConfChange(e, pending);
       if (failed != null && !r.disableConfChangeValidation) {
-        r.logger.info("{} ignoring conf change at config {}: {}", hex(r.id), r.trk.voters(), failed);
+        r.logger.info(
+            "{} ignoring conf change at config {}: {}", hex(r.id), r.trk.voters(), failed);
         if (checked == null) {
           checked = new ArrayList<>(ents);
         }
@@ -190,9 +206,13 @@ final class LeaderRole {
       }
     }
     if (!appendEntries(checked == null ? ents : checked)) {
-      throw new ProposalDroppedException(ProposalDroppedException.Reason.UNCOMMITTED_LIMIT,
-          "uncommitted entries of " + uncommittedSizeBytes + " bytes would exceed the limit of "
-              + r.maxUncommittedEntriesSizeBytes + " bytes");
+      throw new ProposalDroppedException(
+          ProposalDroppedException.Reason.UNCOMMITTED_LIMIT,
+          "uncommitted entries of "
+              + uncommittedSizeBytes
+              + " bytes would exceed the limit of "
+              + r.maxUncommittedEntriesSizeBytes
+              + " bytes");
     }
     // Only a change that made it into the log is pending.
     pendingConfIndex = pending;
@@ -211,9 +231,14 @@ final class LeaderRole {
     boolean alreadyJoint = r.trk.voters().isJoint();
     boolean wantsLeaveJoint = cc.getChangesCount() == 0;
     if (alreadyPending) {
-      return "possible unapplied conf change at index " + pendingIndex + " (applied to " + r.raftLog.applied() + ")";
+      return "possible unapplied conf change at index "
+          + pendingIndex
+          + " (applied to "
+          + r.raftLog.applied()
+          + ")";
     }
-    if (alreadyJoint && !ConfChanges.leavesJoint(cc)) { // an empty change with a joint transition enters
+    if (alreadyJoint
+        && !ConfChanges.leavesJoint(cc)) { // an empty change with a joint transition enters
       return "must transition out of joint config first";
     }
     if (!alreadyJoint && wantsLeaveJoint) {
@@ -224,14 +249,16 @@ final class LeaderRole {
 
   /**
    * Appends entries of the current term to the log. The leader acknowledges them to itself only
-   * once they are durable, through a self-addressed MsgAppResp. Returns false, appending
-   * nothing, when the uncommitted size limit would be exceeded.
+   * once they are durable, through a self-addressed MsgAppResp. Returns false, appending nothing,
+   * when the uncommitted size limit would be exceeded.
    */
   private boolean appendEntries(List<Entry> ents) {
     long s = EntrySizes.payloadsSize(ents);
     // An empty uncommitted tail takes a proposal of any size, and empty entries (a new leader's
     // entry, an auto-leave) always fit.
-    if (uncommittedSizeBytes > 0 && s > 0 && uncommittedSizeBytes + s > r.maxUncommittedEntriesSizeBytes) {
+    if (uncommittedSizeBytes > 0
+        && s > 0
+        && uncommittedSizeBytes + s > r.maxUncommittedEntriesSizeBytes) {
       return false;
     }
     uncommittedSizeBytes += s;
@@ -251,22 +278,37 @@ final class LeaderRole {
   }
 
   /**
-   * Once an auto-leave joint configuration is applied, proposes the empty ConfChangeV2 that
-   * leaves it, through the ordinary proposal path. Its payload is empty, so the size limit never
-   * refuses it; a transfer in progress does, and the leader tries again on the next applied entry
-   * or when the transfer is abandoned.
+   * Once an auto-leave joint configuration is applied, proposes the empty ConfChangeV2 that leaves
+   * it, through the ordinary proposal path. Its payload is empty, so the size limit never refuses
+   * it; a transfer in progress does, and the leader tries again on the next applied entry or when
+   * the transfer is abandoned.
    */
   void maybeAutoLeave() {
     if (!r.trk.autoLeave() || r.raftLog.applied() < pendingConfIndex) {
       return;
     }
-    Entry leave = Entry.newBuilder().setType(EntryType.EntryConfChangeV2)
-        .setData(ConfChangeV2.getDefaultInstance().toByteString()).build();
+    Entry leave =
+        Entry.newBuilder()
+            .setType(EntryType.EntryConfChangeV2)
+            .setData(ConfChangeV2.getDefaultInstance().toByteString())
+            .build();
     try {
-      propose(Message.newBuilder().setType(MessageType.MsgProp).setFrom(r.id).addEntries(leave).build());
-      r.logger.info("{} initiating automatic transition out of joint configuration {}", hex(r.id), r.trk.voters());
+      propose(
+          Message.newBuilder()
+              .setType(MessageType.MsgProp)
+              .setFrom(r.id)
+              .addEntries(leave)
+              .build());
+      r.logger.info(
+          "{} initiating automatic transition out of joint configuration {}",
+          hex(r.id),
+          r.trk.voters());
     } catch (ProposalDroppedException e) {
-      r.logger.debug("{} not leaving joint configuration {} now: {}", hex(r.id), r.trk.voters(), e.getMessage());
+      r.logger.debug(
+          "{} not leaving joint configuration {} now: {}",
+          hex(r.id),
+          r.trk.voters(),
+          e.getMessage());
     }
   }
 
@@ -278,9 +320,9 @@ final class LeaderRole {
 
   /**
    * A follower (or this leader, for its own durable entries) answers an append. A rejection moves
-   * its next index back, using the hint, and probes again; an acceptance raises its match, moves
-   * a probing or snapshotting follower to replication, frees its window, commits what a quorum
-   * now holds (§5.3, §5.4.2), and completes a transfer to it once it holds the whole log.
+   * its next index back, using the hint, and probes again; an acceptance raises its match, moves a
+   * probing or snapshotting follower to replication, frees its window, commits what a quorum now
+   * holds (§5.3, §5.4.2), and completes a transfer to it once it holds the whole log.
    */
   private void handleAppendResponse(Message m, Progress pr) {
     pr.setRecentActive(true);
@@ -299,8 +341,11 @@ final class LeaderRole {
       case SNAPSHOT -> {
         // Whatever index the snapshot was applied at, the follower can continue from the log now.
         if (pr.match() + 1 >= r.raftLog.firstIndex()) {
-          r.logger.debug("{} recovered from needing snapshot, resumed sending replication messages to {} [{}]",
-              hex(r.id), hex(m.getFrom()), pr);
+          r.logger.debug(
+              "{} recovered from needing snapshot, resumed sending replication messages to {} [{}]",
+              hex(r.id),
+              hex(m.getFrom()),
+              pr);
           pr.becomeProbe();
           pr.becomeReplicate();
         }
@@ -322,14 +367,20 @@ final class LeaderRole {
       }
     }
     if (m.getFrom() == transferee && pr.match() == r.raftLog.lastIndex()) {
-      r.logger.info("{} sent MsgTimeoutNow to {} after received MsgAppResp", hex(r.id), hex(m.getFrom()));
+      r.logger.info(
+          "{} sent MsgTimeoutNow to {} after received MsgAppResp", hex(r.id), hex(m.getFrom()));
       sendTimeoutNow(m.getFrom());
     }
   }
 
   private void handleAppendRejection(Message m, Progress pr) {
-    r.logger.debug("{} received MsgAppResp(rejected, hint: (index {}, term {})) from {} for index {}",
-        hex(r.id), m.getRejectHint(), m.getLogTerm(), hex(m.getFrom()), m.getIndex());
+    r.logger.debug(
+        "{} received MsgAppResp(rejected, hint: (index {}, term {})) from {} for index {}",
+        hex(r.id),
+        m.getRejectHint(),
+        m.getLogTerm(),
+        hex(m.getFrom()),
+        m.getIndex());
     long nextProbeIdx = m.getRejectHint();
     if (m.getLogTerm() > 0) {
       // The follower's entry at rejectHint has term logTerm. Our entries with a term above
@@ -355,18 +406,20 @@ final class LeaderRole {
 
   /** Sends every other member a heartbeat, carrying {@code context} (a read round) unless null. */
   void bcastHeartbeat(ByteString context) {
-    r.trk.visit((id, pr) -> {
-      if (id != r.id) {
-        sendHeartbeat(id, pr, context);
-      }
-    });
+    r.trk.visit(
+        (id, pr) -> {
+          if (id != r.id) {
+            sendHeartbeat(id, pr, context);
+          }
+        });
   }
 
   private void sendHeartbeat(long to, Progress pr, ByteString context) {
     // Never tell a follower to commit past what it is known to hold: its log may be shorter
     // or still diverge from ours beyond its match index.
     long commit = Math.min(pr.match(), r.raftLog.committed());
-    Message.Builder b = Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
+    Message.Builder b =
+        Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
     if (context != null) {
       b.setContext(context);
     }
@@ -376,8 +429,8 @@ final class LeaderRole {
 
   /**
    * A follower answers a heartbeat of this term: it is active, its paused or probing replication
-   * resumes (an append goes out if it is behind), a caught-up transferee is told again to
-   * campaign, and the context it echoes confirms reads.
+   * resumes (an append goes out if it is behind), a caught-up transferee is told again to campaign,
+   * and the context it echoes confirms reads.
    */
   private void handleHeartbeatResponse(Message m, Progress pr) {
     pr.setRecentActive(true);
@@ -397,26 +450,27 @@ final class LeaderRole {
   }
 
   /**
-   * CheckQuorum (§6.2 of Ongaro's thesis): a leader that did not hear from a quorum during the
-   * last election timeout steps down; everyone but itself starts the next period inactive.
+   * CheckQuorum (§6.2 of Ongaro's thesis): a leader that did not hear from a quorum during the last
+   * election timeout steps down; everyone but itself starts the next period inactive.
    */
   private void checkQuorum() {
     if (!r.trk.quorumActive()) {
       r.logger.warn("{} stepped down to follower since quorum is not active", hex(r.id));
       r.becomeFollower(r.term, NONE);
     }
-    r.trk.visit((id, pr) -> {
-      if (id != r.id) {
-        pr.setRecentActive(false);
-      }
-    });
+    r.trk.visit(
+        (id, pr) -> {
+          if (id != r.id) {
+            pr.setRecentActive(false);
+          }
+        });
   }
 
   /**
    * Whether a lease read may skip the heartbeat round: a quorum answered since the last quorum
-   * check, so none of them votes for another candidate before our next check (older activity
-   * lets a check pass while the followers' leases expire), and no transfer is under way (its
-   * campaign overrides leases).
+   * check, so none of them votes for another candidate before our next check (older activity lets a
+   * check pass while the followers' leases expire), and no transfer is under way (its campaign
+   * overrides leases).
    */
   boolean leaseHolds() {
     return transferee == NONE && r.trk.quorumActive();
@@ -425,9 +479,9 @@ final class LeaderRole {
   // ---------------------------------------------------------------- snapshots
 
   /**
-   * The host reports whether a snapshot reached the follower. Either way the follower probes
-   * again, after forgetting the snapshot if it failed; replication waits for its MsgAppResp
-   * (success) or the next heartbeat (failure).
+   * The host reports whether a snapshot reached the follower. Either way the follower probes again,
+   * after forgetting the snapshot if it failed; replication waits for its MsgAppResp (success) or
+   * the next heartbeat (failure).
    */
   private void handleSnapshotStatus(Message m, Progress pr) {
     if (pr.state() != Progress.State.SNAPSHOT) {
@@ -435,15 +489,21 @@ final class LeaderRole {
     }
     if (!m.getReject()) {
       pr.becomeProbe();
-      r.logger.debug("{} snapshot succeeded, resumed sending replication messages to {} [{}]",
-          hex(r.id), hex(m.getFrom()), pr);
+      r.logger.debug(
+          "{} snapshot succeeded, resumed sending replication messages to {} [{}]",
+          hex(r.id),
+          hex(m.getFrom()),
+          pr);
     } else {
       // Forget the pending snapshot first, or probing would start from an index the follower
       // never got.
       pr.clearPendingSnapshot();
       pr.becomeProbe();
-      r.logger.debug("{} snapshot failed, resumed sending replication messages to {} [{}]",
-          hex(r.id), hex(m.getFrom()), pr);
+      r.logger.debug(
+          "{} snapshot failed, resumed sending replication messages to {} [{}]",
+          hex(r.id),
+          hex(m.getFrom()),
+          pr);
     }
     pr.setMsgAppFlowPaused(true);
   }
@@ -451,9 +511,9 @@ final class LeaderRole {
   // ---------------------------------------------------------------- leadership transfer
 
   /**
-   * Starts handing leadership to a voter (§3.10 of Ongaro's thesis): proposals stop, the
-   * transferee is caught up, and once it holds the whole log it is told to campaign at once. The
-   * transfer is abandoned if it does not finish within an election timeout.
+   * Starts handing leadership to a voter (§3.10 of Ongaro's thesis): proposals stop, the transferee
+   * is caught up, and once it holds the whole log it is told to campaign at once. The transfer is
+   * abandoned if it does not finish within an election timeout.
    */
   private void transferLeader(long to, Progress pr) {
     if (pr.isLearner()) {
@@ -462,8 +522,11 @@ final class LeaderRole {
     }
     if (transferee != NONE) {
       if (transferee == to) {
-        r.logger.info("{} [term {}] transfer leadership to {} is in progress, ignores request to same node",
-            hex(r.id), r.term, hex(to));
+        r.logger.info(
+            "{} [term {}] transfer leadership to {} is in progress, ignores request to same node",
+            hex(r.id),
+            r.term,
+            hex(to));
         return;
       }
       transferee = NONE;
@@ -478,8 +541,11 @@ final class LeaderRole {
     transferee = to;
     if (pr.match() == r.raftLog.lastIndex()) {
       sendTimeoutNow(to);
-      r.logger.info("{} sends MsgTimeoutNow to {} immediately as {} already has up-to-date log",
-          hex(r.id), hex(to), hex(to));
+      r.logger.info(
+          "{} sends MsgTimeoutNow to {} immediately as {} already has up-to-date log",
+          hex(r.id),
+          hex(to),
+          hex(to));
     } else {
       replication.sendAppend(to);
     }
@@ -492,19 +558,20 @@ final class LeaderRole {
   // ---------------------------------------------------------------- configuration
 
   /**
-   * After a configuration change on the leader: commit what the new quorum allows, probe the
-   * rest, and abandon a transfer to a node that is no longer a voter.
+   * After a configuration change on the leader: commit what the new quorum allows, probe the rest,
+   * and abandon a transfer to a node that is no longer a voter.
    */
   void onConfigChanged() {
     if (maybeCommit()) {
       reads.onCommit();
       replication.bcastAppend();
     } else {
-      r.trk.visit((id, pr) -> {
-        if (id != r.id) {
-          replication.maybeSendAppend(id, false);
-        }
-      });
+      r.trk.visit(
+          (id, pr) -> {
+            if (id != r.id) {
+              replication.maybeSendAppend(id, false);
+            }
+          });
     }
     if (transferee != NONE && !r.trk.voters().contains(transferee)) {
       transferee = NONE;

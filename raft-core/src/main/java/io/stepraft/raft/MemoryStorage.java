@@ -16,15 +16,15 @@ import java.util.Objects;
 
 /**
  * A {@link Storage} that keeps the stable log in memory. The host writes to it what it has
- * persisted elsewhere (a write-ahead log, say) while handling a {@code Ready}: the hard state
- * with {@link #setHardState}, entries with {@link #append}, a received snapshot with
- * {@link #applySnapshot}; it takes snapshots with {@link #createSnapshot} and drops old entries
- * with {@link #compact}.
+ * persisted elsewhere (a write-ahead log, say) while handling a {@code Ready}: the hard state with
+ * {@link #setHardState}, entries with {@link #append}, a received snapshot with {@link
+ * #applySnapshot}; it takes snapshots with {@link #createSnapshot} and drops old entries with
+ * {@link #compact}.
  *
- * <p>The log is held as a list whose first element is a dummy entry carrying the index and term
- * of the latest snapshot, so that the term at {@code firstIndex() - 1} stays known after
- * compaction. An empty storage behaves as if it held a snapshot at index 0, term 0; {@link
- * #withConfState} gives that snapshot a configuration.
+ * <p>The log is held as a list whose first element is a dummy entry carrying the index and term of
+ * the latest snapshot, so that the term at {@code firstIndex() - 1} stays known after compaction.
+ * An empty storage behaves as if it held a snapshot at index 0, term 0; {@link #withConfState}
+ * gives that snapshot a configuration.
  *
  * <p>Not thread-safe: confine an instance to the thread that drives the {@code RawNode}, as raft
  * reads it from there.
@@ -40,20 +40,19 @@ public final class MemoryStorage implements Storage {
   public MemoryStorage() {}
 
   /**
-   * Creates an empty storage whose configuration is {@code confState}, recorded as the metadata
-   * of the snapshot at index 0, term 0: no entries, an empty hard state. A node built over it
-   * knows its cluster's members at once and can campaign, without the configuration entries that
-   * {@link RawNode#bootstrap} writes; the first entry of its log is the first leader's.
+   * Creates an empty storage whose configuration is {@code confState}, recorded as the metadata of
+   * the snapshot at index 0, term 0: no entries, an empty hard state. A node built over it knows
+   * its cluster's members at once and can campaign, without the configuration entries that {@link
+   * RawNode#bootstrap} writes; the first entry of its log is the first leader's.
    *
-   * <p>The log does not record this configuration, so the host must persist it itself and pass
-   * the same one again at every restart (or restart from a snapshot, which carries the
-   * configuration as of its index). It is the configuration as of index 0: every member of a new
-   * cluster starts from the same one. Use {@link RawNode#bootstrap} instead when the log should
-   * be all a restart needs.
+   * <p>The log does not record this configuration, so the host must persist it itself and pass the
+   * same one again at every restart (or restart from a snapshot, which carries the configuration as
+   * of its index). It is the configuration as of index 0: every member of a new cluster starts from
+   * the same one. Use {@link RawNode#bootstrap} instead when the log should be all a restart needs.
    *
-   * @param confState the initial configuration: at least one voter, no node id {@code 0}, no
-   *     node in two roles; a joint configuration only with consistent outgoing voters, staged
-   *     learners and auto-leave flag
+   * @param confState the initial configuration: at least one voter, no node id {@code 0}, no node
+   *     in two roles; a joint configuration only with consistent outgoing voters, staged learners
+   *     and auto-leave flag
    * @return a storage holding only that configuration
    * @throws IllegalArgumentException if {@code confState} has no voter or is not a valid
    *     configuration; the message names what is wrong
@@ -61,19 +60,28 @@ public final class MemoryStorage implements Storage {
   public static MemoryStorage withConfState(ConfState confState) {
     checkInitialConfiguration(Objects.requireNonNull(confState, "confState"));
     MemoryStorage ms = new MemoryStorage();
-    ms.snapshot = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setConfState(confState)).build();
+    ms.snapshot =
+        Snapshot.newBuilder()
+            .setMetadata(SnapshotMetadata.newBuilder().setConfState(confState))
+            .build();
     return ms;
   }
 
   private static void checkInitialConfiguration(ConfState cs) {
     if (cs.getVotersCount() == 0) {
-      throw new IllegalArgumentException("the initial configuration has no voter: " + ConfChanges.describe(cs));
+      throw new IllegalArgumentException(
+          "the initial configuration has no voter: " + ConfChanges.describe(cs));
     }
-    for (List<Long> ids : List.of(cs.getVotersList(), cs.getVotersOutgoingList(), cs.getLearnersList(),
-        cs.getLearnersNextList())) {
+    for (List<Long> ids :
+        List.of(
+            cs.getVotersList(),
+            cs.getVotersOutgoingList(),
+            cs.getLearnersList(),
+            cs.getLearnersNextList())) {
       if (ids.contains(0L)) {
         throw new IllegalArgumentException(
-            "the initial configuration names node 0, which is no node's id: " + ConfChanges.describe(cs));
+            "the initial configuration names node 0, which is no node's id: "
+                + ConfChanges.describe(cs));
       }
     }
     // Restoring the configuration as a node would must give back the same members in the same
@@ -101,8 +109,8 @@ public final class MemoryStorage implements Storage {
 
   /**
    * The configuration recorded with the latest snapshot (the one given to {@link #withConfState}
-   * until a snapshot replaces it); the empty instance when there is none. It is what a node
-   * built over this storage starts from: {@code initialState().confState()}.
+   * until a snapshot replaces it); the empty instance when there is none. It is what a node built
+   * over this storage starts from: {@code initialState().confState()}.
    */
   public ConfState confState() {
     return snapshot.getMetadata().getConfState();
@@ -122,8 +130,8 @@ public final class MemoryStorage implements Storage {
    *
    * <p>The returned list is an unmodifiable copy: later appends and compactions do not alter it.
    *
-   * @throws IllegalStateException if {@code hi > lastIndex() + 1}: the caller asked for entries
-   *     it cannot know about
+   * @throws IllegalStateException if {@code hi > lastIndex() + 1}: the caller asked for entries it
+   *     cannot know about
    * @throws IllegalArgumentException if {@code lo > hi}
    */
   @Override
@@ -134,7 +142,8 @@ public final class MemoryStorage implements Storage {
     }
     long last = lastIndex();
     if (hi > last + 1) {
-      throw new IllegalStateException("entries' hi(" + hi + ") is out of bound lastindex(" + last + ")");
+      throw new IllegalStateException(
+          "entries' hi(" + hi + ") is out of bound lastindex(" + last + ")");
     }
     if (lo > hi) {
       throw new IllegalArgumentException("invalid range [" + lo + ", " + hi + "): lo > hi");
@@ -174,8 +183,8 @@ public final class MemoryStorage implements Storage {
   }
 
   /**
-   * Replaces the whole contents with a snapshot received from the leader: every entry is
-   * dropped and the log continues after the snapshot's index.
+   * Replaces the whole contents with a snapshot received from the leader: every entry is dropped
+   * and the log continues after the snapshot's index.
    *
    * @param snap the snapshot the host persisted
    * @throws SnapshotOutOfDateException if {@code snap} is not newer than the current snapshot
@@ -209,7 +218,8 @@ public final class MemoryStorage implements Storage {
     }
     long last = lastIndex();
     if (index > last) {
-      throw new IllegalStateException("snapshot " + index + " is out of bound lastindex(" + last + ")");
+      throw new IllegalStateException(
+          "snapshot " + index + " is out of bound lastindex(" + last + ")");
     }
     SnapshotMetadata.Builder meta =
         snapshot.getMetadata().toBuilder().setIndex(index).setTerm(term(index));
@@ -236,7 +246,8 @@ public final class MemoryStorage implements Storage {
     }
     long last = lastIndex();
     if (compactIndex > last) {
-      throw new IllegalStateException("compact " + compactIndex + " is out of bound lastindex(" + last + ")");
+      throw new IllegalStateException(
+          "compact " + compactIndex + " is out of bound lastindex(" + last + ")");
     }
     int keepFrom = (int) (compactIndex - offset);
     Entry newDummy = ents.get(keepFrom);
@@ -248,8 +259,8 @@ public final class MemoryStorage implements Storage {
 
   /**
    * Appends entries that the host persisted. The entries must have consecutive indexes. Those
-   * already compacted are skipped. An entry at an index that is already held replaces it and
-   * every entry after it, as a new leader's entries replace a deposed leader's.
+   * already compacted are skipped. An entry at an index that is already held replaces it and every
+   * entry after it, as a new leader's entries replace a deposed leader's.
    *
    * @param entries the persisted entries; the list is not retained
    * @throws IllegalArgumentException if the indexes of {@code entries} are not consecutive
@@ -285,10 +296,22 @@ public final class MemoryStorage implements Storage {
   @Override
   public String toString() {
     SnapshotMetadata meta = snapshot.getMetadata();
-    return "MemoryStorage{firstIndex=" + firstIndex() + ", lastIndex=" + lastIndex()
-        + ", snapshot=(index " + meta.getIndex() + ", term " + meta.getTerm() + ")"
-        + ", hardState=(term " + hardState.getTerm() + ", vote " + hardState.getVote()
-        + ", commit " + hardState.getCommit() + ")}";
+    return "MemoryStorage{firstIndex="
+        + firstIndex()
+        + ", lastIndex="
+        + lastIndex()
+        + ", snapshot=(index "
+        + meta.getIndex()
+        + ", term "
+        + meta.getTerm()
+        + ")"
+        + ", hardState=(term "
+        + hardState.getTerm()
+        + ", vote "
+        + hardState.getVote()
+        + ", commit "
+        + hardState.getCommit()
+        + ")}";
   }
 
   private long offset() {
@@ -301,7 +324,12 @@ public final class MemoryStorage implements Storage {
       long index = entries.get(i).getIndex();
       if (index != ++expected) {
         throw new IllegalArgumentException(
-            "entries are not consecutive: index " + index + " at position " + i + ", expected " + expected);
+            "entries are not consecutive: index "
+                + index
+                + " at position "
+                + i
+                + ", expected "
+                + expected);
       }
     }
   }

@@ -10,8 +10,17 @@ package io.stepraft.raft;
  * @param paused whether the leader holds back appends to the peer
  * @param inflightMessages appends in flight, awaiting acknowledgement
  * @param inflightBytes payload bytes in flight
- * @param pendingSnapshot the index of the snapshot being sent, when in {@link ProgressState#SNAPSHOT}
+ * @param pendingSnapshot the index of the snapshot being sent, when in {@link
+ *     ProgressState#SNAPSHOT}
  * @param learner whether the peer is a learner
  */
-public record PeerProgress(long match, long next, ProgressState state, boolean recentActive, boolean paused,
-    int inflightMessages, long inflightBytes, long pendingSnapshot, boolean learner) {}
+public record PeerProgress(
+    long match,
+    long next,
+    ProgressState state,
+    boolean recentActive,
+    boolean paused,
+    int inflightMessages,
+    long inflightBytes,
+    long pendingSnapshot,
+    boolean learner) {}

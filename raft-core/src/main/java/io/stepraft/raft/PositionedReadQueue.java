@@ -11,19 +11,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The production {@link ReadQueue}: every read gets a position that the leader assigns, one
- * higher than the last, and a heartbeat carries the highest position queued when it was sent
- * (eight bytes, big-endian, in {@code Message.context}, which followers echo unchanged). Each
- * voter's acknowledgements raise the highest position it echoed; the reads up to the highest
- * position that a quorum echoed are confirmed.
+ * The production {@link ReadQueue}: every read gets a position that the leader assigns, one higher
+ * than the last, and a heartbeat carries the highest position queued when it was sent (eight bytes,
+ * big-endian, in {@code Message.context}, which followers echo unchanged). Each voter's
+ * acknowledgements raise the highest position it echoed; the reads up to the highest position that
+ * a quorum echoed are confirmed.
  *
  * <p>So an acknowledgement only ever confirms reads that were queued before the heartbeat it
- * answers was sent, however late, duplicated or reordered it arrives. The host's context only
- * names the answer: a context used twice is two reads, each answered once.
+ * answers was sent, however late, duplicated or reordered it arrives. The host's context only names
+ * the answer: a context used twice is two reads, each answered once.
  *
- * <p>Positions only grow over the node's life, across terms; acknowledgements are forgotten
- * when the queue is cleared (the leader's term ended; answers from earlier terms never reach the
- * queue, they are dropped by the term check).
+ * <p>Positions only grow over the node's life, across terms; acknowledgements are forgotten when
+ * the queue is cleared (the leader's term ended; answers from earlier terms never reach the queue,
+ * they are dropped by the term check).
  */
 final class PositionedReadQueue implements ReadQueue {
   private static final int POSITION_BYTES = Long.BYTES;
@@ -32,8 +32,10 @@ final class PositionedReadQueue implements ReadQueue {
 
   // Invariant: positions in the queue are increasing, the last one is lastPosition.
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
   /** The highest position each node echoed in this term. */
   private final Map<Long, Long> echoed = new HashMap<>();
+
   /** The highest position ever assigned. */
   private long lastPosition;
 

@@ -17,7 +17,10 @@ package io.stepraft.raft;
  * </pre>
  */
 public enum ProgressState {
-  /** The leader sends at most one append per heartbeat interval until it learns the follower's match. */
+  /**
+   * The leader sends at most one append per heartbeat interval until it learns the follower's
+   * match.
+   */
   PROBE,
   /** The leader streams appends optimistically, bounded by the inflight window. */
   REPLICATE,

@@ -1,8 +1,8 @@
 package io.stepraft.raft;
 
 /**
- * A proposal was not appended to the log. Nothing was lost: the caller still owns the data and
- * may retry, for instance once a leader is known.
+ * A proposal was not appended to the log. Nothing was lost: the caller still owns the data and may
+ * retry, for instance once a leader is known.
  */
 public final class ProposalDroppedException extends RaftException {
   private static final long serialVersionUID = 1L;

@@ -20,25 +20,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Raft state machine of one node: term and vote, role, log, and configuration. It applies
- * the rules common to every role (the term rules of §5.1, storage acknowledgements, snapshots,
+ * The Raft state machine of one node: term and vote, role, log, and configuration. It applies the
+ * rules common to every role (the term rules of §5.1, storage acknowledgements, snapshots,
  * configuration changes) and hands each message on to the handler of the node's role: {@link
- * FollowerRole}, {@link CandidateRole} (pre-candidates and candidates) or {@link LeaderRole}.
- * Votes are granted by {@link Elections} in every role.
+ * FollowerRole}, {@link CandidateRole} (pre-candidates and candidates) or {@link LeaderRole}. Votes
+ * are granted by {@link Elections} in every role.
  *
- * <p>Only {@code becomeFollower}, {@code becomePreCandidate}, {@code becomeCandidate} and
- * {@code becomeLeader} change {@link #role}; each rejects an illegal transition. The role classes
- * change this class's state only through its methods; state that only a leader has (its
- * followers' replication, reads, a transfer, the uncommitted tail) is owned by {@link
- * LeaderRole} and cleared whenever the role or term changes.
+ * <p>Only {@code becomeFollower}, {@code becomePreCandidate}, {@code becomeCandidate} and {@code
+ * becomeLeader} change {@link #role}; each rejects an illegal transition. The role classes change
+ * this class's state only through its methods; state that only a leader has (its followers'
+ * replication, reads, a transfer, the uncommitted tail) is owned by {@link LeaderRole} and cleared
+ * whenever the role or term changes.
  */
 final class Raft {
   /** The "no node" id: no leader known, no vote cast. */
   static final long NONE = 0;
+
   /** The sender id of MsgStorageAppendResp: the host's append thread (etcd's MaxUint64). */
   static final long LOCAL_APPEND_THREAD = -1L;
+
   /** The sender id of MsgStorageApplyResp: the host's apply thread (etcd's MaxUint64 - 1). */
   static final long LOCAL_APPLY_THREAD = -2L;
+
   /** The context of a MsgVote sent on MsgTimeoutNow: it overrides the receivers' lease. */
   static final ByteString CAMPAIGN_TRANSFER = ByteString.copyFromUtf8("CampaignTransfer");
 
@@ -56,19 +59,25 @@ final class Raft {
   final boolean disableConfChangeValidation;
   final boolean stepDownOnRemoval;
   final int maxPendingReadIndexRequests;
+
   /** Whether the host's storage threads step their responses in through {@link RawNode#step}. */
   final boolean asyncStorageWrites;
+
   private final SplittableRandom random;
   final RaftListener listener;
   final CoreParts parts;
 
   // Read anywhere in the package; changed only by this class's methods.
   long term;
+
   /** The node voted for in {@link #term}, or NONE. Invariant: set at most once per term. */
   long vote;
+
   Role role = Role.FOLLOWER;
+
   /** The leader of {@link #term} as far as this node knows, or NONE. */
   long lead = NONE;
+
   ProgressTracker trk;
 
   /**
@@ -76,16 +85,19 @@ final class Raft {
    * candidate); a leader keeps its own timer in {@link LeaderRole}.
    */
   int electionElapsedTicks;
+
   /** A random value in {@code [electionTicks, 2 * electionTicks)}, redrawn on every reset. */
   int randomizedElectionTicks;
 
   /** Messages to send now. */
   List<Message> msgs = new ArrayList<>();
+
   /**
    * Messages that may only be sent once the unstable state (entries, term, vote) they acknowledge
    * is durable: MsgAppResp, MsgVoteResp, MsgPreVoteResp; self-addressed ones are stepped back in.
    */
   List<Message> msgsAfterAppend = new ArrayList<>();
+
   /** Reads confirmed since the last Ready, for the host. */
   final List<ReadState> readStates = new ArrayList<>();
 
@@ -120,13 +132,16 @@ final class Raft {
     candidateRole = new CandidateRole(this, followerRole);
 
     Storage.InitialState initial = c.storage().initialState();
-    ConfState cs = initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState();
-    HardState hs = initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
+    ConfState cs =
+        initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState();
+    HardState hs =
+        initial.hardState() == null ? HardState.getDefaultInstance() : initial.hardState();
     ConfChanger.Result restored;
     try {
       restored = ConfChanger.restore(trk, raftLog.lastIndex(), cs);
     } catch (InvalidChangeException e) {
-      throw new IllegalStateException(hex(id) + " the stored configuration " + cs + " is invalid: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          hex(id) + " the stored configuration " + cs + " is invalid: " + e.getMessage(), e);
     }
     ConfChanges.checkEquivalent(cs, switchToConfig(restored));
     if (!isEmpty(hs)) {
@@ -139,8 +154,15 @@ final class Raft {
       raftLog.appliedTo(c.applied(), 0);
     }
     becomeFollower(term, NONE);
-    logger.info("{} newRaft [peers: {}, term: {}, commit: {}, applied: {}, lastindex: {}, lastterm: {}]",
-        hex(id), trk.voters(), term, raftLog.committed(), raftLog.applied(), raftLog.lastIndex(), raftLog.lastTerm());
+    logger.info(
+        "{} newRaft [peers: {}, term: {}, commit: {}, applied: {}, lastindex: {}, lastterm: {}]",
+        hex(id),
+        trk.voters(),
+        term,
+        raftLog.committed(),
+        raftLog.applied(),
+        raftLog.lastIndex(),
+        raftLog.lastTerm());
   }
 
   // ---------------------------------------------------------------- state views
@@ -150,7 +172,11 @@ final class Raft {
   }
 
   HardState hardState() {
-    return HardState.newBuilder().setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
+    return HardState.newBuilder()
+        .setTerm(term)
+        .setVote(vote)
+        .setCommit(raftLog.committed())
+        .build();
   }
 
   boolean hardStateEquals(HardState hs) {
@@ -173,8 +199,15 @@ final class Raft {
 
   private void loadState(HardState hs) {
     if (hs.getCommit() < raftLog.committed() || hs.getCommit() > raftLog.lastIndex()) {
-      throw new IllegalStateException(hex(id) + " state.commit " + hs.getCommit() + " is out of range ["
-          + raftLog.committed() + ", " + raftLog.lastIndex() + "]. Was the raft log corrupted, truncated, or lost?");
+      throw new IllegalStateException(
+          hex(id)
+              + " state.commit "
+              + hs.getCommit()
+              + " is out of range ["
+              + raftLog.committed()
+              + ", "
+              + raftLog.lastIndex()
+              + "]. Was the raft log corrupted, truncated, or lost?");
     }
     raftLog.commitTo(hs.getCommit());
     term = hs.getTerm();
@@ -182,17 +215,25 @@ final class Raft {
   }
 
   /**
-   * Only committed entries are applied, so an applied index above the stored commit index means
-   * the commit index was not synced before a crash (it need not be). The log still holds the
-   * entries; the commit index is raised to match. Entries missing from the log are data loss.
+   * Only committed entries are applied, so an applied index above the stored commit index means the
+   * commit index was not synced before a crash (it need not be). The log still holds the entries;
+   * the commit index is raised to match. Entries missing from the log are data loss.
    */
   private void raiseCommitToApplied(long applied) {
     if (applied > raftLog.lastIndex()) {
-      throw new IllegalStateException(hex(id) + " applied index " + applied + " is beyond the last index "
-          + raftLog.lastIndex() + " of the log. Was the raft log corrupted, truncated, or lost?");
+      throw new IllegalStateException(
+          hex(id)
+              + " applied index "
+              + applied
+              + " is beyond the last index "
+              + raftLog.lastIndex()
+              + " of the log. Was the raft log corrupted, truncated, or lost?");
     }
-    logger.info("{} raising commit index {} to the applied index {}: the commit index was not synced",
-        hex(id), raftLog.committed(), applied);
+    logger.info(
+        "{} raising commit index {} to the applied index {}: the commit index was not synced",
+        hex(id),
+        raftLog.committed(),
+        applied);
     raftLog.commitTo(applied);
   }
 
@@ -208,7 +249,8 @@ final class Raft {
 
   void becomeCandidate() {
     if (role == Role.LEADER) {
-      throw new IllegalStateException(hex(id) + " invalid transition [leader -> candidate] at term " + term);
+      throw new IllegalStateException(
+          hex(id) + " invalid transition [leader -> candidate] at term " + term);
     }
     reset(term + 1);
     vote = id;
@@ -219,7 +261,8 @@ final class Raft {
 
   void becomePreCandidate() {
     if (role == Role.LEADER) {
-      throw new IllegalStateException(hex(id) + " invalid transition [leader -> pre-candidate] at term " + term);
+      throw new IllegalStateException(
+          hex(id) + " invalid transition [leader -> pre-candidate] at term " + term);
     }
     // A pre-candidate keeps its term and vote: it only asks whether it could win.
     trk.resetVotes();
@@ -231,7 +274,8 @@ final class Raft {
 
   void becomeLeader() {
     if (role == Role.FOLLOWER) {
-      throw new IllegalStateException(hex(id) + " invalid transition [follower -> leader] at term " + term);
+      throw new IllegalStateException(
+          hex(id) + " invalid transition [follower -> leader] at term " + term);
     }
     reset(term);
     lead = id;
@@ -241,7 +285,9 @@ final class Raft {
     logger.info("{} became leader at term {}", hex(id), term);
   }
 
-  /** Enters {@code newTerm} (forgetting the vote if the term changes) with a fresh election timer. */
+  /**
+   * Enters {@code newTerm} (forgetting the vote if the term changes) with a fresh election timer.
+   */
   private void reset(long newTerm) {
     if (term != newTerm) {
       term = newTerm;
@@ -259,17 +305,26 @@ final class Raft {
   /** Records a vote granted in the current term; a node votes at most once per term. */
   void grantVote(long candidate) {
     if (vote != NONE && vote != candidate) {
-      throw new IllegalStateException(hex(id) + " already voted for " + hex(vote) + " at term " + term
-          + ", cannot vote for " + hex(candidate));
+      throw new IllegalStateException(
+          hex(id)
+              + " already voted for "
+              + hex(vote)
+              + " at term "
+              + term
+              + ", cannot vote for "
+              + hex(candidate));
     }
     vote = candidate;
     electionElapsedTicks = 0;
   }
 
-  /** A follower heard from the leader of its term: it follows it and restarts its election timer. */
+  /**
+   * A follower heard from the leader of its term: it follows it and restarts its election timer.
+   */
   void heardFromLeader(long leader) {
     if (role != Role.FOLLOWER) {
-      throw new IllegalStateException(hex(id) + " heard from leader " + hex(leader) + " as " + role + " at term " + term);
+      throw new IllegalStateException(
+          hex(id) + " heard from leader " + hex(leader) + " as " + role + " at term " + term);
     }
     lead = leader;
     electionElapsedTicks = 0;
@@ -312,23 +367,26 @@ final class Raft {
   // ---------------------------------------------------------------- sending
 
   /**
-   * Queues a message: fills in the sender and, for all but proposals and read requests, the
-   * term. Vote messages must carry their term already. Acknowledgements that depend on durable
-   * state go to {@link #msgsAfterAppend}.
+   * Queues a message: fills in the sender and, for all but proposals and read requests, the term.
+   * Vote messages must carry their term already. Acknowledgements that depend on durable state go
+   * to {@link #msgsAfterAppend}.
    */
   void send(Message.Builder m) {
     if (m.getFrom() == NONE) {
       m.setFrom(id);
     }
     MessageType t = m.getType();
-    if (t == MessageType.MsgVote || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVote
+    if (t == MessageType.MsgVote
+        || t == MessageType.MsgVoteResp
+        || t == MessageType.MsgPreVote
         || t == MessageType.MsgPreVoteResp) {
       if (m.getTerm() == 0) {
         throw new IllegalStateException(hex(id) + " term should be set when sending " + t);
       }
     } else {
       if (m.getTerm() != 0) {
-        throw new IllegalStateException(hex(id) + " term should not be set when sending " + t + " (was " + m.getTerm() + ")");
+        throw new IllegalStateException(
+            hex(id) + " term should not be set when sending " + t + " (was " + m.getTerm() + ")");
       }
       // Proposals and read requests are forwarded to the leader as if local: no term.
       if (t != MessageType.MsgProp && t != MessageType.MsgReadIndex) {
@@ -337,11 +395,14 @@ final class Raft {
     }
     Message built = m.build();
     listener.messageSent(id, built);
-    if (t == MessageType.MsgAppResp || t == MessageType.MsgVoteResp || t == MessageType.MsgPreVoteResp) {
+    if (t == MessageType.MsgAppResp
+        || t == MessageType.MsgVoteResp
+        || t == MessageType.MsgPreVoteResp) {
       msgsAfterAppend.add(built);
     } else {
       if (built.getTo() == id) {
-        throw new IllegalStateException(hex(id) + " message should not be self-addressed when sending " + t);
+        throw new IllegalStateException(
+            hex(id) + " message should not be self-addressed when sending " + t);
       }
       msgs.add(built);
     }
@@ -356,7 +417,9 @@ final class Raft {
       return;
     }
     switch (m.getType()) {
-      case MsgHup -> elections.hup(preVote ? Elections.CampaignType.PRE_ELECTION : Elections.CampaignType.ELECTION);
+      case MsgHup ->
+          elections.hup(
+              preVote ? Elections.CampaignType.PRE_ELECTION : Elections.CampaignType.ELECTION);
       case MsgStorageAppendResp -> {
         if (m.getIndex() != 0) {
           raftLog.stableTo(m.getIndex(), m.getLogTerm());
@@ -400,9 +463,19 @@ final class Raft {
         if (!force && inLease) {
           // §6: a server that heard from a current leader within the minimum election timeout
           // neither raises its term nor grants its vote.
-          logger.info("{} [logterm: {}, index: {}, vote: {}] ignored {} from {} [logterm: {}, index: {}] at term {}: "
-              + "lease is not expired (remaining ticks: {})", hex(id), raftLog.lastTerm(), raftLog.lastIndex(),
-              hex(vote), t, hex(m.getFrom()), m.getLogTerm(), m.getIndex(), term, electionTicks - electionElapsedTicks);
+          logger.info(
+              "{} [logterm: {}, index: {}, vote: {}] ignored {} from {} [logterm: {}, index: {}] at"
+                  + " term {}: lease is not expired (remaining ticks: {})",
+              hex(id),
+              raftLog.lastTerm(),
+              raftLog.lastIndex(),
+              hex(vote),
+              t,
+              hex(m.getFrom()),
+              m.getLogTerm(),
+              m.getIndex(),
+              term,
+              electionTicks - electionElapsedTicks);
           return false;
         }
       }
@@ -415,8 +488,13 @@ final class Raft {
         // quorum granted it.
         return true;
       }
-      logger.info("{} [term: {}] received a {} message with higher term from {} [term: {}]",
-          hex(id), term, t, hex(m.getFrom()), mTerm);
+      logger.info(
+          "{} [term: {}] received a {} message with higher term from {} [term: {}]",
+          hex(id),
+          term,
+          t,
+          hex(m.getFrom()),
+          mTerm);
       if (t == MessageType.MsgApp || t == MessageType.MsgHeartbeat || t == MessageType.MsgSnap) {
         becomeFollower(mTerm, m.getFrom());
       } else {
@@ -444,10 +522,24 @@ final class Raft {
     } else if (t == MessageType.MsgPreVote) {
       // Answer with a rejection so that a pre-candidate of a lower term learns of ours and does
       // not stall.
-      logger.info("{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at term {}",
-          hex(id), raftLog.lastTerm(), raftLog.lastIndex(), hex(vote), t, hex(m.getFrom()), m.getLogTerm(),
-          m.getIndex(), term);
-      send(Message.newBuilder().setTo(m.getFrom()).setTerm(term).setType(MessageType.MsgPreVoteResp).setReject(true));
+      logger.info(
+          "{} [logterm: {}, index: {}, vote: {}] rejected {} from {} [logterm: {}, index: {}] at"
+              + " term {}",
+          hex(id),
+          raftLog.lastTerm(),
+          raftLog.lastIndex(),
+          hex(vote),
+          t,
+          hex(m.getFrom()),
+          m.getLogTerm(),
+          m.getIndex(),
+          term);
+      send(
+          Message.newBuilder()
+              .setTo(m.getFrom())
+              .setTerm(term)
+              .setType(MessageType.MsgPreVoteResp)
+              .setReject(true));
     } else if (t == MessageType.MsgStorageAppendResp) {
       // The entries may have been replaced in the unstable log since: do not mark them stable.
       // A snapshot is committed state and stays valid whatever the term.
@@ -455,8 +547,13 @@ final class Raft {
         appliedSnapshot(m.getSnapshot());
       }
     } else {
-      logger.debug("{} [term: {}] ignored a {} message with lower term from {} [term: {}]",
-          hex(id), term, t, hex(m.getFrom()), m.getTerm());
+      logger.debug(
+          "{} [term: {}] ignored a {} message with lower term from {} [term: {}]",
+          hex(id),
+          term,
+          t,
+          hex(m.getFrom()),
+          m.getTerm());
     }
   }
 
@@ -481,9 +578,9 @@ final class Raft {
   // ---------------------------------------------------------------- snapshots and configuration
 
   /**
-   * Replaces the log with a snapshot newer than the commit index. Returns false when the
-   * snapshot is stale, when the log already holds its last entry (then only the commit index
-   * moves), or when this node is not part of its configuration.
+   * Replaces the log with a snapshot newer than the commit index. Returns false when the snapshot
+   * is stale, when the log already holds its last entry (then only the commit index moves), or when
+   * this node is not part of its configuration.
    */
   boolean restore(Snapshot s) {
     long sIndex = s.getMetadata().getIndex();
@@ -497,15 +594,25 @@ final class Raft {
       return false;
     }
     ConfState cs = s.getMetadata().getConfState();
-    if (!cs.getVotersList().contains(id) && !cs.getLearnersList().contains(id)
+    if (!cs.getVotersList().contains(id)
+        && !cs.getLearnersList().contains(id)
         && !cs.getVotersOutgoingList().contains(id)) {
-      logger.warn("{} attempted to restore snapshot but it is not in the ConfState {}; should never happen",
-          hex(id), cs);
+      logger.warn(
+          "{} attempted to restore snapshot but it is not in the ConfState {}; should never happen",
+          hex(id),
+          cs);
       return false;
     }
     if (raftLog.matchTerm(sIndex, sTerm)) {
-      logger.info("{} [commit: {}, lastindex: {}, lastterm: {}] fast-forwarded commit to snapshot [index: {}, term: {}]",
-          hex(id), raftLog.committed(), raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
+      logger.info(
+          "{} [commit: {}, lastindex: {}, lastterm: {}] fast-forwarded commit to snapshot [index:"
+              + " {}, term: {}]",
+          hex(id),
+          raftLog.committed(),
+          raftLog.lastIndex(),
+          raftLog.lastTerm(),
+          sIndex,
+          sTerm);
       raftLog.commitTo(sIndex);
       return false;
     }
@@ -515,15 +622,26 @@ final class Raft {
     try {
       restored = ConfChanger.restore(fresh, sIndex, cs);
     } catch (InvalidChangeException e) {
-      logger.warn("{} ignored snapshot [index: {}, term: {}] with an invalid configuration {}: {}",
-          hex(id), sIndex, sTerm, cs, e.getMessage());
+      logger.warn(
+          "{} ignored snapshot [index: {}, term: {}] with an invalid configuration {}: {}",
+          hex(id),
+          sIndex,
+          sTerm,
+          cs,
+          e.getMessage());
       return false;
     }
     raftLog.restore(s);
     trk = fresh;
     ConfChanges.checkEquivalent(cs, switchToConfig(restored));
-    logger.info("{} [commit: {}, lastindex: {}, lastterm: {}] restored snapshot [index: {}, term: {}]",
-        hex(id), raftLog.committed(), raftLog.lastIndex(), raftLog.lastTerm(), sIndex, sTerm);
+    logger.info(
+        "{} [commit: {}, lastindex: {}, lastterm: {}] restored snapshot [index: {}, term: {}]",
+        hex(id),
+        raftLog.committed(),
+        raftLog.lastIndex(),
+        raftLog.lastTerm(),
+        sIndex,
+        sTerm);
     return true;
   }
 

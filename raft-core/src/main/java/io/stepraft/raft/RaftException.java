@@ -1,9 +1,9 @@
 package io.stepraft.raft;
 
 /**
- * The base of every expected, typed failure that stepraft reports: a dropped proposal, a
- * malformed or misrouted message, a storage condition. Broken invariants are not
- * {@code RaftException}s; they throw {@link IllegalStateException} with the numbers involved.
+ * The base of every expected, typed failure that stepraft reports: a dropped proposal, a malformed
+ * or misrouted message, a storage condition. Broken invariants are not {@code RaftException}s; they
+ * throw {@link IllegalStateException} with the numbers involved.
  */
 public class RaftException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -19,8 +19,8 @@ public class RaftException extends RuntimeException {
   }
 
   /**
-   * Creates an exception without a stack trace, for conditions that are part of normal
-   * control flow (a compacted index, say) and are raised often enough for the trace to cost.
+   * Creates an exception without a stack trace, for conditions that are part of normal control flow
+   * (a compacted index, say) and are raised often enough for the trace to cost.
    */
   protected RaftException(String message, boolean withStackTrace) {
     super(message, null, false, withStackTrace);

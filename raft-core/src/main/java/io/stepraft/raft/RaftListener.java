@@ -4,11 +4,10 @@ import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Message;
 
 /**
- * Observes a node's state transitions and messages, for tests, tracing and metrics. Every
- * method has an empty default; implement the ones you need. Calls happen on the thread that
- * drives the {@link RawNode}, inside its calls: they must be fast and must not call back into
- * the node. A node built without a listener uses {@link #NONE}, whose empty methods the JIT
- * removes.
+ * Observes a node's state transitions and messages, for tests, tracing and metrics. Every method
+ * has an empty default; implement the ones you need. Calls happen on the thread that drives the
+ * {@link RawNode}, inside its calls: they must be fast and must not call back into the node. A node
+ * built without a listener uses {@link #NONE}, whose empty methods the JIT removes.
  */
 public interface RaftListener {
   /** The listener that ignores everything. */
@@ -49,8 +48,8 @@ public interface RaftListener {
   default void configChanged(long nodeId, ConfState config) {}
 
   /**
-   * A read requested on this node with {@link RawNode#readIndex} will never be answered: the
-   * node stopped leading (or lost its leader) before a quorum confirmed it. Retry it.
+   * A read requested on this node with {@link RawNode#readIndex} will never be answered: the node
+   * stopped leading (or lost its leader) before a quorum confirmed it. Retry it.
    *
    * @param nodeId the node
    * @param requestContext the context passed to {@code readIndex}

@@ -21,36 +21,41 @@ import org.slf4j.Logger;
  * before the first one is kept (in the snapshot) so that appends right after a snapshot can be
  * matched. Methods that may not know an answer return {@code -1} or {@code 0} as documented.
  *
- * <p>The cursors are read through their getters and changed only through the methods, which
- * check the invariants.
+ * <p>The cursors are read through their getters and changed only through the methods, which check
+ * the invariants.
  */
 final class RaftLog {
 
   /** The entries the host persisted, up to {@code unstable.offset - 1}. */
   final Storage storage;
+
   /** The entries and snapshot not yet persisted. */
   final UnstableLog unstable;
 
   // Invariant: applied <= applying <= committed <= lastIndex().
   /** The highest index known to be stored on a quorum. */
   private long committed;
+
   /** The highest index handed to the host for applying; it may not be applied yet. */
   private long applying;
+
   /** The highest index the host reported applied. */
   private long applied;
 
   /** The most bytes of entries handed to the host for applying and not yet reported applied. */
   final long maxApplyingEntsSizeBytes;
+
   /** The bytes of entries handed to the host for applying and not yet reported applied. */
   long applyingEntsSizeBytes;
+
   /** Whether no more entries are handed out until the host reports some applied. */
   boolean applyingEntsPaused;
 
   final Logger logger;
 
   /**
-   * A log over {@code storage}: everything the storage holds is stable and considered applied
-   * up to its snapshot; the caller restores the commit and apply cursors from the hard state.
+   * A log over {@code storage}: everything the storage holds is stable and considered applied up to
+   * its snapshot; the caller restores the commit and apply cursors from the hard state.
    *
    * @param maxApplyingEntsSizeBytes the bound of {@link #applyingEntsSizeBytes}; positive, {@link
    *     EntrySizes#NO_LIMIT} for none
@@ -87,9 +92,9 @@ final class RaftLog {
   }
 
   /**
-   * Handles entries from the leader that follow the entry at {@code (index, logTerm)}. If this
-   * log holds that entry, the new entries are merged (conflicting uncommitted entries are
-   * replaced) and the commit index moves to {@code min(commit, index of the last new entry)}.
+   * Handles entries from the leader that follow the entry at {@code (index, logTerm)}. If this log
+   * holds that entry, the new entries are merged (conflicting uncommitted entries are replaced) and
+   * the commit index moves to {@code min(commit, index of the last new entry)}.
    *
    * @param ents entries with consecutive indexes starting at {@code index + 1}
    * @return the index of the last new entry, or -1 if this log does not hold {@code (index,
@@ -130,7 +135,8 @@ final class RaftLog {
     }
     long after = ents.get(0).getIndex() - 1;
     if (after < committed) {
-      throw new IllegalStateException("after(" + after + ") is out of range [committed(" + committed + ")]");
+      throw new IllegalStateException(
+          "after(" + after + ") is out of range [committed(" + committed + ")]");
     }
     unstable.truncateAndAppend(ents);
     return lastIndex();
@@ -138,8 +144,8 @@ final class RaftLog {
 
   /**
    * The index of the first entry of {@code ents} whose term differs from this log's entry at the
-   * same index, or which this log does not hold; 0 if every entry matches. The entries must
-   * have consecutive indexes.
+   * same index, or which this log does not hold; 0 if every entry matches. The entries must have
+   * consecutive indexes.
    */
   long findConflict(List<Entry> ents) {
     for (int i = 0, n = ents.size(); i < n; i++) {
@@ -148,8 +154,11 @@ final class RaftLog {
       long ours = termOrUnknown(index);
       if (ours != e.getTerm()) {
         if (index <= lastIndex()) {
-          logger.info("found conflict at index {} [existing term: {}, conflicting term: {}]",
-              index, Math.max(ours, 0), e.getTerm());
+          logger.info(
+              "found conflict at index {} [existing term: {}, conflicting term: {}]",
+              index,
+              Math.max(ours, 0),
+              e.getTerm());
         }
         return index;
       }
@@ -159,8 +168,8 @@ final class RaftLog {
 
   /**
    * The largest index {@code i <= index} whose term is at most {@code term}, or whose term is
-   * unknown (compacted or not held): the leader's and follower's logs may match there. Used to
-   * skip a whole term of mismatching entries in one round trip after a rejected append.
+   * unknown (compacted or not held): the leader's and follower's logs may match there. Used to skip
+   * a whole term of mismatching entries in one round trip after a rejected append.
    */
   long findConflictByTerm(long index, long term) {
     for (long i = index; i > 0; i--) {
@@ -221,8 +230,14 @@ final class RaftLog {
     long hi = maxAppliableIndex(allowUnstable) + 1;
     long budget = maxApplyingEntsSizeBytes - applyingEntsSizeBytes;
     if (budget <= 0) {
-      throw new IllegalStateException("applying entry size budget " + budget + " is not positive [max("
-          + maxApplyingEntsSizeBytes + "), applying(" + applyingEntsSizeBytes + ")]");
+      throw new IllegalStateException(
+          "applying entry size budget "
+              + budget
+              + " is not positive [max("
+              + maxApplyingEntsSizeBytes
+              + "), applying("
+              + applyingEntsSizeBytes
+              + ")]");
     }
     try {
       return slice(lo, hi, budget);
@@ -240,9 +255,9 @@ final class RaftLog {
   }
 
   /**
-   * The highest index that may be applied: the commit index, capped at the last stable entry
-   * unless {@code allowUnstable} (entries not yet persisted locally may be applied only if
-   * the host allows it).
+   * The highest index that may be applied: the commit index, capped at the last stable entry unless
+   * {@code allowUnstable} (entries not yet persisted locally may be applied only if the host allows
+   * it).
    */
   long maxAppliableIndex(boolean allowUnstable) {
     long hi = committed;
@@ -280,8 +295,12 @@ final class RaftLog {
     }
     long last = lastIndex();
     if (last < tocommit) {
-      throw new IllegalStateException("tocommit(" + tocommit + ") is out of range [lastIndex(" + last
-          + ")]. Was the raft log corrupted, truncated, or lost?");
+      throw new IllegalStateException(
+          "tocommit("
+              + tocommit
+              + ") is out of range [lastIndex("
+              + last
+              + ")]. Was the raft log corrupted, truncated, or lost?");
     }
     committed = tocommit;
   }
@@ -297,29 +316,41 @@ final class RaftLog {
       return;
     }
     if (committed < index || index < applied) {
-      throw new IllegalStateException("applied(" + index + ") is out of range [prevApplied(" + applied
-          + "), committed(" + committed + ")]");
+      throw new IllegalStateException(
+          "applied("
+              + index
+              + ") is out of range [prevApplied("
+              + applied
+              + "), committed("
+              + committed
+              + ")]");
     }
     applied = index;
     applying = Math.max(applying, index);
-    applyingEntsSizeBytes = applyingEntsSizeBytes > sizeBytes ? applyingEntsSizeBytes - sizeBytes : 0;
+    applyingEntsSizeBytes =
+        applyingEntsSizeBytes > sizeBytes ? applyingEntsSizeBytes - sizeBytes : 0;
     applyingEntsPaused = applyingEntsSizeBytes >= maxApplyingEntsSizeBytes;
   }
 
   /**
-   * The entries up to {@code index}, of {@code sizeBytes} serialized bytes, were handed to the
-   * host for applying. Handing out pauses once the outstanding bytes reach the maximum; it
-   * resumes when {@link #appliedTo} brings them back under. A batch may therefore overshoot the
-   * maximum by at most one entry (the first entry of a batch is always handed out).
-   * {@code allowUnstable} is accepted for symmetry with {@link #nextCommittedEnts}; the pause
-   * rule does not depend on it.
+   * The entries up to {@code index}, of {@code sizeBytes} serialized bytes, were handed to the host
+   * for applying. Handing out pauses once the outstanding bytes reach the maximum; it resumes when
+   * {@link #appliedTo} brings them back under. A batch may therefore overshoot the maximum by at
+   * most one entry (the first entry of a batch is always handed out). {@code allowUnstable} is
+   * accepted for symmetry with {@link #nextCommittedEnts}; the pause rule does not depend on it.
    *
    * @throws IllegalStateException if {@code index > committed}
    */
   void acceptApplying(long index, long sizeBytes, boolean allowUnstable) {
     if (committed < index) {
-      throw new IllegalStateException("applying(" + index + ") is out of range [prevApplying(" + applying
-          + "), committed(" + committed + ")]");
+      throw new IllegalStateException(
+          "applying("
+              + index
+              + ") is out of range [prevApplying("
+              + applying
+              + "), committed("
+              + committed
+              + ")]");
     }
     applying = index;
     applyingEntsSizeBytes += sizeBytes;
@@ -374,8 +405,8 @@ final class RaftLog {
   }
 
   /**
-   * The entries from {@code index} to the last, within {@code maxSizeBytes} (at least one);
-   * empty if {@code index > lastIndex()}.
+   * The entries from {@code index} to the last, within {@code maxSizeBytes} (at least one); empty
+   * if {@code index > lastIndex()}.
    */
   List<Entry> entries(long index, long maxSizeBytes) {
     long last = lastIndex();
@@ -391,8 +422,8 @@ final class RaftLog {
   }
 
   /**
-   * Whether a log ending at {@code (lastIndex, term)} is at least as up to date as this one:
-   * a later last term wins, and with equal last terms the longer log.
+   * Whether a log ending at {@code (lastIndex, term)} is at least as up to date as this one: a
+   * later last term wins, and with equal last terms the longer log.
    */
   boolean isUpToDate(long lastIndex, long term) {
     long ourTerm = lastTerm();
@@ -406,9 +437,9 @@ final class RaftLog {
   }
 
   /**
-   * Commits up to {@code maxIndex} if that is beyond the commit index and the entry there has
-   * term {@code term}. A leader passes its own term: it commits by counting replicas only
-   * entries of its term, and earlier ones with them (Raft paper, section 5.4.2).
+   * Commits up to {@code maxIndex} if that is beyond the commit index and the entry there has term
+   * {@code term}. A leader passes its own term: it commits by counting replicas only entries of its
+   * term, and earlier ones with them (Raft paper, section 5.4.2).
    *
    * @return whether the commit index moved
    */
@@ -421,17 +452,22 @@ final class RaftLog {
   }
 
   /**
-   * Replaces the log with snapshot {@code s}, which becomes the unstable snapshot; everything up
-   * to its index is committed.
+   * Replaces the log with snapshot {@code s}, which becomes the unstable snapshot; everything up to
+   * its index is committed.
    *
    * @throws IllegalStateException if the snapshot is older than the commit index
    */
   void restore(Snapshot s) {
     long index = s.getMetadata().getIndex();
     if (index < committed) {
-      throw new IllegalStateException("snapshot " + index + " is older than committed(" + committed + ")");
+      throw new IllegalStateException(
+          "snapshot " + index + " is older than committed(" + committed + ")");
     }
-    logger.info("log [{}] starts to restore snapshot [index: {}, term: {}]", this, index, s.getMetadata().getTerm());
+    logger.info(
+        "log [{}] starts to restore snapshot [index: {}, term: {}]",
+        this,
+        index,
+        s.getMetadata().getTerm());
     committed = index;
     unstable.restore(s);
   }
@@ -488,16 +524,26 @@ final class RaftLog {
     }
     long last = lastIndex();
     if (hi > last + 1) {
-      throw new IllegalStateException("slice[" + lo + "," + hi + ") out of bound [" + first + "," + last + "]");
+      throw new IllegalStateException(
+          "slice[" + lo + "," + hi + ") out of bound [" + first + "," + last + "]");
     }
   }
 
   /** The cursors and the shape of the unstable tail, for logs. */
   @Override
   public String toString() {
-    return "committed=" + committed + ", applied=" + applied + ", applying=" + applying
-        + ", unstable.offset=" + unstable.offset + ", unstable.offsetInProgress=" + unstable.offsetInProgress
-        + ", len(unstable.entries)=" + unstable.entries.size();
+    return "committed="
+        + committed
+        + ", applied="
+        + applied
+        + ", applying="
+        + applying
+        + ", unstable.offset="
+        + unstable.offset
+        + ", unstable.offsetInProgress="
+        + unstable.offsetInProgress
+        + ", len(unstable.entries)="
+        + unstable.entries.size();
   }
 
   /** Storage entries in {@code [lo, hi)}; a range the storage should hold but does not is a bug. */
@@ -505,14 +551,21 @@ final class RaftLog {
     try {
       return storage.entries(lo, hi, maxSizeBytes);
     } catch (UnavailableException e) {
-      throw new IllegalStateException("entries[" + lo + "," + hi + ") are unavailable from storage [lastIndex("
-          + storage.lastIndex() + ")]", e);
+      throw new IllegalStateException(
+          "entries["
+              + lo
+              + ","
+              + hi
+              + ") are unavailable from storage [lastIndex("
+              + storage.lastIndex()
+              + ")]",
+          e);
     }
   }
 
   /**
-   * The term at {@code index}, or -1 if it is compacted or not held. Raises no exception for
-   * those cases on the common paths (matching and conflict search), so nothing is allocated.
+   * The term at {@code index}, or -1 if it is compacted or not held. Raises no exception for those
+   * cases on the common paths (matching and conflict search), so nothing is allocated.
    */
   private long termOrUnknown(long index) {
     long t = unstable.maybeTerm(index);

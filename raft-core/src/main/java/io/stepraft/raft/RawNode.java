@@ -35,15 +35,19 @@ public final class RawNode {
   private final Raft raft;
   private SoftState prevSoftState;
   private HardState prevHardState;
-  /** Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state. */
+
+  /**
+   * Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state.
+   */
   private final List<Message> stepsOnAdvance = new ArrayList<>();
+
   private boolean readyOutstanding;
 
   /**
-   * Creates a node from its configuration and the state in its storage: a new node when the
-   * storage is empty (then call {@link #bootstrap} or wait to be added), a new member of a new
-   * cluster when the storage holds only a configuration ({@link MemoryStorage#withConfState}), a
-   * restarted node otherwise.
+   * Creates a node from its configuration and the state in its storage: a new node when the storage
+   * is empty (then call {@link #bootstrap} or wait to be added), a new member of a new cluster when
+   * the storage holds only a configuration ({@link MemoryStorage#withConfState}), a restarted node
+   * otherwise.
    *
    * @throws IllegalStateException if the stored state is inconsistent (commit beyond the log)
    */
@@ -59,14 +63,14 @@ public final class RawNode {
   }
 
   /**
-   * Makes an empty node the first member(s) of a new cluster: appends one committed
-   * configuration entry per peer and applies them, so that the node can campaign at once. Every
-   * node of a new cluster is bootstrapped with the same peers. The entries appear in the next
-   * {@link Ready}, to be persisted and applied like any other.
+   * Makes an empty node the first member(s) of a new cluster: appends one committed configuration
+   * entry per peer and applies them, so that the node can campaign at once. Every node of a new
+   * cluster is bootstrapped with the same peers. The entries appear in the next {@link Ready}, to
+   * be persisted and applied like any other.
    *
-   * <p>The log then holds the founding configuration, so a restart needs nothing but the log.
-   * The alternative is a storage built with {@link MemoryStorage#withConfState}: no entries,
-   * the configuration kept by the host outside the log. Use one or the other, not both.
+   * <p>The log then holds the founding configuration, so a restart needs nothing but the log. The
+   * alternative is a storage built with {@link MemoryStorage#withConfState}: no entries, the
+   * configuration kept by the host outside the log. Use one or the other, not both.
    *
    * @throws IllegalArgumentException if {@code peers} is empty
    * @throws IllegalStateException if the storage is not empty or already holds a configuration
@@ -77,12 +81,15 @@ public final class RawNode {
     }
     long lastIndex = raft.raftLog.storage.lastIndex();
     if (lastIndex != 0) {
-      throw new IllegalStateException("can't bootstrap a nonempty storage (last index " + lastIndex + ")");
+      throw new IllegalStateException(
+          "can't bootstrap a nonempty storage (last index " + lastIndex + ")");
     }
     ConfState stored = raft.trk.confState();
     if (stored.getVotersCount() + stored.getLearnersCount() != 0) {
-      throw new IllegalStateException("can't bootstrap a storage that already holds a configuration ("
-          + ConfChanges.describe(stored) + ")");
+      throw new IllegalStateException(
+          "can't bootstrap a storage that already holds a configuration ("
+              + ConfChanges.describe(stored)
+              + ")");
     }
     // Nothing is persisted yet: the first Ready must carry the hard state.
     prevHardState = HardState.getDefaultInstance();
@@ -90,24 +97,36 @@ public final class RawNode {
     List<Entry> ents = new ArrayList<>(peers.size());
     for (int i = 0; i < peers.size(); i++) {
       Peer p = peers.get(i);
-      ConfChange.Builder cc = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(p.id());
+      ConfChange.Builder cc =
+          ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(p.id());
       if (p.context() != null) {
         cc.setContext(ByteString.copyFrom(p.context()));
       }
-      ents.add(Entry.newBuilder().setType(EntryType.EntryConfChange).setTerm(1).setIndex(i + 1)
-          .setData(cc.build().toByteString()).build());
+      ents.add(
+          Entry.newBuilder()
+              .setType(EntryType.EntryConfChange)
+              .setTerm(1)
+              .setIndex(i + 1)
+              .setData(cc.build().toByteString())
+              .build());
     }
     raft.raftLog.append(ents);
     // Committed but not applied: the host sees the entries in Ready.committedEntries and applies
     // them again through applyConfChange, which is idempotent for these additions.
     raft.raftLog.commitTo(ents.size());
     for (Peer p : peers) {
-      raft.applyConfChange(ConfChanges.toV2(
-          ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(p.id()).build()));
+      raft.applyConfChange(
+          ConfChanges.toV2(
+              ConfChange.newBuilder()
+                  .setType(ConfChangeType.ConfChangeAddNode)
+                  .setNodeId(p.id())
+                  .build()));
     }
   }
 
-  /** Advances logical time by one tick: election timeouts on followers, heartbeats on the leader. */
+  /**
+   * Advances logical time by one tick: election timeouts on followers, heartbeats on the leader.
+   */
   public void tick() {
     raft.tick();
   }
@@ -118,13 +137,13 @@ public final class RawNode {
   }
 
   /**
-   * Proposes data to be appended to the log. On a follower the proposal is forwarded to the
-   * leader. Success means only that the proposal was accepted for replication: it is committed
-   * when it shows up in {@link Ready#committedEntries()}, and may still be lost if leadership
-   * changes before that.
+   * Proposes data to be appended to the log. On a follower the proposal is forwarded to the leader.
+   * Success means only that the proposal was accepted for replication: it is committed when it
+   * shows up in {@link Ready#committedEntries()}, and may still be lost if leadership changes
+   * before that.
    *
-   * @throws ProposalDroppedException if no leader is known, this node is campaigning, forwarding
-   *     is disabled, a leadership transfer is in progress, or the uncommitted-size limit would be
+   * @throws ProposalDroppedException if no leader is known, this node is campaigning, forwarding is
+   *     disabled, a leadership transfer is in progress, or the uncommitted-size limit would be
    *     exceeded; {@link ProposalDroppedException#reason()} tells which
    */
   public void propose(byte[] data) {
@@ -133,28 +152,42 @@ public final class RawNode {
 
   /** Like {@link #propose(byte[])} without copying the data. */
   public void propose(ByteString data) {
-    raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id)
-        .addEntries(Entry.newBuilder().setData(data)).build());
+    raft.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgProp)
+            .setFrom(raft.id)
+            .addEntries(Entry.newBuilder().setData(data))
+            .build());
   }
 
-  /** Proposes a configuration change; it takes effect when applied with {@link #applyConfChange(ConfChange)}. */
+  /**
+   * Proposes a configuration change; it takes effect when applied with {@link
+   * #applyConfChange(ConfChange)}.
+   */
   public void proposeConfChange(ConfChange cc) {
     proposeEntry(EntryType.EntryConfChange, cc.toByteString());
   }
 
-  /** Proposes a configuration change; it takes effect when applied with {@link #applyConfChange(ConfChangeV2)}. */
+  /**
+   * Proposes a configuration change; it takes effect when applied with {@link
+   * #applyConfChange(ConfChangeV2)}.
+   */
   public void proposeConfChange(ConfChangeV2 cc) {
     proposeEntry(EntryType.EntryConfChangeV2, cc.toByteString());
   }
 
   private void proposeEntry(EntryType type, ByteString data) {
-    raft.step(Message.newBuilder().setType(MessageType.MsgProp).setFrom(raft.id)
-        .addEntries(Entry.newBuilder().setType(type).setData(data)).build());
+    raft.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgProp)
+            .setFrom(raft.id)
+            .addEntries(Entry.newBuilder().setType(type).setData(data))
+            .build());
   }
 
   /**
-   * Applies a committed configuration change to this node and returns the new configuration,
-   * which the host should store with its snapshot state.
+   * Applies a committed configuration change to this node and returns the new configuration, which
+   * the host should store with its snapshot state.
    *
    * @throws InvalidConfChangeException if the change is invalid in the current configuration;
    *     nothing changed
@@ -169,8 +202,8 @@ public final class RawNode {
   }
 
   /**
-   * Steps a message received from a peer (or, with async storage writes, from the host's
-   * storage threads).
+   * Steps a message received from a peer (or, with async storage writes, from the host's storage
+   * threads).
    *
    * @throws StepLocalMessageException if the message type may only be created locally
    * @throws UnknownPeerException if it is a response from a node not in the configuration
@@ -197,15 +230,16 @@ public final class RawNode {
     if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty()) {
       return true;
     }
-    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(!raft.asyncStorageWrites)) {
+    if (r.raftLog.hasNextUnstableEnts()
+        || r.raftLog.hasNextCommittedEnts(!raft.asyncStorageWrites)) {
       return true;
     }
     return !r.readStates.isEmpty();
   }
 
   /**
-   * Returns the work accumulated since the last Ready. The host must handle it (see {@link
-   * Ready}) and then call {@link #advance(Ready)} before calling {@code ready()} again.
+   * Returns the work accumulated since the last Ready. The host must handle it (see {@link Ready})
+   * and then call {@link #advance(Ready)} before calling {@code ready()} again.
    *
    * @throws IllegalStateException if the previous Ready was not advanced (synchronous writes)
    */
@@ -236,7 +270,8 @@ public final class RawNode {
         }
       }
     }
-    Ready rd = new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
+    Ready rd =
+        new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
     accept(rd);
     return rd;
   }
@@ -274,8 +309,10 @@ public final class RawNode {
     r.raftLog.acceptUnstable();
     List<Entry> committed = rd.committedEntries();
     if (!committed.isEmpty()) {
-      r.raftLog.acceptApplying(committed.get(committed.size() - 1).getIndex(),
-          EntrySizes.entriesSize(committed), !raft.asyncStorageWrites);
+      r.raftLog.acceptApplying(
+          committed.get(committed.size() - 1).getIndex(),
+          EntrySizes.entriesSize(committed),
+          !raft.asyncStorageWrites);
     }
   }
 
@@ -287,8 +324,9 @@ public final class RawNode {
    */
   public void advance(Ready rd) {
     if (raft.asyncStorageWrites) {
-      throw new IllegalStateException("advance() must not be called with asyncStorageWrites: "
-          + "step the responses of MsgStorageAppend and MsgStorageApply instead");
+      throw new IllegalStateException(
+          "advance() must not be called with asyncStorageWrites: "
+              + "step the responses of MsgStorageAppend and MsgStorageApply instead");
     }
     if (!readyOutstanding) {
       throw new IllegalStateException("advance() called without a preceding ready()");
@@ -305,27 +343,52 @@ public final class RawNode {
   public Status status() {
     Map<Long, PeerProgress> progress = new TreeMap<>();
     if (raft.role == Role.LEADER) {
-      raft.trk.visit((id, pr) -> progress.put(id, new PeerProgress(pr.match(), pr.next(), ProgressState.of(pr.state()),
-          pr.recentActive(), pr.isPaused(), pr.inflights().count(), pr.inflights().bytes(),
-          pr.pendingSnapshot(), pr.isLearner())));
+      raft.trk.visit(
+          (id, pr) ->
+              progress.put(
+                  id,
+                  new PeerProgress(
+                      pr.match(),
+                      pr.next(),
+                      ProgressState.of(pr.state()),
+                      pr.recentActive(),
+                      pr.isPaused(),
+                      pr.inflights().count(),
+                      pr.inflights().bytes(),
+                      pr.pendingSnapshot(),
+                      pr.isLearner())));
     }
     return new Status(basicStatus(), raft.trk.confState(), Collections.unmodifiableMap(progress));
   }
 
   /** The node's state without per-peer progress. */
   public BasicStatus basicStatus() {
-    return new BasicStatus(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied(), raft.leaderRole.transferee());
+    return new BasicStatus(
+        raft.id,
+        raft.hardState(),
+        raft.softState(),
+        raft.raftLog.applied(),
+        raft.leaderRole.transferee());
   }
 
-  /** Reports that the last message to {@code id} could not be delivered; the leader probes it again. */
+  /**
+   * Reports that the last message to {@code id} could not be delivered; the leader probes it again.
+   */
   public void reportUnreachable(long id) {
     raft.step(Message.newBuilder().setType(MessageType.MsgUnreachable).setFrom(id).build());
   }
 
-  /** Reports whether sending a snapshot to {@code id} succeeded; the leader resumes replication to it. */
+  /**
+   * Reports whether sending a snapshot to {@code id} succeeded; the leader resumes replication to
+   * it.
+   */
   public void reportSnapshot(long id, SnapshotStatus status) {
-    raft.step(Message.newBuilder().setType(MessageType.MsgSnapStatus).setFrom(id)
-        .setReject(status == SnapshotStatus.FAILURE).build());
+    raft.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgSnapStatus)
+            .setFrom(id)
+            .setReject(status == SnapshotStatus.FAILURE)
+            .build());
   }
 
   /**
@@ -340,22 +403,26 @@ public final class RawNode {
       // A forwarded request with sender 0 would be stamped with this node's id on the way out.
       throw new IllegalArgumentException("transferee must be a node id, was " + transferee);
     }
-    raft.step(Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
+    raft.step(
+        Message.newBuilder().setType(MessageType.MsgTransferLeader).setFrom(transferee).build());
   }
 
   /**
    * Requests a linearizable read. When leadership is confirmed, a {@link ReadState} with the same
    * context appears in a later {@link Ready#readStates()}; serve the read once that index is
    * applied. The context only names the answer for the host: use a unique one per request (each
-   * call is a read of its own, answered once, even with a context passed before). A request that
-   * is accepted may still never be answered (a lost message, a leader change): time reads out
-   * and retry.
+   * call is a read of its own, answered once, even with a context passed before). A request that is
+   * accepted may still never be answered (a lost message, a leader change): time reads out and
+   * retry.
    *
    * @throws ReadIndexDroppedException if no leader is known or this node is campaigning
    */
   public void readIndex(byte[] requestContext) {
-    raft.step(Message.newBuilder().setType(MessageType.MsgReadIndex)
-        .addEntries(Entry.newBuilder().setData(ByteString.copyFrom(requestContext))).build());
+    raft.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgReadIndex)
+            .addEntries(Entry.newBuilder().setData(ByteString.copyFrom(requestContext)))
+            .build());
   }
 
   /**

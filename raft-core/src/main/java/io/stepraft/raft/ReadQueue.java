@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The leader's reads waiting for a quorum to confirm that it still leads (ReadIndex, §6.4 of
- * Ongaro's thesis): each read is queued with the commit index it was recorded at, a heartbeat
- * round carries a context naming the reads queued so far, and the voters' acknowledgements of
- * those contexts confirm reads.
+ * Ongaro's thesis): each read is queued with the commit index it was recorded at, a heartbeat round
+ * carries a context naming the reads queued so far, and the voters' acknowledgements of those
+ * contexts confirm reads.
  *
  * <p>Production nodes use {@link PositionedReadQueue}; tests plant broken queues through {@link
  * CoreParts} to show that the simulator's read checker notices.
@@ -30,7 +30,9 @@ interface ReadQueue {
    */
   ByteString add(Message request, long index);
 
-  /** The context the leader's periodic heartbeats carry: that of the newest queued read, or null. */
+  /**
+   * The context the leader's periodic heartbeats carry: that of the newest queued read, or null.
+   */
   ByteString heartbeatContext();
 
   /**

@@ -8,8 +8,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A batch of work for the host, returned by {@link RawNode#ready()}. Handle it in this order,
- * then call {@link RawNode#advance(Ready)}:
+ * A batch of work for the host, returned by {@link RawNode#ready()}. Handle it in this order, then
+ * call {@link RawNode#advance(Ready)}:
  *
  * <ol>
  *   <li>Persist {@link #snapshot()} (if {@link #hasSnapshot()}), then {@link #entries()}, then
@@ -17,9 +17,10 @@ import java.util.List;
  *       durably (fsync) when {@link #mustSync()} is true.
  *   <li>Only then send {@link #messages()}: some acknowledge the state just persisted.
  *   <li>Apply the snapshot and {@link #committedEntries()} to the state machine; for a
- *       configuration-change entry, call {@link RawNode#applyConfChange(io.stepraft.raft.pb.ConfChangeV2)}
- *       with the change {@link ConfChangeEntry#decode} reads from it. Serve reads in {@link
- *       #readStates()} once their index is applied.
+ *       configuration-change entry, call {@link
+ *       RawNode#applyConfChange(io.stepraft.raft.pb.ConfChangeV2)} with the change {@link
+ *       ConfChangeEntry#decode} reads from it. Serve reads in {@link #readStates()} once their
+ *       index is applied.
  * </ol>
  *
  * <p>All lists are immutable and never null; absent values are the empty default instances.
@@ -34,8 +35,15 @@ public final class Ready {
   private final List<Message> messages;
   private final boolean mustSync;
 
-  Ready(SoftState softState, HardState hardState, List<ReadState> readStates, List<Entry> entries,
-      Snapshot snapshot, List<Entry> committedEntries, List<Message> messages, boolean mustSync) {
+  Ready(
+      SoftState softState,
+      HardState hardState,
+      List<ReadState> readStates,
+      List<Entry> entries,
+      Snapshot snapshot,
+      List<Entry> committedEntries,
+      List<Message> messages,
+      boolean mustSync) {
     this.softState = softState;
     this.hardState = hardState == null ? HardState.getDefaultInstance() : hardState;
     // The entry and message lists are fresh lists handed over by RawNode: wrapped, not copied.
@@ -99,8 +107,8 @@ public final class Ready {
   }
 
   /**
-   * Whether the hard state and entries must reach the disk synchronously: true when the term,
-   * the vote or the log changed. (A commit index alone may be written lazily.)
+   * Whether the hard state and entries must reach the disk synchronously: true when the term, the
+   * vote or the log changed. (A commit index alone may be written lazily.)
    */
   public boolean mustSync() {
     return mustSync;
@@ -108,15 +116,37 @@ public final class Ready {
 
   /** Whether this Ready holds anything to do. */
   public boolean isEmpty() {
-    return softState == null && !hasHardState() && readStates.isEmpty() && entries.isEmpty() && !hasSnapshot()
-        && committedEntries.isEmpty() && messages.isEmpty();
+    return softState == null
+        && !hasHardState()
+        && readStates.isEmpty()
+        && entries.isEmpty()
+        && !hasSnapshot()
+        && committedEntries.isEmpty()
+        && messages.isEmpty();
   }
 
   @Override
   public String toString() {
-    return "Ready{softState=" + softState + ", hardState={term=" + hardState.getTerm() + ", vote="
-        + hardState.getVote() + ", commit=" + hardState.getCommit() + "}, readStates=" + readStates.size()
-        + ", entries=" + entries.size() + ", snapshot=" + snapshot.getMetadata().getIndex() + ", committedEntries="
-        + committedEntries.size() + ", messages=" + messages.size() + ", mustSync=" + mustSync + "}";
+    return "Ready{softState="
+        + softState
+        + ", hardState={term="
+        + hardState.getTerm()
+        + ", vote="
+        + hardState.getVote()
+        + ", commit="
+        + hardState.getCommit()
+        + "}, readStates="
+        + readStates.size()
+        + ", entries="
+        + entries.size()
+        + ", snapshot="
+        + snapshot.getMetadata().getIndex()
+        + ", committedEntries="
+        + committedEntries.size()
+        + ", messages="
+        + messages.size()
+        + ", mustSync="
+        + mustSync
+        + "}";
   }
 }

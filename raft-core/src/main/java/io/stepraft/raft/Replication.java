@@ -10,9 +10,9 @@ import io.stepraft.raft.tracker.Progress;
 import java.util.List;
 
 /**
- * The leader's sending side of log replication (§5.3): what to send each follower next, within
- * its flow-control window (count and bytes of appends in flight), and a snapshot when the
- * entries it needs were compacted. It changes only the followers' {@link Progress}.
+ * The leader's sending side of log replication (§5.3): what to send each follower next, within its
+ * flow-control window (count and bytes of appends in flight), and a snapshot when the entries it
+ * needs were compacted. It changes only the followers' {@link Progress}.
  */
 final class Replication {
   private final Raft r;
@@ -23,11 +23,12 @@ final class Replication {
 
   /** Sends every other member what it needs next, or an empty append carrying the commit index. */
   void bcastAppend() {
-    r.trk.visit((id, pr) -> {
-      if (id != r.id) {
-        sendAppend(id);
-      }
-    });
+    r.trk.visit(
+        (id, pr) -> {
+          if (id != r.id) {
+            sendAppend(id);
+          }
+        });
   }
 
   /** Sends {@code to} what it needs next, or an empty append carrying the commit index. */
@@ -36,10 +37,10 @@ final class Replication {
   }
 
   /**
-   * Sends the entries the follower needs next, a snapshot when they are compacted, or (if
-   * {@code sendIfEmpty}) an empty append carrying the commit index. Nothing while the follower
-   * is paused (probing with an append outstanding, a full window, a snapshot in flight). Returns
-   * whether a message was sent.
+   * Sends the entries the follower needs next, a snapshot when they are compacted, or (if {@code
+   * sendIfEmpty}) an empty append carrying the commit index. Nothing while the follower is paused
+   * (probing with an append outstanding, a full window, a snapshot in flight). Returns whether a
+   * message was sent.
    */
   boolean maybeSendAppend(long to, boolean sendIfEmpty) {
     Progress pr = r.trk.progress(to);
@@ -64,8 +65,14 @@ final class Replication {
       return false;
     }
     long commit = r.raftLog.committed();
-    r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgApp).setIndex(prevIndex)
-        .setLogTerm(prevTerm).addAllEntries(ents).setCommit(commit));
+    r.send(
+        Message.newBuilder()
+            .setTo(to)
+            .setType(MessageType.MsgApp)
+            .setIndex(prevIndex)
+            .setLogTerm(prevTerm)
+            .addAllEntries(ents)
+            .setCommit(commit));
     pr.sentEntries(ents.size(), EntrySizes.payloadsSize(ents));
     pr.sentCommit(commit);
     return true;
@@ -78,24 +85,41 @@ final class Replication {
    */
   private boolean maybeSendSnapshot(long to, Progress pr) {
     if (!pr.recentActive()) {
-      r.logger.debug("{} ignore sending snapshot to {} since it is not recently active", hex(r.id), hex(to));
+      r.logger.debug(
+          "{} ignore sending snapshot to {} since it is not recently active", hex(r.id), hex(to));
       return false;
     }
     Snapshot snapshot;
     try {
       snapshot = r.raftLog.snapshot();
     } catch (SnapshotTemporarilyUnavailableException e) {
-      r.logger.debug("{} failed to send snapshot to {} because snapshot is temporarily unavailable",
-          hex(r.id), hex(to));
+      r.logger.debug(
+          "{} failed to send snapshot to {} because snapshot is temporarily unavailable",
+          hex(r.id),
+          hex(to));
       return false;
     }
     if (Raft.isEmpty(snapshot)) {
-      throw new IllegalStateException(hex(r.id) + " needs a non-empty snapshot for " + hex(to)
-          + " (first index " + r.raftLog.firstIndex() + ", follower next " + pr.next() + ")");
+      throw new IllegalStateException(
+          hex(r.id)
+              + " needs a non-empty snapshot for "
+              + hex(to)
+              + " (first index "
+              + r.raftLog.firstIndex()
+              + ", follower next "
+              + pr.next()
+              + ")");
     }
     long sIndex = snapshot.getMetadata().getIndex();
-    r.logger.debug("{} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
-        hex(r.id), r.raftLog.firstIndex(), r.raftLog.committed(), sIndex, snapshot.getMetadata().getTerm(), hex(to), pr);
+    r.logger.debug(
+        "{} [firstindex: {}, commit: {}] sent snapshot[index: {}, term: {}] to {} [{}]",
+        hex(r.id),
+        r.raftLog.firstIndex(),
+        r.raftLog.committed(),
+        sIndex,
+        snapshot.getMetadata().getTerm(),
+        hex(to),
+        pr);
     pr.becomeSnapshot(sIndex);
     r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
     return true;

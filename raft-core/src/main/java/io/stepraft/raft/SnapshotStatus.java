@@ -1,6 +1,8 @@
 package io.stepraft.raft;
 
-/** The outcome of sending a snapshot to a follower, reported with {@link RawNode#reportSnapshot}. */
+/**
+ * The outcome of sending a snapshot to a follower, reported with {@link RawNode#reportSnapshot}.
+ */
 public enum SnapshotStatus {
   /** The follower received the whole snapshot. */
   FINISH,

@@ -1,8 +1,8 @@
 package io.stepraft.raft;
 
 /**
- * The storage cannot produce a snapshot right now (it is being built, say). The leader keeps
- * the follower where it is and asks again later.
+ * The storage cannot produce a snapshot right now (it is being built, say). The leader keeps the
+ * follower where it is and asks again later.
  */
 public final class SnapshotTemporarilyUnavailableException extends StorageException {
   private static final long serialVersionUID = 1L;

@@ -10,9 +10,9 @@ import java.util.List;
  * The stable part of the raft log, as the host persisted it. Raft only reads from it; the host
  * writes to it while handling a {@link Ready}.
  *
- * <p>Implementations are called from the thread that drives the {@link RawNode}. A call that
- * fails for a reason other than the documented exceptions makes the node unusable: raft cannot
- * continue without its log, so it lets the exception propagate to the host.
+ * <p>Implementations are called from the thread that drives the {@link RawNode}. A call that fails
+ * for a reason other than the documented exceptions makes the node unusable: raft cannot continue
+ * without its log, so it lets the exception propagate to the host.
  */
 public interface Storage {
 
@@ -25,8 +25,8 @@ public interface Storage {
    *
    * @throws CompactedException if {@code lo <= } the snapshot index
    * @throws UnavailableException if the storage holds no entry at all, only a snapshot
-   * @throws IllegalStateException if {@code hi > lastIndex() + 1}: raft never asks for entries
-   *     the host did not persist, so such a call is a bug
+   * @throws IllegalStateException if {@code hi > lastIndex() + 1}: raft never asks for entries the
+   *     host did not persist, so such a call is a bug
    */
   List<Entry> entries(long lo, long hi, long maxSizeBytes);
 
@@ -44,8 +44,8 @@ public interface Storage {
 
   /**
    * The index of the first entry that may be read with {@link #entries}: one past the last
-   * compacted entry. Entries must not be compacted past the latest snapshot: the leader could
-   * then neither send them nor a snapshot that covers them.
+   * compacted entry. Entries must not be compacted past the latest snapshot: the leader could then
+   * neither send them nor a snapshot that covers them.
    */
   long firstIndex();
 

@@ -8,10 +8,10 @@ import io.stepraft.raft.pb.Snapshot;
 import java.util.List;
 
 /**
- * The local messages that describe a Ready's storage work: MsgStorageAppend (persist, then
- * deliver the responses) and MsgStorageApply (apply, then deliver the response), and the
- * responses that acknowledge them. With synchronous writes only the responses are used, stepped
- * at {@link RawNode#advance}.
+ * The local messages that describe a Ready's storage work: MsgStorageAppend (persist, then deliver
+ * the responses) and MsgStorageApply (apply, then deliver the response), and the responses that
+ * acknowledge them. With synchronous writes only the responses are used, stepped at {@link
+ * RawNode#advance}.
  */
 final class StorageMessages {
   private StorageMessages() {}
@@ -22,7 +22,12 @@ final class StorageMessages {
    * @param hard the hard state to persist, or null when unchanged
    * @param snap the snapshot to persist, or null
    */
-  static void addTo(List<Message> messages, Raft r, List<Entry> entries, HardState hard, Snapshot snap,
+  static void addTo(
+      List<Message> messages,
+      Raft r,
+      List<Entry> entries,
+      HardState hard,
+      Snapshot snap,
       List<Entry> committed) {
     // Persist when there is anything to persist, or acknowledgements that must wait for earlier
     // writes to be durable.
@@ -30,14 +35,24 @@ final class StorageMessages {
       messages.add(append(r, entries, hard, snap));
     }
     if (!committed.isEmpty()) {
-      messages.add(Message.newBuilder().setType(MessageType.MsgStorageApply).setTo(Raft.LOCAL_APPLY_THREAD)
-          .setFrom(r.id).addAllEntries(committed).addResponses(applyResponse(r, committed)).build());
+      messages.add(
+          Message.newBuilder()
+              .setType(MessageType.MsgStorageApply)
+              .setTo(Raft.LOCAL_APPLY_THREAD)
+              .setFrom(r.id)
+              .addAllEntries(committed)
+              .addResponses(applyResponse(r, committed))
+              .build());
     }
   }
 
   private static Message append(Raft r, List<Entry> entries, HardState hard, Snapshot snap) {
-    Message.Builder m = Message.newBuilder().setType(MessageType.MsgStorageAppend)
-        .setTo(Raft.LOCAL_APPEND_THREAD).setFrom(r.id).addAllEntries(entries);
+    Message.Builder m =
+        Message.newBuilder()
+            .setType(MessageType.MsgStorageAppend)
+            .setTo(Raft.LOCAL_APPEND_THREAD)
+            .setFrom(r.id)
+            .addAllEntries(entries);
     if (hard != null) {
       // The hard state travels in the message's own fields; absent fields mean "unchanged".
       m.setTerm(hard.getTerm()).setVote(hard.getVote()).setCommit(hard.getCommit());
@@ -56,10 +71,10 @@ final class StorageMessages {
   }
 
   /**
-   * The acknowledgement of a Ready's writes, or null if it wrote no entry and no snapshot. It
-   * names the log's last entry (index and term) and the snapshot, and carries the current term:
-   * stepped after a term change, it marks no entry stable, since a newer leader may have replaced
-   * those entries meanwhile.
+   * The acknowledgement of a Ready's writes, or null if it wrote no entry and no snapshot. It names
+   * the log's last entry (index and term) and the snapshot, and carries the current term: stepped
+   * after a term change, it marks no entry stable, since a newer leader may have replaced those
+   * entries meanwhile.
    *
    * @param snap the snapshot written, or null
    */
@@ -68,8 +83,12 @@ final class StorageMessages {
     if (!entries && snap == null) {
       return null;
     }
-    Message.Builder m = Message.newBuilder().setType(MessageType.MsgStorageAppendResp).setTo(r.id)
-        .setFrom(Raft.LOCAL_APPEND_THREAD).setTerm(r.term);
+    Message.Builder m =
+        Message.newBuilder()
+            .setType(MessageType.MsgStorageAppendResp)
+            .setTo(r.id)
+            .setFrom(Raft.LOCAL_APPEND_THREAD)
+            .setTerm(r.term);
     if (entries) {
       m.setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm());
     }
@@ -81,7 +100,11 @@ final class StorageMessages {
 
   /** The acknowledgement that entries were applied; it carries them to account their sizes. */
   static Message applyResponse(Raft r, List<Entry> applied) {
-    return Message.newBuilder().setType(MessageType.MsgStorageApplyResp).setTo(r.id)
-        .setFrom(Raft.LOCAL_APPLY_THREAD).addAllEntries(applied).build();
+    return Message.newBuilder()
+        .setType(MessageType.MsgStorageApplyResp)
+        .setTo(r.id)
+        .setFrom(Raft.LOCAL_APPLY_THREAD)
+        .addAllEntries(applied)
+        .build();
   }
 }

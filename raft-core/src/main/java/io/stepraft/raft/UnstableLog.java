@@ -7,38 +7,42 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * The tail of the raft log that the host has not persisted yet: an incoming snapshot, the
- * entries after it, or both. Entries here may still be replaced by a new leader's entries at the
- * same index.
+ * The tail of the raft log that the host has not persisted yet: an incoming snapshot, the entries
+ * after it, or both. Entries here may still be replaced by a new leader's entries at the same
+ * index.
  *
  * <p>Writes are asynchronous: entries and the snapshot are first handed to the host ({@link
  * #nextEntries}, {@link #nextSnapshot}), then marked in progress ({@link #acceptInProgress}), and
- * leave this log only once the host reports them stable ({@link #stableTo}, {@link
- * #stableSnapTo}).
+ * leave this log only once the host reports them stable ({@link #stableTo}, {@link #stableSnapTo}).
  *
  * <p>Methods that may not know the answer return {@code -1} instead.
  *
- * <p>Fields may be read within the package; change them only through the methods, which keep
- * the invariants.
+ * <p>Fields may be read within the package; change them only through the methods, which keep the
+ * invariants.
  */
 final class UnstableLog {
 
   /** Shrink the entries' backing array when it is this many times larger than what is left. */
   private static final int SHRINK_FACTOR = 4;
+
   /** Arrays smaller than this are never shrunk: the copy would cost more than it saves. */
   private static final int SHRINK_MIN_CAPACITY = 64;
 
   /** The incoming snapshot, if any; {@code null} when there is none. */
   Snapshot snapshot;
+
   /** The unstable entries; {@code entries.get(k)} has index {@code offset + k}. */
   ArrayList<Entry> entries = new ArrayList<>();
+
   /** The index of {@code entries.get(0)}, or where the next entry goes when empty. */
   long offset;
+
   /** Whether the snapshot is being written by the host. */
   boolean snapshotInProgress;
+
   /**
-   * Entries below this index are being written by the host.
-   * Invariant: {@code offset <= offsetInProgress <= offset + entries.size()}.
+   * Entries below this index are being written by the host. Invariant: {@code offset <=
+   * offsetInProgress <= offset + entries.size()}.
    */
   long offsetInProgress;
 
@@ -87,8 +91,8 @@ final class UnstableLog {
   }
 
   /**
-   * The entries that are neither stable nor in progress, as an unmodifiable copy that later
-   * appends cannot disturb (the host may hold it while raft keeps running); empty if none.
+   * The entries that are neither stable nor in progress, as an unmodifiable copy that later appends
+   * cannot disturb (the host may hold it while raft keeps running); empty if none.
    */
   List<Entry> nextEntries() {
     if (!hasNextEntries()) {
@@ -110,8 +114,8 @@ final class UnstableLog {
 
   /**
    * The host persisted the entries up to {@code index}, the last of which has term {@code term}.
-   * They leave this log. The report is ignored when the entry is not here or was replaced since
-   * the write started (its term differs): the new entry still needs its own write.
+   * They leave this log. The report is ignored when the entry is not here or was replaced since the
+   * write started (its term differs): the new entry still needs its own write.
    */
   void stableTo(long index, long term) {
     long known = maybeTerm(index);
@@ -124,8 +128,13 @@ final class UnstableLog {
       return;
     }
     if (known != term) {
-      logger.info("entry at (index,term)=({},{}) mismatched with entry at ({},{}) in unstable log; ignoring",
-          index, term, index, known);
+      logger.info(
+          "entry at (index,term)=({},{}) mismatched with entry at ({},{}) in unstable log;"
+              + " ignoring",
+          index,
+          term,
+          index,
+          known);
       return;
     }
     entries.subList(0, (int) (index + 1 - offset)).clear();
@@ -154,8 +163,8 @@ final class UnstableLog {
 
   /**
    * Appends {@code ents} (consecutive indexes), first dropping every entry at or after the first
-   * new index. Entries dropped while in progress are no longer in progress: their replacements
-   * need a write of their own. The list is copied; the caller may reuse it.
+   * new index. Entries dropped while in progress are no longer in progress: their replacements need
+   * a write of their own. The list is copied; the caller may reuse it.
    *
    * @throws IllegalStateException if {@code ents} would leave a gap after the last entry
    */
@@ -195,8 +204,8 @@ final class UnstableLog {
   }
 
   /**
-   * A live view of the entries in {@code [lo, hi)}, valid only until this log changes. For
-   * callers that copy it at once.
+   * A live view of the entries in {@code [lo, hi)}, valid only until this log changes. For callers
+   * that copy it at once.
    *
    * @throws IllegalStateException unless {@code offset <= lo <= hi <= offset + entries.size()}
    */
@@ -227,9 +236,15 @@ final class UnstableLog {
   /** The offsets, the entry count and the snapshot's index, for logs. */
   @Override
   public String toString() {
-    return "UnstableLog{offset=" + offset + ", offsetInProgress=" + offsetInProgress
-        + ", entries=" + entries.size() + ", snapshot="
+    return "UnstableLog{offset="
+        + offset
+        + ", offsetInProgress="
+        + offsetInProgress
+        + ", entries="
+        + entries.size()
+        + ", snapshot="
         + (snapshot == null ? "none" : String.valueOf(snapshot.getMetadata().getIndex()))
-        + (snapshotInProgress ? " (in progress)" : "") + "}";
+        + (snapshotInProgress ? " (in progress)" : "")
+        + "}";
   }
 }

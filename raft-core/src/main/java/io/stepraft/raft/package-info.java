@@ -1,8 +1,8 @@
 /**
  * stepraft's Raft state machine.
  *
- * <p>{@link io.stepraft.raft.RawNode} is one Raft node as a pure, deterministic state machine.
- * The host supplies its inputs and carries out its outputs:
+ * <p>{@link io.stepraft.raft.RawNode} is one Raft node as a pure, deterministic state machine. The
+ * host supplies its inputs and carries out its outputs:
  *
  * <ul>
  *   <li>time: call {@link io.stepraft.raft.RawNode#tick()} at a fixed interval;
@@ -28,7 +28,7 @@
  *
  * <p>Every log entry moves through the stages unstable (in a Ready, not yet persisted), stable
  * (persisted), committed (held by a quorum), applied (handed to the state machine) and compacted
- * (folded into a snapshot). Expected failures are {@link io.stepraft.raft.RaftException}s; a
- * broken invariant is an {@link IllegalStateException} with the numbers involved.
+ * (folded into a snapshot). Expected failures are {@link io.stepraft.raft.RaftException}s; a broken
+ * invariant is an {@link IllegalStateException} with the numbers involved.
  */
 package io.stepraft.raft;

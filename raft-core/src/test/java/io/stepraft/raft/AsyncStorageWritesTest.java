@@ -82,17 +82,25 @@ class AsyncStorageWritesTest {
     }
     h.storage.append(m.getEntriesList());
     if (m.hasTerm() || m.hasVote() || m.hasCommit()) {
-      h.storage.setHardState(HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote())
-          .setCommit(m.getCommit()).build());
+      h.storage.setHardState(
+          HardState.newBuilder()
+              .setTerm(m.getTerm())
+              .setVote(m.getVote())
+              .setCommit(m.getCommit())
+              .build());
     }
     deliverResponses(h, m);
   }
 
   private void apply(AsyncHost h, Message m) {
     for (Entry e : m.getEntriesList()) {
-      assertTrue(e.getIndex() == h.lastApplied + 1, "node " + h.id + " applies " + e.getIndex() + " after " + h.lastApplied);
+      assertTrue(
+          e.getIndex() == h.lastApplied + 1,
+          "node " + h.id + " applies " + e.getIndex() + " after " + h.lastApplied);
       // Only durable entries are applied with async writes.
-      assertTrue(e.getIndex() <= h.storage.lastIndex(), "entry " + e.getIndex() + " applied before it was persisted");
+      assertTrue(
+          e.getIndex() <= h.storage.lastIndex(),
+          "entry " + e.getIndex() + " applied before it was persisted");
       h.lastApplied = e.getIndex();
       if (e.getType() == EntryType.EntryConfChange) {
         try {
@@ -123,14 +131,15 @@ class AsyncStorageWritesTest {
       collect();
       List<Runnable> choices = new ArrayList<>();
       if (!network.isEmpty()) {
-        choices.add(() -> {
-          Message m = network.poll();
-          try {
-            hosts.get(m.getTo()).node.step(m);
-          } catch (RaftException e) {
-            // dropped proposals are fine here
-          }
-        });
+        choices.add(
+            () -> {
+              Message m = network.poll();
+              try {
+                hosts.get(m.getTo()).node.step(m);
+              } catch (RaftException e) {
+                // dropped proposals are fine here
+              }
+            });
       }
       for (AsyncHost h : hosts.values()) {
         if (!h.appendWork.isEmpty()) {
@@ -174,10 +183,16 @@ class AsyncStorageWritesTest {
     cluster(1);
     AsyncHost h = hosts.get(1L);
     Ready rd = h.node.ready();
-    Message append = rd.messages().stream().filter(m -> m.getType() == MessageType.MsgStorageAppend)
-        .findFirst().orElseThrow();
-    assertEquals(1, append.getEntriesCount(), "the bootstrap entry is persisted by the append thread");
-    assertTrue(append.getResponsesList().stream().anyMatch(m -> m.getType() == MessageType.MsgStorageAppendResp));
+    Message append =
+        rd.messages().stream()
+            .filter(m -> m.getType() == MessageType.MsgStorageAppend)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        1, append.getEntriesCount(), "the bootstrap entry is persisted by the append thread");
+    assertTrue(
+        append.getResponsesList().stream()
+            .anyMatch(m -> m.getType() == MessageType.MsgStorageAppendResp));
     assertThrows(IllegalStateException.class, () -> h.node.advance(rd));
     // Nothing is applied before it is durable: no MsgStorageApply yet.
     assertTrue(rd.messages().stream().noneMatch(m -> m.getType() == MessageType.MsgStorageApply));
@@ -220,12 +235,19 @@ class AsyncStorageWritesTest {
     collect();
     Message pendingAppend = follower.appendWork.pollLast();
     // A higher term arrives before the write completes.
-    follower.node.step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(3).setTo(2)
-        .setTerm(follower.node.basicStatus().hardState().getTerm() + 1).build());
+    follower.node.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgHeartbeat)
+            .setFrom(3)
+            .setTo(2)
+            .setTerm(follower.node.basicStatus().hardState().getTerm() + 1)
+            .build());
     long lastIndexBefore = follower.node.raft().raftLog.unstable.offset;
     persist(follower, pendingAppend);
     // The stale acknowledgement was ignored: the unstable offset did not move.
     assertEquals(lastIndexBefore, follower.node.raft().raftLog.unstable.offset);
-    assertEquals(ByteString.copyFromUtf8("a"), pendingAppend.getEntries(pendingAppend.getEntriesCount() - 1).getData());
+    assertEquals(
+        ByteString.copyFromUtf8("a"),
+        pendingAppend.getEntries(pendingAppend.getEntriesCount() - 1).getData());
   }
 }

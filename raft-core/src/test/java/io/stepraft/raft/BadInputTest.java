@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
@@ -23,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bad input stepped into a follower, a candidate and a leader: the node refuses it with the
- * documented exception and stays as it was, or accepts it without harm to the cluster. The
- * shared {@link Fixture} is also used by {@link BadInputMatrixTest}.
+ * documented exception and stays as it was, or accepts it without harm to the cluster. The shared
+ * {@link Fixture} is also used by {@link BadInputMatrixTest}.
  */
 class BadInputTest {
   /** Steps {@code m} into the target, expects {@code type}, and checks that nothing changed. */
@@ -53,7 +52,8 @@ class BadInputTest {
       Fixture f = Fixture.create(role, false);
       for (MessageType t : MessageType.values()) {
         if (MessageValidator.isLocal(t)) {
-          StepLocalMessageException e = assertRefused(f, f.base(t).build(), StepLocalMessageException.class);
+          StepLocalMessageException e =
+              assertRefused(f, f.base(t).build(), StepLocalMessageException.class);
           assertTrue(e.getMessage().contains(t.toString()), e.getMessage());
         }
       }
@@ -63,12 +63,18 @@ class BadInputTest {
 
   @Test
   void responsesFromAnUnknownPeerAreRefusedWithUnknownPeerException() {
-    MessageType[] responses = {MessageType.MsgAppResp, MessageType.MsgVoteResp, MessageType.MsgHeartbeatResp,
-        MessageType.MsgReadIndexResp, MessageType.MsgPreVoteResp};
+    MessageType[] responses = {
+      MessageType.MsgAppResp,
+      MessageType.MsgVoteResp,
+      MessageType.MsgHeartbeatResp,
+      MessageType.MsgReadIndexResp,
+      MessageType.MsgPreVoteResp
+    };
     for (Role role : Role.values()) {
       Fixture f = Fixture.create(role, false);
       for (MessageType t : responses) {
-        UnknownPeerException e = assertRefused(f, f.base(t).setFrom(STRANGER).build(), UnknownPeerException.class);
+        UnknownPeerException e =
+            assertRefused(f, f.base(t).setFrom(STRANGER).build(), UnknownPeerException.class);
         assertTrue(e.getMessage().contains("99"), e.getMessage());
       }
       f.assertClusterRecovers(role + ": unknown peer");
@@ -84,9 +90,13 @@ class BadInputTest {
     assertRefused(f, f.base(t).setCommit(-1).build(), InvalidMessageException.class);
     assertRefused(f, f.base(t).setLogTerm(-7).build(), InvalidMessageException.class);
     assertRefused(f, f.base(t).setTerm(Long.MIN_VALUE).build(), InvalidMessageException.class);
-    InvalidMessageException e = assertRefused(f, f.base(MessageType.MsgAppResp).setFrom(1).setReject(true)
-        .setRejectHint(-1).build(), InvalidMessageException.class);
-    assertTrue(e.getMessage().contains("18446744073709551615"), "unsigned value in " + e.getMessage());
+    InvalidMessageException e =
+        assertRefused(
+            f,
+            f.base(MessageType.MsgAppResp).setFrom(1).setReject(true).setRejectHint(-1).build(),
+            InvalidMessageException.class);
+    assertTrue(
+        e.getMessage().contains("18446744073709551615"), "unsigned value in " + e.getMessage());
     f.assertClusterRecovers("out of range");
   }
 
@@ -96,12 +106,19 @@ class BadInputTest {
     Message.Builder base = f.base(MessageType.MsgApp);
     long i = base.getIndex();
     long term = base.getTerm();
-    assertRefused(f, base.clone().addEntries(entry(i + 2, term)).build(), InvalidMessageException.class);
-    assertRefused(f, base.clone().addEntries(entry(i + 1, 0)).build(), InvalidMessageException.class);
-    assertRefused(f, base.clone().addEntries(entry(i + 1, term + 1)).build(), InvalidMessageException.class);
-    assertRefused(f, base.clone().addEntries(entry(i + 1, term)).addEntries(entry(i + 2, term - 1)).build(),
+    assertRefused(
+        f, base.clone().addEntries(entry(i + 2, term)).build(), InvalidMessageException.class);
+    assertRefused(
+        f, base.clone().addEntries(entry(i + 1, 0)).build(), InvalidMessageException.class);
+    assertRefused(
+        f, base.clone().addEntries(entry(i + 1, term + 1)).build(), InvalidMessageException.class);
+    assertRefused(
+        f,
+        base.clone().addEntries(entry(i + 1, term)).addEntries(entry(i + 2, term - 1)).build(),
         InvalidMessageException.class);
-    assertRefused(f, base.clone().setLogTerm(term).addEntries(entry(i + 1, term - 1)).build(),
+    assertRefused(
+        f,
+        base.clone().setLogTerm(term).addEntries(entry(i + 1, term - 1)).build(),
         InvalidMessageException.class);
     f.assertClusterRecovers("malformed MsgApp");
   }
@@ -111,9 +128,17 @@ class BadInputTest {
     Fixture f = Fixture.create(Role.FOLLOWER, false);
     Message.Builder base = f.base(MessageType.MsgSnap);
     assertRefused(f, base.clone().clearSnapshot().build(), InvalidMessageException.class);
-    assertRefused(f, base.clone().setSnapshot(Fixture.snapshotAt(0, 1)).build(), InvalidMessageException.class);
-    assertRefused(f, base.clone().setSnapshot(Fixture.snapshotAt(3, 0)).build(), InvalidMessageException.class);
-    assertRefused(f, base.clone().setSnapshot(Fixture.snapshotAt(3, base.getTerm() + 1)).build(),
+    assertRefused(
+        f,
+        base.clone().setSnapshot(Fixture.snapshotAt(0, 1)).build(),
+        InvalidMessageException.class);
+    assertRefused(
+        f,
+        base.clone().setSnapshot(Fixture.snapshotAt(3, 0)).build(),
+        InvalidMessageException.class);
+    assertRefused(
+        f,
+        base.clone().setSnapshot(Fixture.snapshotAt(3, base.getTerm() + 1)).build(),
         InvalidMessageException.class);
     f.assertClusterRecovers("malformed MsgSnap");
   }
@@ -122,11 +147,20 @@ class BadInputTest {
   void proposalAndReadRequestsWithoutTheirEntriesAreRefused() {
     for (Role role : Role.values()) {
       Fixture f = Fixture.create(role, false);
-      assertRefused(f, f.base(MessageType.MsgProp).clearEntries().build(), InvalidMessageException.class);
-      assertRefused(f, f.base(MessageType.MsgReadIndex).clearEntries().build(), InvalidMessageException.class);
-      assertRefused(f, f.base(MessageType.MsgReadIndex).addEntries(Entry.getDefaultInstance()).build(),
+      assertRefused(
+          f, f.base(MessageType.MsgProp).clearEntries().build(), InvalidMessageException.class);
+      assertRefused(
+          f,
+          f.base(MessageType.MsgReadIndex).clearEntries().build(),
           InvalidMessageException.class);
-      assertRefused(f, f.base(MessageType.MsgReadIndexResp).clearEntries().build(), InvalidMessageException.class);
+      assertRefused(
+          f,
+          f.base(MessageType.MsgReadIndex).addEntries(Entry.getDefaultInstance()).build(),
+          InvalidMessageException.class);
+      assertRefused(
+          f,
+          f.base(MessageType.MsgReadIndexResp).clearEntries().build(),
+          InvalidMessageException.class);
       f.assertClusterRecovers(role + ": missing entries");
     }
   }
@@ -136,9 +170,18 @@ class BadInputTest {
     for (Role role : Role.values()) {
       Fixture f = Fixture.create(role, false);
       long other = f.target == 3 ? 1 : 3;
-      for (MessageType t : new MessageType[] {MessageType.MsgApp, MessageType.MsgHeartbeat, MessageType.MsgVote,
-          MessageType.MsgAppResp, MessageType.MsgProp, MessageType.MsgSnap, MessageType.MsgTimeoutNow}) {
-        InvalidMessageException e = assertRefused(f, f.base(t).setTo(other).build(), InvalidMessageException.class);
+      for (MessageType t :
+          new MessageType[] {
+            MessageType.MsgApp,
+            MessageType.MsgHeartbeat,
+            MessageType.MsgVote,
+            MessageType.MsgAppResp,
+            MessageType.MsgProp,
+            MessageType.MsgSnap,
+            MessageType.MsgTimeoutNow
+          }) {
+        InvalidMessageException e =
+            assertRefused(f, f.base(t).setTo(other).build(), InvalidMessageException.class);
         assertTrue(e.getMessage().contains("addressed to " + other), e.getMessage());
       }
       f.assertClusterRecovers(role + ": misaddressed");
@@ -153,7 +196,9 @@ class BadInputTest {
     f.node().raw().step(f.base(MessageType.MsgProp).setFrom(0).build());
     f.cluster.stabilize();
     for (TestNode n : f.cluster.nodes().values()) {
-      assertTrue(n.appliedData().contains("bad-MsgProp"), "node " + n.id() + " applied " + n.appliedData());
+      assertTrue(
+          n.appliedData().contains("bad-MsgProp"),
+          "node " + n.id() + " applied " + n.appliedData());
     }
     f.assertClusterRecovers("no sender");
   }
@@ -162,9 +207,14 @@ class BadInputTest {
   void heartbeatCommitBeyondTheLogFromTheCurrentLeaderFailsLoudlyBeforeChangingAnything() {
     Fixture f = Fixture.create(Role.FOLLOWER, false);
     long last = f.raft().raftLog.lastIndex();
-    IllegalStateException e = assertRefused(f, f.base(MessageType.MsgHeartbeat).setCommit(last + 1).build(),
-        IllegalStateException.class);
-    assertTrue(e.getMessage().contains("commit " + (last + 1)) && e.getMessage().contains("lastIndex " + last),
+    IllegalStateException e =
+        assertRefused(
+            f,
+            f.base(MessageType.MsgHeartbeat).setCommit(last + 1).build(),
+            IllegalStateException.class);
+    assertTrue(
+        e.getMessage().contains("commit " + (last + 1))
+            && e.getMessage().contains("lastIndex " + last),
         e.getMessage());
     f.assertClusterRecovers("heartbeat commit beyond the log");
   }
@@ -173,7 +223,9 @@ class BadInputTest {
   void staleHeartbeatWithACommitBeyondTheLogIsIgnored() {
     Fixture f = Fixture.create(Role.FOLLOWER, false);
     Fixture.NodeState before = f.state();
-    f.node().raw().step(f.base(MessageType.MsgHeartbeat).setTerm(1).setCommit(Long.MAX_VALUE).build());
+    f.node()
+        .raw()
+        .step(f.base(MessageType.MsgHeartbeat).setTerm(1).setCommit(Long.MAX_VALUE).build());
     assertEquals(before, f.state());
     f.assertClusterRecovers("stale heartbeat");
   }
@@ -192,8 +244,12 @@ class BadInputTest {
   void appendFarBeyondTheLogIsRejectedWithAHintAtTheLastIndex() {
     Fixture f = Fixture.create(Role.FOLLOWER, false);
     long last = f.raft().raftLog.lastIndex();
-    Message m = f.base(MessageType.MsgApp).setIndex(last + 1000).setLogTerm(f.raft().term)
-        .addEntries(entry(last + 1001, f.raft().term)).build();
+    Message m =
+        f.base(MessageType.MsgApp)
+            .setIndex(last + 1000)
+            .setLogTerm(f.raft().term)
+            .addEntries(entry(last + 1001, f.raft().term))
+            .build();
     f.node().raw().step(m);
     assertEquals(last, f.raft().raftLog.lastIndex());
     List<Message> out = f.cluster.collect(f.target);
@@ -209,7 +265,8 @@ class BadInputTest {
   @Test
   void proposalToACandidateIsDroppedAndReadIndexToo() {
     Fixture f = Fixture.create(Role.CANDIDATE, false);
-    ProposalDroppedException e = assertRefused(f, f.base(MessageType.MsgProp).build(), ProposalDroppedException.class);
+    ProposalDroppedException e =
+        assertRefused(f, f.base(MessageType.MsgProp).build(), ProposalDroppedException.class);
     assertEquals(ProposalDroppedException.Reason.ELECTION_IN_PROGRESS, e.reason());
     assertForwardedReadDroppedSilently(f);
     assertThrows(ReadIndexDroppedException.class, () -> f.node().raw().readIndex(new byte[] {7}));
@@ -221,7 +278,8 @@ class BadInputTest {
     Fixture f = Fixture.create(Role.FOLLOWER, false);
     f.node().raw().forgetLeader();
     assertEquals(0, f.raft().lead);
-    ProposalDroppedException e = assertRefused(f, f.base(MessageType.MsgProp).build(), ProposalDroppedException.class);
+    ProposalDroppedException e =
+        assertRefused(f, f.base(MessageType.MsgProp).build(), ProposalDroppedException.class);
     assertEquals(ProposalDroppedException.Reason.NO_LEADER, e.reason());
     assertForwardedReadDroppedSilently(f);
     assertThrows(ReadIndexDroppedException.class, () -> f.node().raw().readIndex(new byte[] {7}));
@@ -252,26 +310,48 @@ class BadInputTest {
     static final long STRANGER = 99;
 
     /**
-     * The observable state of a node that a rejected message must not change: term, vote,
-     * commit, role and leader, the log's extent, every peer's progress (on a leader), the votes
-     * counted, a transfer, the election timer, pending and answered reads, and what the node has
-     * to persist or send ({@code outbox}: the messages queued so far, in order).
+     * The observable state of a node that a rejected message must not change: term, vote, commit,
+     * role and leader, the log's extent, every peer's progress (on a leader), the votes counted, a
+     * transfer, the election timer, pending and answered reads, and what the node has to persist or
+     * send ({@code outbox}: the messages queued so far, in order).
      */
-    record NodeState(HardState hard, SoftState soft, long lastIndex, long committed,
-        Map<Long, PeerProgress> progress, ProgressTracker.TallyResult votes, long leadTransferee,
-        int electionElapsedTicks, int pendingReads, List<ReadState> readStates, boolean hasReady,
+    record NodeState(
+        HardState hard,
+        SoftState soft,
+        long lastIndex,
+        long committed,
+        Map<Long, PeerProgress> progress,
+        ProgressTracker.TallyResult votes,
+        long leadTransferee,
+        int electionElapsedTicks,
+        int pendingReads,
+        List<ReadState> readStates,
+        boolean hasReady,
         List<Message> outbox) {
       /** This state without what the node has to persist or send. */
       NodeState withoutOutput() {
-        return new NodeState(hard, soft, lastIndex, committed, progress, votes, leadTransferee, electionElapsedTicks,
-            pendingReads, readStates, false, List.of());
+        return new NodeState(
+            hard,
+            soft,
+            lastIndex,
+            committed,
+            progress,
+            votes,
+            leadTransferee,
+            electionElapsedTicks,
+            pendingReads,
+            readStates,
+            false,
+            List.of());
       }
     }
 
     final Cluster cluster;
     final Role role;
+
     /** The node the bad input is stepped into. */
     final long target;
+
     /** A member that would plausibly send the target messages of the current term. */
     final long sender;
 
@@ -282,17 +362,21 @@ class BadInputTest {
       this.sender = sender;
     }
 
-    /** Builds the cluster; PRE_CANDIDATE turns on PreVote and CheckQuorum, the others use defaults unless asked. */
+    /**
+     * Builds the cluster; PRE_CANDIDATE turns on PreVote and CheckQuorum, the others use defaults
+     * unless asked.
+     */
     static Fixture create(Role role, boolean preVoteAndCheckQuorum) {
       boolean pv = preVoteAndCheckQuorum || role == Role.PRE_CANDIDATE;
       Cluster c = Cluster.create(3, b -> b.preVote(pv).checkQuorum(pv));
       c.campaign(1);
       c.propose(1, "before");
-      Fixture f = switch (role) {
-        case LEADER -> new Fixture(c, role, 1, 2);
-        case FOLLOWER -> new Fixture(c, role, 2, 1);
-        case CANDIDATE, PRE_CANDIDATE -> new Fixture(c, role, 3, 2);
-      };
+      Fixture f =
+          switch (role) {
+            case LEADER -> new Fixture(c, role, 1, 2);
+            case FOLLOWER -> new Fixture(c, role, 2, 1);
+            case CANDIDATE, PRE_CANDIDATE -> new Fixture(c, role, 3, 2);
+          };
       if (role == Role.CANDIDATE || role == Role.PRE_CANDIDATE) {
         c.isolate(3);
         c.node(3).raw().campaign();
@@ -314,11 +398,19 @@ class BadInputTest {
       Raft r = raft();
       List<Message> outbox = new ArrayList<>(r.msgs);
       outbox.addAll(r.msgsAfterAppend);
-      return new NodeState(r.hardState(), r.softState(), r.raftLog.lastIndex(), r.raftLog.committed(),
-          node().raw().status().progress(), r.trk.tallyVotes(), r.leaderRole.transferee(),
-          r.electionElapsedTicks + r.leaderRole.electionElapsedTicks(), r.leaderRole.pendingReads(),
+      return new NodeState(
+          r.hardState(),
+          r.softState(),
+          r.raftLog.lastIndex(),
+          r.raftLog.committed(),
+          node().raw().status().progress(),
+          r.trk.tallyVotes(),
+          r.leaderRole.transferee(),
+          r.electionElapsedTicks + r.leaderRole.electionElapsedTicks(),
+          r.leaderRole.pendingReads(),
           List.copyOf(r.readStates),
-          node().raw().hasReady(), List.copyOf(outbox));
+          node().raw().hasReady(),
+          List.copyOf(outbox));
     }
 
     /**
@@ -327,29 +419,43 @@ class BadInputTest {
      */
     Message.Builder base(MessageType t) {
       Raft r = raft();
-      Message.Builder b = Message.newBuilder().setType(t).setFrom(sender).setTo(target).setTerm(r.term)
-          .setIndex(r.raftLog.lastIndex()).setLogTerm(r.raftLog.lastTerm()).setCommit(r.raftLog.committed());
+      Message.Builder b =
+          Message.newBuilder()
+              .setType(t)
+              .setFrom(sender)
+              .setTo(target)
+              .setTerm(r.term)
+              .setIndex(r.raftLog.lastIndex())
+              .setLogTerm(r.raftLog.lastTerm())
+              .setCommit(r.raftLog.committed());
       switch (t) {
-        case MsgProp, MsgReadIndex -> b.setTerm(0).addEntries(Entry.newBuilder().setData(
-            com.google.protobuf.ByteString.copyFromUtf8("bad-" + t)));
-        case MsgReadIndexResp -> b.addEntries(Entry.newBuilder().setData(
-            com.google.protobuf.ByteString.copyFromUtf8("ctx")));
-        case MsgSnap -> b.setSnapshot(snapshotAt(r.raftLog.committed(), r.raftLog.termOrZero(r.raftLog.committed())));
-        default -> { }
+        case MsgProp, MsgReadIndex ->
+            b.setTerm(0)
+                .addEntries(
+                    Entry.newBuilder()
+                        .setData(com.google.protobuf.ByteString.copyFromUtf8("bad-" + t)));
+        case MsgReadIndexResp ->
+            b.addEntries(
+                Entry.newBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8("ctx")));
+        case MsgSnap ->
+            b.setSnapshot(
+                snapshotAt(r.raftLog.committed(), r.raftLog.termOrZero(r.raftLog.committed())));
+        default -> {}
       }
       return b;
     }
 
     static Snapshot snapshotAt(long index, long term) {
       ConfState cs = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
-      return Snapshot.newBuilder().setMetadata(
-          SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs)).build();
+      return Snapshot.newBuilder()
+          .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
+          .build();
     }
 
     /**
      * Heals the network and checks that the cluster is sound: it (re-)elects a leader that all
-     * nodes follow in one term, commits a new proposal on every node, and every node holds the
-     * same log and applied the same entries.
+     * nodes follow in one term, commits a new proposal on every node, and every node holds the same
+     * log and applied the same entries.
      */
     void assertClusterRecovers(String label) {
       Cluster c = cluster;
@@ -360,11 +466,21 @@ class BadInputTest {
       c.tickAll(3);
       TestNode first = c.node(1);
       for (TestNode n : c.nodes().values()) {
-        assertTrue(n.appliedData().contains("after"), label + ": node " + n.id() + " did not apply the new proposal, "
-            + "applied " + n.appliedData());
-        assertEquals(first.applied(), n.applied(), label + ": applied entries of node " + n.id() + " differ from node 1");
+        assertTrue(
+            n.appliedData().contains("after"),
+            label
+                + ": node "
+                + n.id()
+                + " did not apply the new proposal, "
+                + "applied "
+                + n.appliedData());
+        assertEquals(
+            first.applied(),
+            n.applied(),
+            label + ": applied entries of node " + n.id() + " differ from node 1");
         assertEquals(first.commit(), n.commit(), label + ": commit of node " + n.id());
-        assertEquals(log(first), log(n), label + ": log of node " + n.id() + " differs from node 1");
+        assertEquals(
+            log(first), log(n), label + ": log of node " + n.id() + " differs from node 1");
       }
     }
 

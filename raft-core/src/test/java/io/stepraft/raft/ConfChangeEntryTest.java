@@ -27,22 +27,40 @@ class ConfChangeEntryTest {
 
   @Test
   void aV1ChangeDecodesAsTheEquivalentV2ChangeWithItsContext() {
-    ConfChange v1 = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(4)
-        .setContext(ByteString.copyFromUtf8("10.0.0.4:7000")).build();
-    ConfChangeV2 expected = ConfChangeV2.newBuilder()
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(4))
-        .setContext(ByteString.copyFromUtf8("10.0.0.4:7000")).build();
-    ConfChangeV2 decoded = ConfChangeEntry.decode(entry(EntryType.EntryConfChange, v1.toByteString()));
+    ConfChange v1 =
+        ConfChange.newBuilder()
+            .setType(ConfChangeType.ConfChangeAddLearnerNode)
+            .setNodeId(4)
+            .setContext(ByteString.copyFromUtf8("10.0.0.4:7000"))
+            .build();
+    ConfChangeV2 expected =
+        ConfChangeV2.newBuilder()
+            .addChanges(
+                ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddLearnerNode)
+                    .setNodeId(4))
+            .setContext(ByteString.copyFromUtf8("10.0.0.4:7000"))
+            .build();
+    ConfChangeV2 decoded =
+        ConfChangeEntry.decode(entry(EntryType.EntryConfChange, v1.toByteString()));
     assertEquals(expected, decoded);
     assertEquals(ConfChangeTransition.ConfChangeTransitionAuto, decoded.getTransition());
   }
 
   @Test
   void aV2ChangeDecodesAsItself() {
-    ConfChangeV2 v2 = ConfChangeV2.newBuilder()
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(1))
-        .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit).build();
+    ConfChangeV2 v2 =
+        ConfChangeV2.newBuilder()
+            .addChanges(
+                ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeAddNode)
+                    .setNodeId(4))
+            .addChanges(
+                ConfChangeSingle.newBuilder()
+                    .setType(ConfChangeType.ConfChangeRemoveNode)
+                    .setNodeId(1))
+            .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
+            .build();
     assertEquals(v2, ConfChangeEntry.decode(entry(EntryType.EntryConfChangeV2, v2.toByteString())));
   }
 
@@ -53,7 +71,8 @@ class ConfChangeEntryTest {
     assertEquals(ConfChangeTransition.ConfChangeTransitionAuto, cc.getTransition());
 
     ConfState joint = ConfState.newBuilder().addVoters(1).addVoters(2).addVotersOutgoing(1).build();
-    RawNode node = new RawNode(Config.builder().id(1).storage(MemoryStorage.withConfState(joint)).build());
+    RawNode node =
+        new RawNode(Config.builder().id(1).storage(MemoryStorage.withConfState(joint)).build());
     ConfState left = node.applyConfChange(cc);
     assertEquals(List.of(1L, 2L), left.getVotersList());
     assertEquals(List.of(), left.getVotersOutgoingList(), "the node left the joint configuration");
@@ -61,20 +80,33 @@ class ConfChangeEntryTest {
 
   @Test
   void aDecodedChangeAppliesThroughRawNode() {
-    RawNode node = new RawNode(Config.builder().id(1)
-        .storage(MemoryStorage.withConfState(ConfState.newBuilder().addVoters(1).build())).build());
-    ConfChange addLearner = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(2)
-        .build();
-    ConfState cs = node.applyConfChange(ConfChangeEntry.decode(entry(EntryType.EntryConfChange,
-        addLearner.toByteString())));
+    RawNode node =
+        new RawNode(
+            Config.builder()
+                .id(1)
+                .storage(MemoryStorage.withConfState(ConfState.newBuilder().addVoters(1).build()))
+                .build());
+    ConfChange addLearner =
+        ConfChange.newBuilder()
+            .setType(ConfChangeType.ConfChangeAddLearnerNode)
+            .setNodeId(2)
+            .build();
+    ConfState cs =
+        node.applyConfChange(
+            ConfChangeEntry.decode(entry(EntryType.EntryConfChange, addLearner.toByteString())));
     assertEquals(List.of(2L), cs.getLearnersList());
   }
 
   @Test
   void aNormalEntryIsNoConfigurationChange() {
-    InvalidConfChangeException ex = assertThrows(InvalidConfChangeException.class,
-        () -> ConfChangeEntry.decode(entry(EntryType.EntryNormal, ByteString.copyFromUtf8("x"))));
-    assertTrue(ex.getMessage().contains("entry 7") && ex.getMessage().contains("EntryNormal"), ex.getMessage());
+    InvalidConfChangeException ex =
+        assertThrows(
+            InvalidConfChangeException.class,
+            () ->
+                ConfChangeEntry.decode(entry(EntryType.EntryNormal, ByteString.copyFromUtf8("x"))));
+    assertTrue(
+        ex.getMessage().contains("entry 7") && ex.getMessage().contains("EntryNormal"),
+        ex.getMessage());
   }
 
   @Test
@@ -82,9 +114,13 @@ class ConfChangeEntryTest {
     // Field 1 as a 5-byte length-delimited value with no bytes after it: a truncated message.
     ByteString truncated = ByteString.copyFrom(new byte[] {0x0A, 0x05});
     for (EntryType type : List.of(EntryType.EntryConfChange, EntryType.EntryConfChangeV2)) {
-      InvalidConfChangeException ex = assertThrows(InvalidConfChangeException.class,
-          () -> ConfChangeEntry.decode(entry(type, truncated)));
-      assertTrue(ex.getMessage().contains("entry 7") && ex.getMessage().contains(type.name()), ex.getMessage());
+      InvalidConfChangeException ex =
+          assertThrows(
+              InvalidConfChangeException.class,
+              () -> ConfChangeEntry.decode(entry(type, truncated)));
+      assertTrue(
+          ex.getMessage().contains("entry 7") && ex.getMessage().contains(type.name()),
+          ex.getMessage());
       assertInstanceOf(InvalidProtocolBufferException.class, ex.getCause(), type.name());
     }
   }

@@ -48,7 +48,8 @@ class ConfigTest {
         invalid("maxSizePerMsgBytes", b -> b.maxSizePerMsgBytes(0)),
         invalid("maxSizePerMsgBytes", b -> b.maxSizePerMsgBytes(-5)),
         invalid("maxCommittedSizePerReadyBytes", b -> b.maxCommittedSizePerReadyBytes(0)),
-        invalid("maxCommittedSizePerReadyBytes", b -> b.maxCommittedSizePerReadyBytes(Long.MIN_VALUE)),
+        invalid(
+            "maxCommittedSizePerReadyBytes", b -> b.maxCommittedSizePerReadyBytes(Long.MIN_VALUE)),
         invalid("maxUncommittedEntriesSizeBytes", b -> b.maxUncommittedEntriesSizeBytes(0)),
         invalid("maxUncommittedEntriesSizeBytes", b -> b.maxUncommittedEntriesSizeBytes(-1)),
         invalid("maxInflightMsgs", b -> b.maxInflightMsgs(0)),
@@ -56,7 +57,8 @@ class ConfigTest {
         invalid("maxInflightBytes", b -> b.maxSizePerMsgBytes(1024).maxInflightBytes(1023)),
         invalid("maxInflightBytes", b -> b.maxInflightBytes(0)),
         invalid("readOnlyOption", b -> b.readOnlyOption(null)),
-        invalid("LEASE_BASED", b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(false)),
+        invalid(
+            "LEASE_BASED", b -> b.readOnlyOption(ReadOnlyOption.LEASE_BASED).checkQuorum(false)),
         invalid("loggerName", b -> b.loggerName("")),
         invalid("loggerName", b -> b.loggerName(null)));
   }
@@ -67,8 +69,8 @@ class ConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidFields")
-  void everyInvalidFieldIsRejectedWithAnIllegalArgumentExceptionNamingIt(String field,
-      UnaryOperator<Config.Builder> tweak) {
+  void everyInvalidFieldIsRejectedWithAnIllegalArgumentExceptionNamingIt(
+      String field, UnaryOperator<Config.Builder> tweak) {
     Config.Builder b = tweak.apply(valid());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
     assertTrue(e.getMessage().contains(field), "message names " + field + ": " + e.getMessage());
@@ -91,9 +93,18 @@ class ConfigTest {
 
   @Test
   void boundaryValuesAreAccepted() {
-    Config c = valid().electionTicks(2).heartbeatTicks(1).applied(0).maxSizePerMsgBytes(1)
-        .maxCommittedSizePerReadyBytes(1).maxUncommittedEntriesSizeBytes(1).maxInflightMsgs(1)
-        .maxInflightBytes(1).id(-3).build();
+    Config c =
+        valid()
+            .electionTicks(2)
+            .heartbeatTicks(1)
+            .applied(0)
+            .maxSizePerMsgBytes(1)
+            .maxCommittedSizePerReadyBytes(1)
+            .maxUncommittedEntriesSizeBytes(1)
+            .maxInflightMsgs(1)
+            .maxInflightBytes(1)
+            .id(-3)
+            .build();
     assertEquals(-3, c.id(), "ids are unsigned on the wire; 0, -1 and -2 are reserved");
     assertEquals(1, c.maxInflightBytes());
     assertEquals(1 << 30, valid().electionTicks(1 << 30).build().electionTicks());
@@ -149,14 +160,24 @@ class ConfigTest {
   void noLimitLiftsTheByteLimits() {
     int payload = 300 << 10;
     assertEquals(3, mostEntriesInOneCatchUpMessage(b -> b, payload, 5), "1 MiB by default");
-    assertEquals(5, mostEntriesInOneCatchUpMessage(b -> b.maxSizePerMsgBytes(Config.NO_LIMIT)
-        .maxCommittedSizePerReadyBytes(Config.NO_LIMIT).maxUncommittedEntriesSizeBytes(Config.NO_LIMIT)
-        .maxInflightBytes(Config.NO_LIMIT), payload, 5));
+    assertEquals(
+        5,
+        mostEntriesInOneCatchUpMessage(
+            b ->
+                b.maxSizePerMsgBytes(Config.NO_LIMIT)
+                    .maxCommittedSizePerReadyBytes(Config.NO_LIMIT)
+                    .maxUncommittedEntriesSizeBytes(Config.NO_LIMIT)
+                    .maxInflightBytes(Config.NO_LIMIT),
+            payload,
+            5));
   }
 
-  /** Node 3 misses {@code count} proposals, then catches up; the most entries one MsgApp to it carried. */
-  private static int mostEntriesInOneCatchUpMessage(UnaryOperator<Config.Builder> tweak, int payloadBytes,
-      int count) {
+  /**
+   * Node 3 misses {@code count} proposals, then catches up; the most entries one MsgApp to it
+   * carried.
+   */
+  private static int mostEntriesInOneCatchUpMessage(
+      UnaryOperator<Config.Builder> tweak, int payloadBytes, int count) {
     Cluster c = Cluster.create(3, tweak);
     c.campaign(1);
     c.isolate(3);
@@ -170,14 +191,23 @@ class ConfigTest {
       c.tickAll();
     }
     assertEquals(count, c.node(3).appliedData().size(), "node 3 caught up");
-    return c.delivered().stream().filter(m -> m.getType() == MessageType.MsgApp && m.getTo() == 3)
-        .mapToInt(Message::getEntriesCount).max().orElse(0);
+    return c.delivered().stream()
+        .filter(m -> m.getType() == MessageType.MsgApp && m.getTo() == 3)
+        .mapToInt(Message::getEntriesCount)
+        .max()
+        .orElse(0);
   }
 
-  /** etcd's MaxUncommittedEntriesSize 0 is NO_LIMIT: a leader cut off from its quorum keeps taking proposals. */
+  /**
+   * etcd's MaxUncommittedEntriesSize 0 is NO_LIMIT: a leader cut off from its quorum keeps taking
+   * proposals.
+   */
   @Test
   void noLimitLiftsTheUncommittedLimit() {
-    assertEquals(1, acceptedWhileCutOff(b -> b.maxUncommittedEntriesSizeBytes(1 << 20)), "the first always fits");
+    assertEquals(
+        1,
+        acceptedWhileCutOff(b -> b.maxUncommittedEntriesSizeBytes(1 << 20)),
+        "the first always fits");
     assertEquals(4, acceptedWhileCutOff(b -> b.maxUncommittedEntriesSizeBytes(Config.NO_LIMIT)));
   }
 
@@ -204,11 +234,26 @@ class ConfigTest {
   }
 
   private static Config everyFieldSet() {
-    return Config.builder().id(3).storage(new MemoryStorage()).electionTicks(25).heartbeatTicks(4).applied(9)
-        .maxSizePerMsgBytes(2000).maxCommittedSizePerReadyBytes(3000).maxUncommittedEntriesSizeBytes(4000)
-        .maxInflightMsgs(17).maxInflightBytes(5000).checkQuorum(true).preVote(true)
-        .readOnlyOption(ReadOnlyOption.LEASE_BASED).disableProposalForwarding(true).stepDownOnRemoval(true)
-        .disableConfChangeValidation(true).randomSeed(12345).loggerName("raft.test").build();
+    return Config.builder()
+        .id(3)
+        .storage(new MemoryStorage())
+        .electionTicks(25)
+        .heartbeatTicks(4)
+        .applied(9)
+        .maxSizePerMsgBytes(2000)
+        .maxCommittedSizePerReadyBytes(3000)
+        .maxUncommittedEntriesSizeBytes(4000)
+        .maxInflightMsgs(17)
+        .maxInflightBytes(5000)
+        .checkQuorum(true)
+        .preVote(true)
+        .readOnlyOption(ReadOnlyOption.LEASE_BASED)
+        .disableProposalForwarding(true)
+        .stepDownOnRemoval(true)
+        .disableConfChangeValidation(true)
+        .randomSeed(12345)
+        .loggerName("raft.test")
+        .build();
   }
 
   @Test
@@ -220,11 +265,23 @@ class ConfigTest {
     assertEquals(c.loggerName(), copy.loggerName());
     assertEquals(12345, copy.randomSeed());
     assertEquals(ReadOnlyOption.LEASE_BASED, copy.readOnlyOption());
-    assertTrue(copy.checkQuorum() && copy.preVote() && copy.disableProposalForwarding() && copy.stepDownOnRemoval()
-        && copy.disableConfChangeValidation());
-    assertEquals(List.of(25, 4, 17), List.of(copy.electionTicks(), copy.heartbeatTicks(), copy.maxInflightMsgs()));
-    assertEquals(List.of(9L, 2000L, 3000L, 4000L, 5000L), List.of(copy.applied(), copy.maxSizePerMsgBytes(),
-        copy.maxCommittedSizePerReadyBytes(), copy.maxUncommittedEntriesSizeBytes(), copy.maxInflightBytes()));
+    assertTrue(
+        copy.checkQuorum()
+            && copy.preVote()
+            && copy.disableProposalForwarding()
+            && copy.stepDownOnRemoval()
+            && copy.disableConfChangeValidation());
+    assertEquals(
+        List.of(25, 4, 17),
+        List.of(copy.electionTicks(), copy.heartbeatTicks(), copy.maxInflightMsgs()));
+    assertEquals(
+        List.of(9L, 2000L, 3000L, 4000L, 5000L),
+        List.of(
+            copy.applied(),
+            copy.maxSizePerMsgBytes(),
+            copy.maxCommittedSizePerReadyBytes(),
+            copy.maxUncommittedEntriesSizeBytes(),
+            copy.maxInflightBytes()));
   }
 
   @Test
@@ -240,15 +297,23 @@ class ConfigTest {
   void toBuilderRevalidates() {
     Config c = valid().build();
     assertThrows(IllegalArgumentException.class, () -> c.toBuilder().heartbeatTicks(0).build());
-    assertThrows(IllegalArgumentException.class, () -> c.toBuilder().readOnlyOption(ReadOnlyOption.LEASE_BASED)
-        .build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> c.toBuilder().readOnlyOption(ReadOnlyOption.LEASE_BASED).build());
   }
 
   @Test
   void toStringNamesTheFields() {
     String s = everyFieldSet().toString();
-    for (String part : new String[] {"id=3", "electionTicks=25", "heartbeatTicks=4", "maxInflightMsgs=17",
-        "readOnlyOption=LEASE_BASED", "randomSeed=12345"}) {
+    for (String part :
+        new String[] {
+          "id=3",
+          "electionTicks=25",
+          "heartbeatTicks=4",
+          "maxInflightMsgs=17",
+          "readOnlyOption=LEASE_BASED",
+          "randomSeed=12345"
+        }) {
       assertTrue(s.contains(part), part + " in " + s);
     }
   }
@@ -294,7 +359,8 @@ class ConfigTest {
     List<String> second = DeterminismSim.run(3, 200, b -> b.preVote(true).checkQuorum(true));
     assertTrue(first.size() > 100, "the run did something: " + first.size() + " Readies");
     assertTrue(first.stream().anyMatch(s -> s.contains("LEADER")), "a leader was elected");
-    assertTrue(first.stream().anyMatch(s -> s.contains("committed=[p")), "proposals were committed");
+    assertTrue(
+        first.stream().anyMatch(s -> s.contains("committed=[p")), "proposals were committed");
     assertEquals(first.size(), second.size());
     for (int i = 0; i < first.size(); i++) {
       assertEquals(first.get(i), second.get(i), "Ready #" + i);
@@ -309,9 +375,9 @@ class ConfigTest {
   }
 
   /**
-   * Drives RawNodes the way a host does, synchronously and in a fixed order: every step ticks
-   * each node, proposes on the leader every 7th step, then handles Readies and delivers
-   * messages (FIFO) until quiet. Every Ready is recorded as a line of text.
+   * Drives RawNodes the way a host does, synchronously and in a fixed order: every step ticks each
+   * node, proposes on the leader every 7th step, then handles Readies and delivers messages (FIFO)
+   * until quiet. Every Ready is recorded as a line of text.
    */
   static final class DeterminismSim {
     private final TreeMap<Long, RawNode> nodes = new TreeMap<>();
@@ -388,8 +454,21 @@ class ConfigTest {
         committed.add(apply(n, e));
       }
       network.addAll(rd.messages());
-      trace.add("step " + step + " node " + id + " soft=" + rd.softState() + " hard=" + rd.hardState()
-          + " entries=" + rd.entries() + " committed=" + committed + " messages=" + rd.messages());
+      trace.add(
+          "step "
+              + step
+              + " node "
+              + id
+              + " soft="
+              + rd.softState()
+              + " hard="
+              + rd.hardState()
+              + " entries="
+              + rd.entries()
+              + " committed="
+              + committed
+              + " messages="
+              + rd.messages());
       n.advance(rd);
     }
 

@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * A planted bug: the read queue stepraft had before issue 11, which keys reads by the host's
- * context. A heartbeat round carries a read's own context, and a quorum of acknowledgements of
- * a context confirms that read and every read queued before it. An acknowledgement of an
- * earlier round for a context that was answered and then queued again (a duplicated or retried
+ * context. A heartbeat round carries a read's own context, and a quorum of acknowledgements of a
+ * context confirms that read and every read queued before it. An acknowledgement of an earlier
+ * round for a context that was answered and then queued again (a duplicated or retried
  * MsgReadIndex) then confirms reads queued after that round was sent: a stale read.
  */
 final class ContextKeyedReadQueue implements ReadQueue {

@@ -30,11 +30,17 @@ class MemoryStorageTest {
   }
 
   private static Entry e(long index, long term, int payloadBytes) {
-    return Entry.newBuilder().setIndex(index).setTerm(term).setData(ByteString.copyFrom(new byte[payloadBytes])).build();
+    return Entry.newBuilder()
+        .setIndex(index)
+        .setTerm(term)
+        .setData(ByteString.copyFrom(new byte[payloadBytes]))
+        .build();
   }
 
   private static Snapshot snap(long index, long term) {
-    return Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term)).build();
+    return Snapshot.newBuilder()
+        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term))
+        .build();
   }
 
   /** A storage compacted at 3 (term 3) holding entries 4 (term 4) and 5 (term 5). */
@@ -122,7 +128,8 @@ class MemoryStorageTest {
   @Test
   void entriesBeyondLastIndexIsACallerBug() {
     IllegalStateException ex =
-        assertThrows(IllegalStateException.class, () -> storage345().entries(4, 7, EntrySizes.NO_LIMIT));
+        assertThrows(
+            IllegalStateException.class, () -> storage345().entries(4, 7, EntrySizes.NO_LIMIT));
     assertTrue(ex.getMessage().contains("7") && ex.getMessage().contains("5"), ex.getMessage());
   }
 
@@ -176,7 +183,8 @@ class MemoryStorageTest {
 
   @Test
   void compactBeyondLastIndexFailsWithNumbers() {
-    IllegalStateException ex = assertThrows(IllegalStateException.class, () -> storage345().compact(6));
+    IllegalStateException ex =
+        assertThrows(IllegalStateException.class, () -> storage345().compact(6));
     assertEquals("compact 6 is out of bound lastindex(5)", ex.getMessage());
   }
 
@@ -216,16 +224,19 @@ class MemoryStorageTest {
   @Test
   void createSnapshotNotNewerThanCurrentIsOutOfDate() {
     MemoryStorage ms = storage345();
-    assertThrows(SnapshotOutOfDateException.class, () -> ms.createSnapshot(3, null, ByteString.EMPTY));
+    assertThrows(
+        SnapshotOutOfDateException.class, () -> ms.createSnapshot(3, null, ByteString.EMPTY));
     ms.createSnapshot(5, null, ByteString.EMPTY);
-    assertThrows(SnapshotOutOfDateException.class, () -> ms.createSnapshot(4, null, ByteString.EMPTY));
+    assertThrows(
+        SnapshotOutOfDateException.class, () -> ms.createSnapshot(4, null, ByteString.EMPTY));
   }
 
   @Test
   void createSnapshotBeyondLastIndexFailsWithNumbers() {
     MemoryStorage ms = storage345();
     IllegalStateException ex =
-        assertThrows(IllegalStateException.class, () -> ms.createSnapshot(12, null, ByteString.EMPTY));
+        assertThrows(
+            IllegalStateException.class, () -> ms.createSnapshot(12, null, ByteString.EMPTY));
     assertEquals("snapshot 12 is out of bound lastindex(5)", ex.getMessage());
   }
 
@@ -253,7 +264,8 @@ class MemoryStorageTest {
   void appendAfterLastIndexExtendsLog() {
     MemoryStorage ms = storage345();
     ms.append(List.of(e(6, 5), e(7, 5)));
-    assertEquals(List.of(e(4, 4), e(5, 5), e(6, 5), e(7, 5)), ms.entries(4, 8, EntrySizes.NO_LIMIT));
+    assertEquals(
+        List.of(e(4, 4), e(5, 5), e(6, 5), e(7, 5)), ms.entries(4, 8, EntrySizes.NO_LIMIT));
   }
 
   @Test
@@ -290,7 +302,8 @@ class MemoryStorageTest {
   @Test
   void appendLeavingAGapFailsWithNumbers() {
     MemoryStorage ms = storage345();
-    IllegalStateException ex = assertThrows(IllegalStateException.class, () -> ms.append(List.of(e(7, 5))));
+    IllegalStateException ex =
+        assertThrows(IllegalStateException.class, () -> ms.append(List.of(e(7, 5))));
     assertEquals("missing log entry [last: 5, append at: 7]", ex.getMessage());
   }
 
@@ -348,12 +361,29 @@ class MemoryStorageTest {
           }
         }
         if (ms.firstIndex() != snapIndex + 1 || ms.lastIndex() != snapIndex + model.size() - 1) {
-          fail(caseId + " op " + op + ": bounds " + ms + " vs model snap " + snapIndex + " size " + model.size());
+          fail(
+              caseId
+                  + " op "
+                  + op
+                  + ": bounds "
+                  + ms
+                  + " vs model snap "
+                  + snapIndex
+                  + " size "
+                  + model.size());
         }
         for (int k = 0; k < model.size(); k++) {
           if (ms.term(snapIndex + k) != model.get(k)) {
-            fail(caseId + " op " + op + ": term(" + (snapIndex + k) + ")=" + ms.term(snapIndex + k)
-                + " expected " + model.get(k));
+            fail(
+                caseId
+                    + " op "
+                    + op
+                    + ": term("
+                    + (snapIndex + k)
+                    + ")="
+                    + ms.term(snapIndex + k)
+                    + " expected "
+                    + model.get(k));
           }
         }
       }
@@ -362,7 +392,8 @@ class MemoryStorageTest {
 
   // ---------------------------------------------------------------- a configuration at index 0
 
-  private static final ConfState VOTERS_123 = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+  private static final ConfState VOTERS_123 =
+      ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
 
   @Test
   void withConfStateHoldsTheConfigurationAtIndexZeroAndNothingElse() {
@@ -375,7 +406,8 @@ class MemoryStorageTest {
     assertEquals(VOTERS_123, ms.snapshot().getMetadata().getConfState());
     assertEquals(VOTERS_123, ms.confState());
     assertEquals(HardState.getDefaultInstance(), ms.hardState());
-    assertEquals(new Storage.InitialState(HardState.getDefaultInstance(), VOTERS_123), ms.initialState());
+    assertEquals(
+        new Storage.InitialState(HardState.getDefaultInstance(), VOTERS_123), ms.initialState());
     assertThrows(UnavailableException.class, () -> ms.entries(1, 1, EntrySizes.NO_LIMIT));
   }
 
@@ -385,17 +417,30 @@ class MemoryStorageTest {
     ms.append(List.of(e(1, 1), e(2, 1)));
     assertEquals(List.of(e(1, 1), e(2, 1)), ms.entries(1, 3, EntrySizes.NO_LIMIT));
     Snapshot s = ms.createSnapshot(1, null, ByteString.EMPTY);
-    assertEquals(VOTERS_123, s.getMetadata().getConfState(), "a snapshot without a new configuration keeps it");
+    assertEquals(
+        VOTERS_123,
+        s.getMetadata().getConfState(),
+        "a snapshot without a new configuration keeps it");
     ms.applySnapshot(snap(5, 2));
-    assertEquals(ConfState.getDefaultInstance(), ms.confState(), "a received snapshot brings its own");
+    assertEquals(
+        ConfState.getDefaultInstance(), ms.confState(), "a received snapshot brings its own");
   }
 
   @Test
   void withConfStateAcceptsLearnersAndAConsistentJointConfiguration() {
     ConfState withLearner = VOTERS_123.toBuilder().addLearners(4).build();
     assertEquals(withLearner, MemoryStorage.withConfState(withLearner).confState());
-    ConfState joint = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3)
-        .addVotersOutgoing(1).addVotersOutgoing(2).addVotersOutgoing(4).addLearnersNext(4).setAutoLeave(true).build();
+    ConfState joint =
+        ConfState.newBuilder()
+            .addVoters(1)
+            .addVoters(2)
+            .addVoters(3)
+            .addVotersOutgoing(1)
+            .addVotersOutgoing(2)
+            .addVotersOutgoing(4)
+            .addLearnersNext(4)
+            .setAutoLeave(true)
+            .build();
     assertEquals(joint, MemoryStorage.withConfState(joint).confState());
   }
 
@@ -406,30 +451,50 @@ class MemoryStorageTest {
         invalidConf("outgoing voters only", "no voter", b -> b.addVotersOutgoing(1)),
         invalidConf("voter 0", "node 0", b -> b.addVoters(1).addVoters(0)),
         invalidConf("learner 0", "node 0", b -> b.addVoters(1).addLearners(0)),
-        invalidConf("voter and learner", "invalid initial configuration", b -> b.addVoters(1).addVoters(2).addLearners(2)),
-        invalidConf("staged learner outside a joint state", "invalid initial configuration",
+        invalidConf(
+            "voter and learner",
+            "invalid initial configuration",
+            b -> b.addVoters(1).addVoters(2).addLearners(2)),
+        invalidConf(
+            "staged learner outside a joint state",
+            "invalid initial configuration",
             b -> b.addVoters(1).addLearnersNext(1)),
-        invalidConf("auto-leave outside a joint state", "invalid initial configuration",
+        invalidConf(
+            "auto-leave outside a joint state",
+            "invalid initial configuration",
             b -> b.addVoters(1).setAutoLeave(true)),
-        invalidConf("staged learner also an incoming voter", "invalid initial configuration",
-            b -> b.addVoters(1).addVoters(2).addVotersOutgoing(1).addVotersOutgoing(2).addLearnersNext(2)));
+        invalidConf(
+            "staged learner also an incoming voter",
+            "invalid initial configuration",
+            b ->
+                b.addVoters(1)
+                    .addVoters(2)
+                    .addVotersOutgoing(1)
+                    .addVotersOutgoing(2)
+                    .addLearnersNext(2)));
   }
 
-  private static Arguments invalidConf(String name, String expected, UnaryOperator<ConfState.Builder> conf) {
+  private static Arguments invalidConf(
+      String name, String expected, UnaryOperator<ConfState.Builder> conf) {
     return Arguments.of(name, expected, conf.apply(ConfState.newBuilder()).build());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidInitialConfigurations")
-  void withConfStateRejectsAnInvalidConfigurationNamingIt(String name, String expected, ConfState cs) {
-    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> MemoryStorage.withConfState(cs));
+  void withConfStateRejectsAnInvalidConfigurationNamingIt(
+      String name, String expected, ConfState cs) {
+    IllegalArgumentException ex =
+        assertThrows(IllegalArgumentException.class, () -> MemoryStorage.withConfState(cs));
     assertTrue(ex.getMessage().contains(expected), ex.getMessage());
-    assertTrue(ex.getMessage().contains("voters=" + cs.getVotersList()), "names the configuration: " + ex.getMessage());
+    assertTrue(
+        ex.getMessage().contains("voters=" + cs.getVotersList()),
+        "names the configuration: " + ex.getMessage());
   }
 
   @Test
   void withConfStateRejectsNull() {
-    NullPointerException ex = assertThrows(NullPointerException.class, () -> MemoryStorage.withConfState(null));
+    NullPointerException ex =
+        assertThrows(NullPointerException.class, () -> MemoryStorage.withConfState(null));
     assertNotNull(ex.getMessage());
   }
 

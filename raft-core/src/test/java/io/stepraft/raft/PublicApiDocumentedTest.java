@@ -13,12 +13,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public declaration of the exported API package carries a Javadoc comment. (javac's
- * doclint checks the comments' syntax in the build; this checks that they exist.)
+ * Every public declaration of the exported API package carries a Javadoc comment. (javac's doclint
+ * checks the comments' syntax in the build; this checks that they exist.)
  */
 class PublicApiDocumentedTest {
   private static final Path API = Path.of("src/main/java/io/stepraft/raft");
-  private static final Pattern PUBLIC_DECL = Pattern.compile("^\\s*public\\s+(?!.*=).*[({]\\s*$|^\\s*public\\s+static\\s+final\\s+.*=.*;\\s*$");
+  private static final Pattern PUBLIC_DECL =
+      Pattern.compile(
+          "^\\s*public\\s+(?!.*=).*[({]\\s*$|^\\s*public\\s+static\\s+final\\s+.*=.*;\\s*$");
 
   @Test
   void everyPublicDeclarationOfTheApiPackageIsDocumented() throws IOException {
@@ -44,7 +46,9 @@ class PublicApiDocumentedTest {
         }
       }
     }
-    assertTrue(checked > 100, "the scan found only " + checked + " public declarations; is the path right?");
+    assertTrue(
+        checked > 100,
+        "the scan found only " + checked + " public declarations; is the path right?");
     assertEquals(List.of(), undocumented);
   }
 }

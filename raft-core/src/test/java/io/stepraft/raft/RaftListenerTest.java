@@ -67,8 +67,15 @@ class RaftListenerTest {
     c.node(1).raw().readIndex(new byte[] {42});
     c.stabilize();
     assertEquals(0, c.node(1).readStates().size());
-    c.node(1).raw().step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(2).setTo(1)
-        .setTerm(c.node(1).term() + 1).build());
+    c.node(1)
+        .raw()
+        .step(
+            Message.newBuilder()
+                .setType(MessageType.MsgHeartbeat)
+                .setFrom(2)
+                .setTo(1)
+                .setTerm(c.node(1).term() + 1)
+                .build());
     assertEquals(1, rec.droppedReads.size());
     assertArrayEquals(new byte[] {42}, rec.droppedReads.get(0));
   }

@@ -27,15 +27,25 @@ class RaftLogTest {
   }
 
   private static Entry e(long index, long term, int payloadBytes) {
-    return Entry.newBuilder().setIndex(index).setTerm(term).setData(ByteString.copyFrom(new byte[payloadBytes])).build();
+    return Entry.newBuilder()
+        .setIndex(index)
+        .setTerm(term)
+        .setData(ByteString.copyFrom(new byte[payloadBytes]))
+        .build();
   }
 
   private static Snapshot snap(long index, long term) {
-    return Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term)).build();
+    return Snapshot.newBuilder()
+        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term))
+        .build();
   }
 
-  /** A log whose storage holds a snapshot at (snapIndex, snapTerm) and {@code stable}, then {@code unstable}. */
-  private static RaftLog log(long snapIndex, long snapTerm, List<Entry> stable, List<Entry> unstable, long maxApplying) {
+  /**
+   * A log whose storage holds a snapshot at (snapIndex, snapTerm) and {@code stable}, then {@code
+   * unstable}.
+   */
+  private static RaftLog log(
+      long snapIndex, long snapTerm, List<Entry> stable, List<Entry> unstable, long maxApplying) {
     MemoryStorage ms = new MemoryStorage();
     if (snapIndex > 0) {
       ms.applySnapshot(snap(snapIndex, snapTerm));
@@ -76,7 +86,9 @@ class RaftLogTest {
 
   @Test
   void constructorRejectsNonPositiveApplyingLimit() {
-    assertThrows(IllegalArgumentException.class, () -> new RaftLog(new MemoryStorage(), NOPLogger.NOP_LOGGER, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RaftLog(new MemoryStorage(), NOPLogger.NOP_LOGGER, 0));
   }
 
   @Test
@@ -191,7 +203,8 @@ class RaftLogTest {
   void appendBeforeCommittedIndexFails() {
     RaftLog log = log(List.of(e(1, 1), e(2, 2)), List.of());
     log.commitTo(2);
-    IllegalStateException ex = assertThrows(IllegalStateException.class, () -> log.append(List.of(e(2, 3))));
+    IllegalStateException ex =
+        assertThrows(IllegalStateException.class, () -> log.append(List.of(e(2, 3))));
     assertEquals("after(1) is out of range [committed(2)]", ex.getMessage());
   }
 
@@ -207,7 +220,9 @@ class RaftLogTest {
   void commitToBeyondLastIndexFailsWithMessage() {
     RaftLog log = split();
     IllegalStateException ex = assertThrows(IllegalStateException.class, () -> log.commitTo(12));
-    assertEquals("tocommit(12) is out of range [lastIndex(7)]. Was the raft log corrupted, truncated, or lost?",
+    assertEquals(
+        "tocommit(12) is out of range [lastIndex(7)]. Was the raft log corrupted, truncated, or"
+            + " lost?",
         ex.getMessage());
   }
 
@@ -215,7 +230,8 @@ class RaftLogTest {
   void appliedToOutsideAppliedAndCommittedFails() {
     RaftLog log = split();
     log.commitTo(5);
-    IllegalStateException beyond = assertThrows(IllegalStateException.class, () -> log.appliedTo(6, 0));
+    IllegalStateException beyond =
+        assertThrows(IllegalStateException.class, () -> log.appliedTo(6, 0));
     assertEquals("applied(6) is out of range [prevApplied(3), committed(5)]", beyond.getMessage());
     log.appliedTo(5, 0);
     assertThrows(IllegalStateException.class, () -> log.appliedTo(4, 0));
@@ -388,7 +404,8 @@ class RaftLogTest {
 
   @Test
   void sliceSizeLimitCanStopInsideStorage() {
-    RaftLog log = log(0, 0, List.of(e(1, 1, 50), e(2, 1, 50), e(3, 1, 50)), List.of(e(4, 1, 50)), NO_LIMIT);
+    RaftLog log =
+        log(0, 0, List.of(e(1, 1, 50), e(2, 1, 50), e(3, 1, 50)), List.of(e(4, 1, 50)), NO_LIMIT);
     long one = e(1, 1, 50).getSerializedSize();
     assertEquals(List.of(1L, 2L), indexes(log.slice(1, 5, 2 * one)));
     assertEquals(List.of(1L), indexes(log.slice(1, 5, 0)), "at least one entry");
@@ -399,7 +416,10 @@ class RaftLogTest {
     RaftLog log = log(0, 0, List.of(e(1, 1, 50)), List.of(e(2, 1, 50), e(3, 1, 50)), NO_LIMIT);
     long one = e(1, 1, 50).getSerializedSize();
     assertEquals(List.of(1L), indexes(log.slice(1, 4, one)), "the storage part filled the budget");
-    assertEquals(List.of(1L), indexes(log.slice(1, 4, 2 * one - 1)), "no oversized unstable entry after stored ones");
+    assertEquals(
+        List.of(1L),
+        indexes(log.slice(1, 4, 2 * one - 1)),
+        "no oversized unstable entry after stored ones");
     assertEquals(List.of(1L, 2L), indexes(log.slice(1, 4, 2 * one)));
     assertEquals(List.of(2L), indexes(log.slice(2, 4, 0)), "at least one entry from unstable");
   }
@@ -407,10 +427,12 @@ class RaftLogTest {
   @Test
   void sliceOutOfBoundsFailsWithNumbers() {
     RaftLog log = split();
-    IllegalStateException inverted = assertThrows(IllegalStateException.class, () -> log.slice(5, 3, NO_LIMIT));
+    IllegalStateException inverted =
+        assertThrows(IllegalStateException.class, () -> log.slice(5, 3, NO_LIMIT));
     assertEquals("invalid slice 5 > 3", inverted.getMessage());
     assertThrows(CompactedException.class, () -> log.slice(3, 5, NO_LIMIT));
-    IllegalStateException beyond = assertThrows(IllegalStateException.class, () -> log.slice(5, 12, NO_LIMIT));
+    IllegalStateException beyond =
+        assertThrows(IllegalStateException.class, () -> log.slice(5, 12, NO_LIMIT));
     assertEquals("slice[5,12) out of bound [4,7]", beyond.getMessage());
   }
 
@@ -511,8 +533,10 @@ class RaftLogTest {
   @Test
   void toStringShowsCursorsAndUnstableShape() {
     RaftLog log = split();
-    assertEquals("committed=3, applied=3, applying=3, unstable.offset=6, unstable.offsetInProgress=6, "
-        + "len(unstable.entries)=2", log.toString());
+    assertEquals(
+        "committed=3, applied=3, applying=3, unstable.offset=6, unstable.offsetInProgress=6, "
+            + "len(unstable.entries)=2",
+        log.toString());
   }
 
   /** slice and term against a plain list, over random splits between storage and unstable. */
@@ -530,10 +554,24 @@ class RaftLogTest {
         term += random.nextInt(2);
         all.add(e(snapIndex + 1 + k, term, random.nextInt(40)));
       }
-      RaftLog log = log(snapIndex, snapIndex, all.subList(0, stableCount),
-          all.subList(stableCount, all.size()), NO_LIMIT);
-      String caseId = "seed " + seed + " case " + c + " snap " + snapIndex + " stable " + stableCount
-          + " unstable " + unstableCount;
+      RaftLog log =
+          log(
+              snapIndex,
+              snapIndex,
+              all.subList(0, stableCount),
+              all.subList(stableCount, all.size()),
+              NO_LIMIT);
+      String caseId =
+          "seed "
+              + seed
+              + " case "
+              + c
+              + " snap "
+              + snapIndex
+              + " stable "
+              + stableCount
+              + " unstable "
+              + unstableCount;
       for (int k = 0; k < all.size(); k++) {
         if (log.term(all.get(k).getIndex()) != all.get(k).getTerm()) {
           fail(caseId + ": term(" + all.get(k).getIndex() + ")");
@@ -546,8 +584,18 @@ class RaftLogTest {
         List<Entry> expected = naiveLimit(all.subList(lo, hi), max);
         List<Entry> got = log.slice(snapIndex + 1 + lo, snapIndex + 1 + hi, max);
         if (!expected.equals(got)) {
-          fail(caseId + ": slice[" + lo + "," + hi + ") max " + max + " got " + indexes(got)
-              + " expected " + indexes(expected));
+          fail(
+              caseId
+                  + ": slice["
+                  + lo
+                  + ","
+                  + hi
+                  + ") max "
+                  + max
+                  + " got "
+                  + indexes(got)
+                  + " expected "
+                  + indexes(expected));
         }
       }
     }

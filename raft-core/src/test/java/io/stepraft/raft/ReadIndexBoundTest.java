@@ -15,7 +15,8 @@ class ReadIndexBoundTest {
     c.node(1).raw().readIndex(new byte[] {1});
     c.node(1).raw().readIndex(new byte[] {2});
     ReadIndexDroppedException e =
-        assertThrows(ReadIndexDroppedException.class, () -> c.node(1).raw().readIndex(new byte[] {3}));
+        assertThrows(
+            ReadIndexDroppedException.class, () -> c.node(1).raw().readIndex(new byte[] {3}));
     assertEquals(true, e.getMessage().contains("2 pending reads"), e.getMessage());
     c.recover();
     c.tickAll(); // a heartbeat round carrying the newest context confirms both pending reads

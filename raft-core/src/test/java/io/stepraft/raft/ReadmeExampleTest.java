@@ -25,15 +25,16 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Embedding: the Ready loop" example, compiled and run. The code between each pair
- * of {@code readme:begin} / {@code readme:end} markers below must be, once its indentation is
- * removed, the matching {@code java} block of that README section, in order; the test fails when
- * the two drift apart. The transport, the WAL and the state machine of the example are small
- * fakes; three hosts share one thread, each running one pass of its loop in turn.
+ * The README's "Embedding: the Ready loop" example, compiled and run. The code between each pair of
+ * {@code readme:begin} / {@code readme:end} markers below must be, once its indentation is removed,
+ * the matching {@code java} block of that README section, in order; the test fails when the two
+ * drift apart. The transport, the WAL and the state machine of the example are small fakes; three
+ * hosts share one thread, each running one pass of its loop in turn.
  */
 class ReadmeExampleTest {
   private static final Path README = Path.of("../README.md");
-  private static final Path THIS_FILE = Path.of("src/test/java/io/stepraft/raft/ReadmeExampleTest.java");
+  private static final Path THIS_FILE =
+      Path.of("src/test/java/io/stepraft/raft/ReadmeExampleTest.java");
   private static final String SECTION = "## Embedding: the Ready loop";
   private static final String BEGIN = "// readme:begin";
   private static final String END = "// readme:end";
@@ -58,11 +59,17 @@ class ReadmeExampleTest {
     static Host start(long id, Map<Long, List<Message>> network) {
       // readme:begin
       MemoryStorage storage = new MemoryStorage();
-      RawNode node = new RawNode(Config.builder()
-          .id(id).electionTicks(10).heartbeatTicks(1)          // this node's id: 1, 2 or 3
-          .checkQuorum(true).preVote(true)
-          .storage(storage).build());
-      node.bootstrap(List.of(Peer.of(1), Peer.of(2), Peer.of(3)));   // a brand-new cluster only
+      RawNode node =
+          new RawNode(
+              Config.builder()
+                  .id(id)
+                  .electionTicks(10)
+                  .heartbeatTicks(1) // this node's id: 1, 2 or 3
+                  .checkQuorum(true)
+                  .preVote(true)
+                  .storage(storage)
+                  .build());
+      node.bootstrap(List.of(Peer.of(1), Peer.of(2), Peer.of(3))); // a brand-new cluster only
       // readme:end
       return new Host(storage, node, new Transport(id, network));
     }
@@ -77,24 +84,24 @@ class ReadmeExampleTest {
     private void loop() {
       // readme:begin
       while (running) {
-        if (tickDue()) node.tick();                          // time is counted in ticks
-        for (Message m : transport.poll()) node.step(m);     // messages from peers
+        if (tickDue()) node.tick(); // time is counted in ticks
+        for (Message m : transport.poll()) node.step(m); // messages from peers
         if (!node.hasReady()) continue;
         Ready rd = node.ready();
         wal.save(rd.snapshot(), rd.entries(), rd.hardState(), rd.mustSync()); // 1. persist (fsync)
         if (rd.hasSnapshot()) storage.applySnapshot(rd.snapshot());
         storage.append(rd.entries());
         if (rd.hasHardState()) storage.setHardState(rd.hardState());
-        transport.send(rd.messages());                       // 2. only then send
+        transport.send(rd.messages()); // 2. only then send
         if (rd.hasSnapshot()) stateMachine.restore(rd.snapshot()); // 3. apply, in order
         for (Entry e : rd.committedEntries()) {
           if (e.getType() == EntryType.EntryNormal) {
             stateMachine.apply(e.getIndex(), e.getData());
-          } else {                                           // a membership change
+          } else { // a membership change
             stateMachine.saveConfState(node.applyConfChange(ConfChangeEntry.decode(e)));
           }
         }
-        node.advance(rd);                                    // 4. tell raft it is done
+        node.advance(rd); // 4. tell raft it is done
       }
       // readme:end
     }
@@ -185,7 +192,9 @@ class ReadmeExampleTest {
     }
     runUntil(hosts, () -> leader(hosts) != null, "a leader is elected");
     leader(hosts).node.propose("hello".getBytes(StandardCharsets.UTF_8));
-    runUntil(hosts, () -> hosts.values().stream().allMatch(h -> !h.stateMachine.applied.isEmpty()),
+    runUntil(
+        hosts,
+        () -> hosts.values().stream().allMatch(h -> !h.stateMachine.applied.isEmpty()),
         "every node applies the proposal");
 
     for (var e : hosts.entrySet()) {
@@ -193,7 +202,8 @@ class ReadmeExampleTest {
       String node = "node " + e.getKey();
       assertEquals(List.of("hello"), h.stateMachine.applied, node);
       assertEquals(List.of(1L, 2L, 3L), h.stateMachine.confState.getVotersList(), node);
-      assertTrue(h.wal.lastIndex >= h.stateMachine.appliedIndex, node + ": applied only what was saved");
+      assertTrue(
+          h.wal.lastIndex >= h.stateMachine.appliedIndex, node + ": applied only what was saved");
       assertTrue(h.wal.syncs > 0, node + ": entries and votes were synced");
       assertEquals(h.wal.hardState, h.storage.hardState(), node);
     }
@@ -223,10 +233,19 @@ class ReadmeExampleTest {
     List<String> regions = markedRegions(Files.readAllLines(THIS_FILE));
     List<String> blocks = javaBlocks(section(Files.readAllLines(README), SECTION));
     assertEquals(2, regions.size(), "marked regions in " + THIS_FILE);
-    assertEquals(regions.size(), blocks.size(), "java blocks in the README section '" + SECTION + "'");
+    assertEquals(
+        regions.size(), blocks.size(), "java blocks in the README section '" + SECTION + "'");
     for (int i = 0; i < regions.size(); i++) {
-      assertEquals(regions.get(i), blocks.get(i), "README block " + (i + 1) + " differs from region " + (i + 1)
-          + " of " + THIS_FILE.getFileName() + ": copy the code between the markers into the README");
+      assertEquals(
+          regions.get(i),
+          blocks.get(i),
+          "README block "
+              + (i + 1)
+              + " differs from region "
+              + (i + 1)
+              + " of "
+              + THIS_FILE.getFileName()
+              + ": copy the code between the markers into the README");
     }
   }
 

@@ -25,17 +25,16 @@ import org.junit.jupiter.api.Test;
  * writing them: the entry became durable, the hard state with the new commit index was torn off.
  * Restarted, it held both changes but knew neither was committed, so it still used {1, 2, 3}. It
  * campaigned, won with votes from 2 and 3, and committed its own entry at 54 (and so the change at
- * 53 that makes {1, 3, 4} the configuration) with acknowledgements from 1 and 2 alone: a quorum
- * of {1, 2, 3}, but not of the joint configuration that must commit 53. {3, 4}, a quorum of the
- * new configuration, lacked the entry. A configuration two changes behind the cluster's may have
+ * 53 that makes {1, 3, 4} the configuration) with acknowledgements from 1 and 2 alone: a quorum of
+ * {1, 2, 3}, but not of the joint configuration that must commit 53. {3, 4}, a quorum of the new
+ * configuration, lacked the entry. A configuration two changes behind the cluster's may have
  * quorums disjoint from the cluster's.
  *
  * <p>A leader proposes a change only once every earlier one is applied, so a log holding two
- * unapplied changes means the first is committed, whether or not this node still knows it. Such
- * a node now refuses to campaign, as it does when it knows a change is committed but not applied,
- * and raises its commit index to the change proven committed, so that it applies it and can
- * campaign at its next attempt (refusing alone would lose liveness if every node were in that
- * state).
+ * unapplied changes means the first is committed, whether or not this node still knows it. Such a
+ * node now refuses to campaign, as it does when it knows a change is committed but not applied, and
+ * raises its commit index to the change proven committed, so that it applies it and can campaign at
+ * its next attempt (refusing alone would lose liveness if every node were in that state).
  */
 class RegressionCampaignTwoConfigurationsBehindTest {
   private static final long SNAPSHOT_INDEX = 51;
@@ -53,8 +52,8 @@ class RegressionCampaignTwoConfigurationsBehindTest {
 
   /**
    * Refusing alone would cost liveness if every node were in that state: the node also raises its
-   * commit index to the change the later one proves committed, the host applies it, and the
-   * node campaigns at its next attempt, in the joint configuration.
+   * commit index to the change the later one proves committed, the host applies it, and the node
+   * campaigns at its next attempt, in the joint configuration.
    */
   @Test
   void theProvenCommittedChangeIsHandedOutAndTheNodeThenCampaignsInTheNewConfiguration() {
@@ -62,15 +61,22 @@ class RegressionCampaignTwoConfigurationsBehindTest {
     n.campaign();
     assertEquals(SNAPSHOT_INDEX + 1, n.basicStatus().hardState().getCommit());
     Ready rd = n.ready();
-    assertEquals(List.of(SNAPSHOT_INDEX + 1), rd.committedEntries().stream().map(Entry::getIndex).toList());
+    assertEquals(
+        List.of(SNAPSHOT_INDEX + 1), rd.committedEntries().stream().map(Entry::getIndex).toList());
     ConfState cs = n.applyConfChange(jointChange());
     n.advance(rd);
     assertEquals(List.of(1L, 2L, 3L), cs.getVotersOutgoingList().stream().sorted().toList());
     n.campaign();
     List<Message> out = drain(n);
     assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
-    assertEquals(List.of(1L, 3L, 4L), out.stream().filter(m -> m.getType() == MessageType.MsgVote)
-        .map(Message::getTo).sorted().toList(), "votes are asked from both halves of the joint configuration");
+    assertEquals(
+        List.of(1L, 3L, 4L),
+        out.stream()
+            .filter(m -> m.getType() == MessageType.MsgVote)
+            .map(Message::getTo)
+            .sorted()
+            .toList(),
+        "votes are asked from both halves of the joint configuration");
   }
 
   @Test
@@ -79,7 +85,8 @@ class RegressionCampaignTwoConfigurationsBehindTest {
     n.campaign();
     List<Message> out = drain(n);
     assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
-    assertEquals(2, out.stream().filter(m -> m.getType() == MessageType.MsgVote).count(), out.toString());
+    assertEquals(
+        2, out.stream().filter(m -> m.getType() == MessageType.MsgVote).count(), out.toString());
   }
 
   @Test
@@ -92,8 +99,10 @@ class RegressionCampaignTwoConfigurationsBehindTest {
 
   private static ConfChangeV2 jointChange() {
     return ConfChangeV2.newBuilder()
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2))
+        .addChanges(
+            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
+        .addChanges(
+            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2))
         .build();
   }
 
@@ -107,17 +116,36 @@ class RegressionCampaignTwoConfigurationsBehindTest {
    */
   private static RawNode node(boolean disableConfChangeValidation, ConfChangeV2... changes) {
     MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(SNAPSHOT_INDEX)
-        .setTerm(TERM).setConfState(ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)))).build());
+    storage.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setIndex(SNAPSHOT_INDEX)
+                    .setTerm(TERM)
+                    .setConfState(ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L))))
+            .build());
     List<Entry> ents = new ArrayList<>();
     for (int i = 0; i < changes.length; i++) {
-      ents.add(Entry.newBuilder().setIndex(SNAPSHOT_INDEX + 1 + i).setTerm(TERM).setType(EntryType.EntryConfChangeV2)
-          .setData(changes[i].toByteString()).build());
+      ents.add(
+          Entry.newBuilder()
+              .setIndex(SNAPSHOT_INDEX + 1 + i)
+              .setTerm(TERM)
+              .setType(EntryType.EntryConfChangeV2)
+              .setData(changes[i].toByteString())
+              .build());
     }
     storage.append(ents);
-    storage.setHardState(HardState.newBuilder().setTerm(TERM).setVote(1).setCommit(SNAPSHOT_INDEX).build());
-    return new RawNode(Config.builder().id(2).storage(storage).electionTicks(10).heartbeatTicks(1)
-        .applied(SNAPSHOT_INDEX).disableConfChangeValidation(disableConfChangeValidation).build());
+    storage.setHardState(
+        HardState.newBuilder().setTerm(TERM).setVote(1).setCommit(SNAPSHOT_INDEX).build());
+    return new RawNode(
+        Config.builder()
+            .id(2)
+            .storage(storage)
+            .electionTicks(10)
+            .heartbeatTicks(1)
+            .applied(SNAPSHOT_INDEX)
+            .disableConfChangeValidation(disableConfChangeValidation)
+            .build());
   }
 
   private static List<Message> drain(RawNode n) {

@@ -23,9 +23,14 @@ class RegressionDroppedConfChangeTest {
     c.cut(1, 2);
     c.cut(1, 3);
     c.propose(1, "0123456789"); // fills the uncommitted budget: nothing commits while cut
-    ConfChange addLearner = ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(4).build();
+    ConfChange addLearner =
+        ConfChange.newBuilder()
+            .setType(ConfChangeType.ConfChangeAddLearnerNode)
+            .setNodeId(4)
+            .build();
     ProposalDroppedException e =
-        assertThrows(ProposalDroppedException.class, () -> c.node(1).raw().proposeConfChange(addLearner));
+        assertThrows(
+            ProposalDroppedException.class, () -> c.node(1).raw().proposeConfChange(addLearner));
     assertEquals(ProposalDroppedException.Reason.UNCOMMITTED_LIMIT, e.reason());
 
     c.recover();
@@ -34,7 +39,8 @@ class RegressionDroppedConfChangeTest {
     c.stabilize();
     List<Entry> applied = c.node(1).applied();
     Entry last = applied.get(applied.size() - 1);
-    assertEquals(EntryType.EntryConfChange, last.getType(), "the change was replaced by an empty entry");
+    assertEquals(
+        EntryType.EntryConfChange, last.getType(), "the change was replaced by an empty entry");
     assertEquals(List.of(4L), c.node(1).confState().getLearnersList());
   }
 }

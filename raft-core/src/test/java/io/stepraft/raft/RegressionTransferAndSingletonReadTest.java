@@ -8,19 +8,19 @@ import com.google.protobuf.ByteString;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.Cluster;
 import java.util.ArrayList;
 import java.util.List;
-import io.stepraft.raft.pb.MessageType;
-import io.stepraft.raft.testing.Cluster;
 import org.junit.jupiter.api.Test;
 
 /** Regressions for two leader-side gaps inherited from etcd's behaviour. */
 class RegressionTransferAndSingletonReadTest {
   /**
-   * A lost MsgTimeoutNow was never sent again: the transfer hung until it timed out. The leader
-   * now resends it on the caught-up transferee's heartbeat response.
+   * A lost MsgTimeoutNow was never sent again: the transfer hung until it timed out. The leader now
+   * resends it on the caught-up transferee's heartbeat response.
    */
   @Test
   void aLostTimeoutNowIsResentOnTheNextHeartbeatResponse() {
@@ -48,9 +48,21 @@ class RegressionTransferAndSingletonReadTest {
     // On disk: the configuration (1), the write "a" at index 2 that was acknowledged, and a
     // commit index that lags it because its last update was not synced.
     MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1)
-        .setConfState(ConfState.newBuilder().addVoters(1))).build());
-    storage.append(List.of(Entry.newBuilder().setIndex(2).setTerm(2).setData(ByteString.copyFromUtf8("a")).build()));
+    storage.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setIndex(1)
+                    .setTerm(1)
+                    .setConfState(ConfState.newBuilder().addVoters(1)))
+            .build());
+    storage.append(
+        List.of(
+            Entry.newBuilder()
+                .setIndex(2)
+                .setTerm(2)
+                .setData(ByteString.copyFromUtf8("a"))
+                .build()));
     storage.setHardState(HardState.newBuilder().setTerm(2).setVote(1).setCommit(1).build());
     RawNode node = new RawNode(Config.builder().id(1).storage(storage).applied(1).build());
     node.campaign();
@@ -63,24 +75,36 @@ class RegressionTransferAndSingletonReadTest {
       reads.addAll(cycle(node, storage));
     }
     assertEquals(1, reads.size(), reads.toString());
-    assertTrue(reads.get(0).index() >= 2, "a read was answered below the acknowledged write: " + reads);
+    assertTrue(
+        reads.get(0).index() >= 2, "a read was answered below the acknowledged write: " + reads);
   }
 
   /** An applied index above the stored (unsynced) commit index raises the commit index. */
   @Test
   void anAppliedIndexAboveTheStoredCommitIndexRaisesIt() {
     MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1)
-        .setConfState(ConfState.newBuilder().addVoters(1))).build());
-    storage.append(List.of(Entry.newBuilder().setIndex(2).setTerm(2).build(),
-        Entry.newBuilder().setIndex(3).setTerm(2).build()));
+    storage.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setIndex(1)
+                    .setTerm(1)
+                    .setConfState(ConfState.newBuilder().addVoters(1)))
+            .build());
+    storage.append(
+        List.of(
+            Entry.newBuilder().setIndex(2).setTerm(2).build(),
+            Entry.newBuilder().setIndex(3).setTerm(2).build()));
     storage.setHardState(HardState.newBuilder().setTerm(2).setVote(1).setCommit(1).build());
     RawNode node = new RawNode(Config.builder().id(1).storage(storage).applied(3).build());
     assertEquals(3, node.basicStatus().hardState().getCommit());
     assertEquals(3, node.basicStatus().applied());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new RawNode(Config.builder().id(1).storage(storage).applied(4).build()));
-    assertTrue(e.getMessage().contains("applied index 4 is beyond the last index 3"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> new RawNode(Config.builder().id(1).storage(storage).applied(4).build()));
+    assertTrue(
+        e.getMessage().contains("applied index 4 is beyond the last index 3"), e.getMessage());
   }
 
   private static List<ReadState> cycle(RawNode node, MemoryStorage storage) {

@@ -24,7 +24,9 @@ class UnstableLogTest {
   }
 
   private static Snapshot snap(long index, long term) {
-    return Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term)).build();
+    return Snapshot.newBuilder()
+        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term))
+        .build();
   }
 
   private static UnstableLog log(long offset, Snapshot snapshot, Entry... ents) {
@@ -35,7 +37,8 @@ class UnstableLogTest {
   }
 
   private static void checkInvariant(UnstableLog u) {
-    assertTrue(u.offset <= u.offsetInProgress && u.offsetInProgress <= u.offset + u.entries.size(),
+    assertTrue(
+        u.offset <= u.offsetInProgress && u.offsetInProgress <= u.offset + u.entries.size(),
         () -> "offsetInProgress out of range: " + u);
   }
 
@@ -268,7 +271,8 @@ class UnstableLogTest {
   @Test
   void truncateAndAppendLeavingAGapFails() {
     UnstableLog u = log(5, null, e(5, 1));
-    IllegalStateException ex = assertThrows(IllegalStateException.class, () -> u.truncateAndAppend(List.of(e(7, 1))));
+    IllegalStateException ex =
+        assertThrows(IllegalStateException.class, () -> u.truncateAndAppend(List.of(e(7, 1))));
     assertTrue(ex.getMessage().contains("7"), ex.getMessage());
   }
 
@@ -324,12 +328,22 @@ class UnstableLogTest {
             }
           }
         }
-        if (!(u.offset <= u.offsetInProgress && u.offsetInProgress <= u.offset + u.entries.size())) {
+        if (!(u.offset <= u.offsetInProgress
+            && u.offsetInProgress <= u.offset + u.entries.size())) {
           fail("seed " + seed + " case " + c + " op " + op + ": " + u);
         }
         for (int k = 0; k < u.entries.size(); k++) {
           if (!u.entries.get(k).equals(model.get((int) (u.offset + k) - 1))) {
-            fail("seed " + seed + " case " + c + " op " + op + ": entry " + (u.offset + k) + " differs");
+            fail(
+                "seed "
+                    + seed
+                    + " case "
+                    + c
+                    + " op "
+                    + op
+                    + ": entry "
+                    + (u.offset + k)
+                    + " differs");
           }
         }
       }

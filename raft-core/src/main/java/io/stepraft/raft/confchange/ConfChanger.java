@@ -14,20 +14,24 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Computes the configuration that a change produces, without touching the tracker it starts
- * from: {@link #simple} changes at most one voter; {@link #enterJoint} moves to a joint
- * configuration (the current voters become the outgoing half) from which {@link #leaveJoint}
- * moves to the incoming half. Every result is checked against the configuration invariants.
+ * Computes the configuration that a change produces, without touching the tracker it starts from:
+ * {@link #simple} changes at most one voter; {@link #enterJoint} moves to a joint configuration
+ * (the current voters become the outgoing half) from which {@link #leaveJoint} moves to the
+ * incoming half. Every result is checked against the configuration invariants.
  *
  * <p>Invariants of a configuration: every voter, learner and staged learner has a progress; a
- * learner is a voter in neither half; a staged learner (learnersNext) is an outgoing voter
- * that is not a learner yet; outside a joint configuration there are no staged learners and
- * autoLeave is false.
+ * learner is a voter in neither half; a staged learner (learnersNext) is an outgoing voter that is
+ * not a learner yet; outside a joint configuration there are no staged learners and autoLeave is
+ * false.
  */
 public final class ConfChanger {
   /** A configuration and the progress of each of its members. */
-  public record Result(JointConfig voters, SortedSet<Long> learners, SortedSet<Long> learnersNext,
-      boolean autoLeave, TreeMap<Long, Progress> progress) {}
+  public record Result(
+      JointConfig voters,
+      SortedSet<Long> learners,
+      SortedSet<Long> learnersNext,
+      boolean autoLeave,
+      TreeMap<Long, Progress> progress) {}
 
   private final TreeSet<Long> incoming;
   private final TreeSet<Long> outgoing;
@@ -46,12 +50,26 @@ public final class ConfChanger {
    * @param lastIndex the leader's last index: new members are probed from there
    */
   public ConfChanger(ProgressTracker tracker, long lastIndex) {
-    this(tracker.voters(), tracker.learners(), tracker.learnersNext(), tracker.autoLeave(),
-        copy(tracker.progressMap()), lastIndex, tracker.maxInflight(), tracker.maxInflightBytes());
+    this(
+        tracker.voters(),
+        tracker.learners(),
+        tracker.learnersNext(),
+        tracker.autoLeave(),
+        copy(tracker.progressMap()),
+        lastIndex,
+        tracker.maxInflight(),
+        tracker.maxInflightBytes());
   }
 
-  private ConfChanger(JointConfig voters, SortedSet<Long> learners, SortedSet<Long> learnersNext, boolean autoLeave,
-      TreeMap<Long, Progress> progress, long lastIndex, int maxInflight, long maxInflightBytes) {
+  private ConfChanger(
+      JointConfig voters,
+      SortedSet<Long> learners,
+      SortedSet<Long> learnersNext,
+      boolean autoLeave,
+      TreeMap<Long, Progress> progress,
+      long lastIndex,
+      int maxInflight,
+      long maxInflightBytes) {
     this.incoming = new TreeSet<>(voters.incoming().idSet());
     this.outgoing = new TreeSet<>(voters.outgoing().idSet());
     this.learners = new TreeSet<>(learners);
@@ -71,17 +89,24 @@ public final class ConfChanger {
   }
 
   private ConfChanger next(Result r) {
-    return new ConfChanger(r.voters(), r.learners(), r.learnersNext(), r.autoLeave(), copy(r.progress()),
-        lastIndex, maxInflight, maxInflightBytes);
+    return new ConfChanger(
+        r.voters(),
+        r.learners(),
+        r.learnersNext(),
+        r.autoLeave(),
+        copy(r.progress()),
+        lastIndex,
+        maxInflight,
+        maxInflightBytes);
   }
 
   /**
-   * Enters a joint configuration: the current voters become the outgoing half and the changes
-   * apply to the incoming half.
+   * Enters a joint configuration: the current voters become the outgoing half and the changes apply
+   * to the incoming half.
    *
    * @param autoLeave whether the leader leaves the joint configuration on its own once applied
-   * @throws InvalidChangeException if already joint, if there are no voters, or if the
-   *     changes remove every voter
+   * @throws InvalidChangeException if already joint, if there are no voters, or if the changes
+   *     remove every voter
    */
   public Result enterJoint(boolean autoLeave, List<ConfChangeSingle> changes) {
     if (!outgoing.isEmpty()) {
@@ -125,8 +150,8 @@ public final class ConfChanger {
   /**
    * Applies changes that alter at most one voter, without joint consensus.
    *
-   * @throws InvalidChangeException if joint, if more than one voter would change, or if
-   *     every voter would be removed
+   * @throws InvalidChangeException if joint, if more than one voter would change, or if every voter
+   *     would be removed
    */
   public Result simple(List<ConfChangeSingle> changes) {
     if (!outgoing.isEmpty()) {
@@ -152,16 +177,17 @@ public final class ConfChanger {
   }
 
   /**
-   * The configuration a ConfState describes, built from an empty tracker by replaying changes:
-   * the outgoing voters are added one by one, then the joint configuration is entered with the
-   * incoming voters, learners and staged learners.
+   * The configuration a ConfState describes, built from an empty tracker by replaying changes: the
+   * outgoing voters are added one by one, then the joint configuration is entered with the incoming
+   * voters, learners and staged learners.
    *
    * @param empty a tracker with no members; not modified
    * @throws InvalidChangeException if the ConfState is not a valid configuration
    */
   public static Result restore(ProgressTracker empty, long lastIndex, ConfState cs) {
     if (!empty.progressMap().isEmpty() || !empty.voters().incoming().isEmpty()) {
-      throw new IllegalStateException("restore needs an empty tracker, got " + empty.configString());
+      throw new IllegalStateException(
+          "restore needs an empty tracker, got " + empty.configString());
     }
     List<ConfChangeSingle> outgoingAdds = new ArrayList<>();
     List<ConfChangeSingle> incomingOps = new ArrayList<>();
@@ -208,7 +234,7 @@ public final class ConfChanger {
         case ConfChangeAddNode -> makeVoter(id);
         case ConfChangeAddLearnerNode -> makeLearner(id);
         case ConfChangeRemoveNode -> remove(id);
-        case ConfChangeUpdateNode -> { } // carries context for the host only
+        case ConfChangeUpdateNode -> {} // carries context for the host only
         default -> throw new InvalidChangeException("unexpected conf change type " + cc.getType());
       }
     }
@@ -277,7 +303,8 @@ public final class ConfChanger {
   private Result result() {
     checkInvariants();
     JointConfig voters = new JointConfig(MajorityConfig.of(incoming), MajorityConfig.of(outgoing));
-    return new Result(voters, new TreeSet<>(learners), new TreeSet<>(learnersNext), autoLeave, copy(progress));
+    return new Result(
+        voters, new TreeSet<>(learners), new TreeSet<>(learnersNext), autoLeave, copy(progress));
   }
 
   private void checkInvariants() {
@@ -290,10 +317,12 @@ public final class ConfChanger {
     }
     for (long id : learnersNext) {
       if (!outgoing.contains(id)) {
-        throw new InvalidChangeException(id + " is in learnersNext, but not in the outgoing voters");
+        throw new InvalidChangeException(
+            id + " is in learnersNext, but not in the outgoing voters");
       }
       if (progress.get(id).isLearner()) {
-        throw new InvalidChangeException(id + " is in learnersNext, but is already marked as learner");
+        throw new InvalidChangeException(
+            id + " is in learnersNext, but is already marked as learner");
       }
     }
     for (long id : learners) {

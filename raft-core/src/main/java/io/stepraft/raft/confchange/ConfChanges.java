@@ -17,8 +17,10 @@ public final class ConfChanges {
 
   /** A v1 change as the equivalent v2 change: one single change, automatic transition. */
   public static ConfChangeV2 toV2(ConfChange cc) {
-    ConfChangeV2.Builder b = ConfChangeV2.newBuilder()
-        .addChanges(ConfChangeSingle.newBuilder().setType(cc.getType()).setNodeId(cc.getNodeId()));
+    ConfChangeV2.Builder b =
+        ConfChangeV2.newBuilder()
+            .addChanges(
+                ConfChangeSingle.newBuilder().setType(cc.getType()).setNodeId(cc.getNodeId()));
     if (cc.hasContext()) {
       b.setContext(cc.getContext());
     }
@@ -33,12 +35,14 @@ public final class ConfChanges {
     if (e.getType() == EntryType.EntryConfChangeV2) {
       return ConfChangeV2.parseFrom(e.getData());
     }
-    throw new IllegalArgumentException("entry " + e.getIndex() + " of type " + e.getType() + " is not a configuration change");
+    throw new IllegalArgumentException(
+        "entry " + e.getIndex() + " of type " + e.getType() + " is not a configuration change");
   }
 
   /** Whether the change is the empty one that leaves a joint configuration. */
   public static boolean leavesJoint(ConfChangeV2 cc) {
-    return cc.getChangesCount() == 0 && cc.getTransition() == ConfChangeTransition.ConfChangeTransitionAuto;
+    return cc.getChangesCount() == 0
+        && cc.getTransition() == ConfChangeTransition.ConfChangeTransitionAuto;
   }
 
   /**
@@ -46,7 +50,8 @@ public final class ConfChanges {
    * changes more than one node.
    */
   public static boolean entersJoint(ConfChangeV2 cc) {
-    return cc.getTransition() != ConfChangeTransition.ConfChangeTransitionAuto || cc.getChangesCount() > 1;
+    return cc.getTransition() != ConfChangeTransition.ConfChangeTransitionAuto
+        || cc.getChangesCount() > 1;
   }
 
   /** Whether a joint configuration entered by this change is left automatically. */
@@ -66,7 +71,8 @@ public final class ConfChanges {
         || !sameSet(expected.getVotersOutgoingList(), actual.getVotersOutgoingList())
         || !sameSet(expected.getLearnersNextList(), actual.getLearnersNextList())
         || expected.getAutoLeave() != actual.getAutoLeave()) {
-      throw new IllegalStateException("configuration " + describe(actual) + " is not equivalent to " + describe(expected));
+      throw new IllegalStateException(
+          "configuration " + describe(actual) + " is not equivalent to " + describe(expected));
     }
   }
 
@@ -76,7 +82,15 @@ public final class ConfChanges {
 
   /** A one-line description of a ConfState. */
   public static String describe(ConfState cs) {
-    return "voters=" + cs.getVotersList() + " learners=" + cs.getLearnersList() + " outgoing="
-        + cs.getVotersOutgoingList() + " learnersNext=" + cs.getLearnersNextList() + " autoLeave=" + cs.getAutoLeave();
+    return "voters="
+        + cs.getVotersList()
+        + " learners="
+        + cs.getLearnersList()
+        + " outgoing="
+        + cs.getVotersOutgoingList()
+        + " learnersNext="
+        + cs.getLearnersNextList()
+        + " autoLeave="
+        + cs.getAutoLeave();
   }
 }

@@ -3,8 +3,8 @@ package io.stepraft.raft.quorum;
 /**
  * Looks up how far each voter has acknowledged the leader's log.
  *
- * <p>Implementations are called once per voter for every commit computation, so they should
- * answer without allocating.
+ * <p>Implementations are called once per voter for every commit computation, so they should answer
+ * without allocating.
  */
 @FunctionalInterface
 public interface AckedIndexer {

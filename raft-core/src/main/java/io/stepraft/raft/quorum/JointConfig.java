@@ -135,8 +135,8 @@ public final class JointConfig {
   }
 
   /**
-   * Returns {@code (1 2 3)&&(1 2 4)} when joint, else the incoming configuration alone: {@code
-   * (1 2 3)}.
+   * Returns {@code (1 2 3)&&(1 2 4)} when joint, else the incoming configuration alone: {@code (1 2
+   * 3)}.
    *
    * @return the configuration
    */

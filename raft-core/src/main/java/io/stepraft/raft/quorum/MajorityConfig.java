@@ -10,8 +10,8 @@ import java.util.TreeSet;
  * An immutable set of voters that decides by simple majority: {@code n/2 + 1} of {@code n}.
  *
  * <p>Not thread-safe: {@link #committedIndex} sorts into a scratch buffer owned by the instance so
- * that it does not allocate. Share an instance only between code running on one thread (the
- * {@link #EMPTY} instance has no voters and therefore no scratch state, so it is safe to share).
+ * that it does not allocate. Share an instance only between code running on one thread (the {@link
+ * #EMPTY} instance has no voters and therefore no scratch state, so it is safe to share).
  */
 public final class MajorityConfig {
   /** The configuration without voters; it agrees to everything (see {@link #committedIndex}). */
@@ -19,6 +19,7 @@ public final class MajorityConfig {
 
   /** The voter ids. Invariant: strictly ascending (sorted, no duplicates). */
   private final long[] ids;
+
   /** Scratch space for {@link #committedIndex}; same length as {@link #ids}. */
   private final long[] scratch;
 

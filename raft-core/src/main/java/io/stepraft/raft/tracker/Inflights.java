@@ -17,14 +17,19 @@ public final class Inflights {
 
   /** Last index of each inflight append, oldest at {@link #start}. */
   private long[] indexes = NONE;
+
   /** Payload bytes of each inflight append, parallel to {@link #indexes}. */
   private long[] sizes = NONE;
+
   /** Position of the oldest inflight append. Invariant: 0 when count is 0. */
   private int start;
+
   /** Invariant: 0 <= count <= capacity, count <= indexes.length. */
   private int count;
+
   /** Invariant: bytes == sum of sizes of the inflight appends. */
   private long bytes;
+
   /** The last index added since creation or the last reset, 0 if none; adds must exceed it. */
   private long lastAdded;
 

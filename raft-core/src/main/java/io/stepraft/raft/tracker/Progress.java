@@ -1,14 +1,14 @@
 package io.stepraft.raft.tracker;
 
 /**
- * The leader's view of one follower (or learner): how much of the log it is known to hold, what
- * to send it next, and how replication to it is currently paced.
+ * The leader's view of one follower (or learner): how much of the log it is known to hold, what to
+ * send it next, and how replication to it is currently paced.
  *
- * <p>In {@link State#PROBE} the leader sends one append at a time and waits for the answer
- * to learn where the logs match. In {@link State#REPLICATE} it streams appends
- * optimistically, bounded by {@link #inflights()}. In {@link State#SNAPSHOT} it has sent a
- * snapshot and sends nothing else until the follower reports back. The transitions are drawn on
- * the API's {@code io.stepraft.raft.ProgressState}, which reports these states to users.
+ * <p>In {@link State#PROBE} the leader sends one append at a time and waits for the answer to learn
+ * where the logs match. In {@link State#REPLICATE} it streams appends optimistically, bounded by
+ * {@link #inflights()}. In {@link State#SNAPSHOT} it has sent a snapshot and sends nothing else
+ * until the follower reports back. The transitions are drawn on the API's {@code
+ * io.stepraft.raft.ProgressState}, which reports these states to users.
  *
  * <p>Not thread-safe.
  */
@@ -26,17 +26,24 @@ public final class Progress {
   // Invariant: 0 <= match < next.
   /** The highest index known to be replicated on the follower. */
   long match;
+
   /** The index of the next entry to send. */
   long next;
+
   State state = State.PROBE;
+
   /** In SNAPSHOT, the index of the snapshot sent; 0 otherwise. */
   long pendingSnapshot;
+
   /** Whether the follower was heard from since the last check-quorum round. */
   boolean recentActive;
+
   /** Whether sending appends is paused (a probe is outstanding, or the window is full). */
   boolean msgAppFlowPaused;
+
   final Inflights inflights;
   boolean isLearner;
+
   /** The highest commit index sent to the follower. Invariant: sentCommit <= next - 1 in use. */
   long sentCommit;
 
@@ -224,7 +231,9 @@ public final class Progress {
     checkInvariant();
   }
 
-  /** Forgets the snapshot being sent, so that a following {@link #becomeProbe()} probes after match. */
+  /**
+   * Forgets the snapshot being sent, so that a following {@link #becomeProbe()} probes after match.
+   */
   public void clearPendingSnapshot() {
     pendingSnapshot = 0;
   }
@@ -345,8 +354,8 @@ public final class Progress {
 
   /**
    * Handles a rejected append whose previous entry was at index {@code rejected}; the follower
-   * hinted that its log may match up to {@code matchHint}. Moves next back, unless the rejection
-   * is stale (in REPLICATE: at or below match; otherwise: not the append just probed).
+   * hinted that its log may match up to {@code matchHint}. Moves next back, unless the rejection is
+   * stale (in REPLICATE: at or below match; otherwise: not the append just probed).
    *
    * @param rejected the index of the previous entry of the rejected append
    * @param matchHint the follower's hint of the highest index where the logs may match

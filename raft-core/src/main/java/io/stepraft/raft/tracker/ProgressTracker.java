@@ -17,8 +17,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The leader's bookkeeping of the cluster: the active configuration (voters, learners, and the
- * learners to be made once a joint configuration is left), the {@link Progress} of every peer,
- * and the votes of the current election.
+ * learners to be made once a joint configuration is left), the {@link Progress} of every peer, and
+ * the votes of the current election.
  *
  * <p>Progress is kept in a {@link TreeMap}, so every iteration is in ascending id order and runs
  * are deterministic. Not thread-safe.
@@ -43,6 +43,7 @@ public final class ProgressTracker {
 
   private final TreeMap<Long, Progress> progress = new TreeMap<>();
   private final Map<Long, Boolean> votes = new HashMap<>();
+
   /** Looks up a peer's match index for the commit computation; a field so it is not reallocated. */
   private final AckedIndexer matchIndexer = this::matchOf;
 
@@ -117,8 +118,12 @@ public final class ProgressTracker {
       boolean autoLeave) {
     if (voters == null || learners == null || learnersNext == null) {
       throw new IllegalArgumentException(
-          "null configuration part: voters " + voters + ", learners " + learners
-              + ", learnersNext " + learnersNext);
+          "null configuration part: voters "
+              + voters
+              + ", learners "
+              + learners
+              + ", learnersNext "
+              + learnersNext);
     }
     ConfigValidator.check(voters, learners, learnersNext, autoLeave);
     this.voters = voters;
@@ -316,8 +321,8 @@ public final class ProgressTracker {
   }
 
   /**
-   * Returns the configuration as the wire type, all lists in ascending order. {@code auto_leave}
-   * is always written, as etcd does.
+   * Returns the configuration as the wire type, all lists in ascending order. {@code auto_leave} is
+   * always written, as etcd does.
    *
    * @return the configuration
    */
@@ -329,14 +334,15 @@ public final class ProgressTracker {
     for (long id : voters.outgoing().ids()) {
       b.addVotersOutgoing(id);
     }
-    return b.addAllLearners(learners).addAllLearnersNext(learnersNext)
-        .setAutoLeave(autoLeave).build();
+    return b.addAllLearners(learners)
+        .addAllLearnersNext(learnersNext)
+        .setAutoLeave(autoLeave)
+        .build();
   }
 
   /**
-   * Describes the configuration on the first line, e.g. {@code voters=(1 2 3)&&(1 2)
-   * learners=(4) learners_next=(3) autoleave}, then one line per peer: {@code 1: StateProbe
-   * match=0 next=1}.
+   * Describes the configuration on the first line, e.g. {@code voters=(1 2 3)&&(1 2) learners=(4)
+   * learners_next=(3) autoleave}, then one line per peer: {@code 1: StateProbe match=0 next=1}.
    *
    * @return the description
    */

@@ -1,7 +1,6 @@
 package io.stepraft.raft.asyncwrites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -28,10 +27,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A single node with asynchronous storage writes that crashes in the middle of a write: it
- * restarts from what its storage made durable and carries on. {@link Disk} stands for the disk
- * (only {@link Host#persist} and applied configuration changes write to it); the applied payloads
- * stand for a durable state machine that remembers the last index it applied.
+ * A single node with asynchronous storage writes that crashes in the middle of a write: it restarts
+ * from what its storage made durable and carries on. {@link Disk} stands for the disk (only {@link
+ * Host#persist} and applied configuration changes write to it); the applied payloads stand for a
+ * durable state machine that remembers the last index it applied.
  */
 class AsyncWritesCrashRestartTest {
   private static final long APPEND_THREAD = -1L;
@@ -128,7 +127,11 @@ class AsyncWritesCrashRestartTest {
       disk.log.append(m.getEntriesList());
       if (m.hasTerm() || m.hasVote() || m.hasCommit()) {
         disk.log.setHardState(
-            HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build());
+            HardState.newBuilder()
+                .setTerm(m.getTerm())
+                .setVote(m.getVote())
+                .setCommit(m.getCommit())
+                .build());
       }
       if (respond) {
         m.getResponsesList().forEach(node::step);
@@ -141,7 +144,9 @@ class AsyncWritesCrashRestartTest {
           continue; // re-delivered after a restart: the state machine already holds it
         }
         assertEquals(lastApplied + 1, e.getIndex(), "applied out of order");
-        assertTrue(e.getIndex() <= disk.lastIndex(), "entry " + e.getIndex() + " applied before it was durable");
+        assertTrue(
+            e.getIndex() <= disk.lastIndex(),
+            "entry " + e.getIndex() + " applied before it was durable");
         lastApplied = e.getIndex();
         if (e.getType() == EntryType.EntryConfChange) {
           disk.confState = node.applyConfChange(parse(e));
@@ -179,7 +184,9 @@ class AsyncWritesCrashRestartTest {
       node.propose(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A crash: queued work is lost; a new node starts from the disk and the durable state machine. */
+    /**
+     * A crash: queued work is lost; a new node starts from the disk and the durable state machine.
+     */
     Host crashAndRestart() {
       return new Host(disk, applied, lastApplied);
     }
@@ -214,7 +221,8 @@ class AsyncWritesCrashRestartTest {
     r.elect();
     r.propose("b");
     r.run();
-    assertEquals(List.of("a", "b"), r.applied, "'lost' was never acknowledged, so losing it is allowed");
+    assertEquals(
+        List.of("a", "b"), r.applied, "'lost' was never acknowledged, so losing it is allowed");
   }
 
   @Test
@@ -223,7 +231,9 @@ class AsyncWritesCrashRestartTest {
     h.propose("durable");
     h.collect();
     h.persist(h.appendWork.poll(), false);
-    assertTrue(h.node.basicStatus().hardState().getCommit() < h.disk.lastIndex(), "not committed: no acknowledgement");
+    assertTrue(
+        h.node.basicStatus().hardState().getCommit() < h.disk.lastIndex(),
+        "not committed: no acknowledgement");
     Host r = h.crashAndRestart();
     assertEquals(List.of("a"), r.applied);
     r.elect();
@@ -241,7 +251,8 @@ class AsyncWritesCrashRestartTest {
     h.persist(h.appendWork.poll(), true); // the entry is durable and acknowledged: it commits
     h.collect();
     Message commitWrite = h.appendWork.poll();
-    assertTrue(commitWrite.hasCommit(), "the new commit index travels in the next MsgStorageAppend");
+    assertTrue(
+        commitWrite.hasCommit(), "the new commit index travels in the next MsgStorageAppend");
     assertEquals(MessageType.MsgStorageApply, h.applyWork.peek().getType());
     h.apply(h.applyWork.poll()); // the apply thread wins the race, then the process dies
     assertEquals(List.of("a", "x"), h.applied);
@@ -256,34 +267,68 @@ class AsyncWritesCrashRestartTest {
     r.elect();
     r.propose("y");
     r.run();
-    assertEquals(List.of("a", "x", "y"), r.applied,
-        "x, handed out again from the durable commit index, is skipped by index: not applied twice");
+    assertEquals(
+        List.of("a", "x", "y"),
+        r.applied,
+        "x, handed out again from the durable commit index, is skipped by index: not applied"
+            + " twice");
   }
 
   @Test
-  void asyncFollowerRestoresASnapshotThroughMsgStorageAppendAndAppliesLaterEntriesOnlyAfterItsResponse() {
+  void
+      asyncFollowerRestoresASnapshotThroughMsgStorageAppendAndAppliesLaterEntriesOnlyAfterItsResponse() {
     MemoryStorage storage = new MemoryStorage();
     ConfState voters = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
-    storage.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
-        .setIndex(1).setTerm(1).setConfState(voters)).build());
-    RawNode node = new RawNode(Config.builder().id(2).storage(storage).asyncStorageWrites(true).build());
-    Snapshot snap = Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
-        .setIndex(20).setTerm(2).setConfState(voters)).build();
+    storage.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1).setConfState(voters))
+            .build());
+    RawNode node =
+        new RawNode(Config.builder().id(2).storage(storage).asyncStorageWrites(true).build());
+    Snapshot snap =
+        Snapshot.newBuilder()
+            .setMetadata(SnapshotMetadata.newBuilder().setIndex(20).setTerm(2).setConfState(voters))
+            .build();
     node.step(
-        Message.newBuilder().setType(MessageType.MsgSnap).setFrom(1).setTo(2).setTerm(2).setSnapshot(snap).build());
-    node.step(Message.newBuilder().setType(MessageType.MsgApp).setFrom(1).setTo(2).setTerm(2).setIndex(20)
-        .setLogTerm(2).setCommit(21).addEntries(Entry.newBuilder().setIndex(21).setTerm(2)).build());
+        Message.newBuilder()
+            .setType(MessageType.MsgSnap)
+            .setFrom(1)
+            .setTo(2)
+            .setTerm(2)
+            .setSnapshot(snap)
+            .build());
+    node.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgApp)
+            .setFrom(1)
+            .setTo(2)
+            .setTerm(2)
+            .setIndex(20)
+            .setLogTerm(2)
+            .setCommit(21)
+            .addEntries(Entry.newBuilder().setIndex(21).setTerm(2))
+            .build());
     Ready rd = node.ready();
-    Message append = rd.messages().stream().filter(m -> m.getType() == MessageType.MsgStorageAppend)
-        .findFirst().orElseThrow();
+    Message append =
+        rd.messages().stream()
+            .filter(m -> m.getType() == MessageType.MsgStorageAppend)
+            .findFirst()
+            .orElseThrow();
     assertEquals(20, append.getSnapshot().getMetadata().getIndex());
     assertEquals(1, append.getEntriesCount());
-    assertTrue(rd.messages().stream().noneMatch(m -> m.getType() == MessageType.MsgStorageApply),
+    assertTrue(
+        rd.messages().stream().noneMatch(m -> m.getType() == MessageType.MsgStorageApply),
         "nothing is applied before the snapshot is durable");
-    assertTrue(rd.messages().stream().noneMatch(m -> m.getTo() == 1), "acks wait for the write: " + rd.messages());
-    List<Long> acks = append.getResponsesList().stream().filter(m -> m.getTo() == 1)
-        .map(Message::getIndex).toList();
-    assertEquals(List.of(20L, 21L), acks, "the leader hears of the snapshot and the entry once durable");
+    assertTrue(
+        rd.messages().stream().noneMatch(m -> m.getTo() == 1),
+        "acks wait for the write: " + rd.messages());
+    List<Long> acks =
+        append.getResponsesList().stream()
+            .filter(m -> m.getTo() == 1)
+            .map(Message::getIndex)
+            .toList();
+    assertEquals(
+        List.of(20L, 21L), acks, "the leader hears of the snapshot and the entry once durable");
 
     storage.applySnapshot(append.getSnapshot());
     storage.append(append.getEntriesList());
@@ -292,10 +337,16 @@ class AsyncWritesCrashRestartTest {
         node.step(resp);
       }
     }
-    assertEquals(20, node.basicStatus().applied(), "the snapshot counts as applied once its write is acknowledged");
+    assertEquals(
+        20,
+        node.basicStatus().applied(),
+        "the snapshot counts as applied once its write is acknowledged");
     Ready next = node.ready();
-    Message apply = next.messages().stream().filter(m -> m.getType() == MessageType.MsgStorageApply)
-        .findFirst().orElseThrow();
+    Message apply =
+        next.messages().stream()
+            .filter(m -> m.getType() == MessageType.MsgStorageApply)
+            .findFirst()
+            .orElseThrow();
     assertEquals(List.of(21L), apply.getEntriesList().stream().map(Entry::getIndex).toList());
   }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random sequences of configuration changes, from random valid configurations, applied through
- * {@link ConfChanger} and compared with {@link NaiveConf}: accepted results satisfy every
- * invariant and match the model, refusals leave the input untouched, progress survives for
- * members that stay, and every result survives a ConfState round trip through restore.
+ * {@link ConfChanger} and compared with {@link NaiveConf}: accepted results satisfy every invariant
+ * and match the model, refusals leave the input untouched, progress survives for members that stay,
+ * and every result survives a ConfState round trip through restore.
  */
 class ConfChangerPropertyTest {
   private static final int SEQUENCES = 5_000;
@@ -39,10 +39,12 @@ class ConfChangerPropertyTest {
         accepted += counts[0];
         refused += counts[1];
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("sequence " + i + " failed; replay with seed " + seed + "L: " + e.getMessage(), e);
+        throw new AssertionError(
+            "sequence " + i + " failed; replay with seed " + seed + "L: " + e.getMessage(), e);
       }
     }
-    assertTrue(accepted > SEQUENCES && refused > SEQUENCES / 2,
+    assertTrue(
+        accepted > SEQUENCES && refused > SEQUENCES / 2,
         "both outcomes are exercised: " + accepted + " accepted, " + refused + " refused");
   }
 
@@ -64,8 +66,12 @@ class ConfChangerPropertyTest {
       try {
         result = op.apply(new ConfChanger(tracker, lastIndex));
       } catch (InvalidChangeException e) {
-        assertTrue(expected.refused != null, op + " on " + model.describe() + " was refused: " + e.getMessage());
-        assertTrue(e.getMessage().contains(expected.refused), op + ": '" + expected.refused + "' in " + e.getMessage());
+        assertTrue(
+            expected.refused != null,
+            op + " on " + model.describe() + " was refused: " + e.getMessage());
+        assertTrue(
+            e.getMessage().contains(expected.refused),
+            op + ": '" + expected.refused + "' in " + e.getMessage());
         assertEquals(before, tracker.toString(), op + " was refused but changed the tracker");
         counts[1]++;
         continue;
@@ -80,8 +86,8 @@ class ConfChangerPropertyTest {
     return counts;
   }
 
-  private static void checkResult(ConfChanger.Result r, NaiveConf expected, ProgressTracker before, long lastIndex,
-      Op op) {
+  private static void checkResult(
+      ConfChanger.Result r, NaiveConf expected, ProgressTracker before, long lastIndex, Op op) {
     ProgressTracker after = ConfScript.install(r);
     assertEquals(expected.describe(), after.configString(), op.toString());
     checkInvariants(r, op);
@@ -95,12 +101,16 @@ class ConfChangerPropertyTest {
         assertEquals(old.next(), pr.next(), op + ": next of " + id + " kept");
       } else {
         assertEquals(0, pr.match(), op + ": new member " + id);
-        assertEquals(Math.max(lastIndex, 1), pr.next(), op + ": new member " + id + " probes from the last index");
+        assertEquals(
+            Math.max(lastIndex, 1),
+            pr.next(),
+            op + ": new member " + id + " probes from the last index");
       }
     }
     ConfState cs = after.confState();
     ProgressTracker restored = ConfScript.install(ConfChanger.restore(empty(), lastIndex, cs));
-    assertEquals(after.configString(), restored.configString(), op + ": restore(confState(result))");
+    assertEquals(
+        after.configString(), restored.configString(), op + ": restore(confState(result))");
     ConfChanges.checkEquivalent(cs, restored.confState());
   }
 
@@ -115,14 +125,18 @@ class ConfChangerPropertyTest {
     assertEquals(members, r.progress().keySet(), op + ": exactly the members have progress");
     assertTrue(!incoming.isEmpty(), op + ": voters were removed to zero");
     for (long id : r.learners()) {
-      assertTrue(!incoming.contains(id) && !outgoing.contains(id), op + ": learner " + id + " is a voter");
+      assertTrue(
+          !incoming.contains(id) && !outgoing.contains(id), op + ": learner " + id + " is a voter");
     }
     for (long id : r.learnersNext()) {
-      assertTrue(outgoing.contains(id) && !incoming.contains(id) && !r.learners().contains(id),
+      assertTrue(
+          outgoing.contains(id) && !incoming.contains(id) && !r.learners().contains(id),
           op + ": learnerNext " + id);
     }
     if (!r.voters().isJoint()) {
-      assertTrue(r.learnersNext().isEmpty() && !r.autoLeave(), op + ": not joint, yet learnersNext or autoLeave");
+      assertTrue(
+          r.learnersNext().isEmpty() && !r.autoLeave(),
+          op + ": not joint, yet learnersNext or autoLeave");
     }
   }
 
@@ -146,14 +160,18 @@ class ConfChangerPropertyTest {
 
     @Override
     public String toString() {
-      StringBuilder sb = new StringBuilder(kind).append(kind.equals("enter") ? "(auto=" + autoLeave + ")" : "");
+      StringBuilder sb =
+          new StringBuilder(kind).append(kind.equals("enter") ? "(auto=" + autoLeave + ")" : "");
       for (ConfChangeSingle cc : changes) {
-        sb.append(' ').append(switch (cc.getType()) {
-          case ConfChangeAddNode -> 'v';
-          case ConfChangeAddLearnerNode -> 'l';
-          case ConfChangeRemoveNode -> 'r';
-          case ConfChangeUpdateNode -> 'u';
-        }).append(cc.getNodeId());
+        sb.append(' ')
+            .append(
+                switch (cc.getType()) {
+                  case ConfChangeAddNode -> 'v';
+                  case ConfChangeAddLearnerNode -> 'l';
+                  case ConfChangeRemoveNode -> 'r';
+                  case ConfChangeUpdateNode -> 'u';
+                })
+            .append(cc.getNodeId());
       }
       return sb.toString();
     }
@@ -162,7 +180,8 @@ class ConfChangerPropertyTest {
   private static Op randomOp(SplittableRandom rnd) {
     int kind = rnd.nextInt(10);
     if (kind < 6) {
-      return new Op("simple", false, randomChanges(rnd, rnd.nextInt(4) == 0 ? rnd.nextInt(2, 4) : 1));
+      return new Op(
+          "simple", false, randomChanges(rnd, rnd.nextInt(4) == 0 ? rnd.nextInt(2, 4) : 1));
     }
     if (kind < 8) {
       return new Op("enter", rnd.nextBoolean(), randomChanges(rnd, rnd.nextInt(1, 5)));
@@ -175,7 +194,11 @@ class ConfChangerPropertyTest {
     List<ConfChangeSingle> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       long id = rnd.nextInt(20) == 0 ? 0 : rnd.nextInt(1, MAX_ID + 1);
-      out.add(ConfChangeSingle.newBuilder().setType(types[rnd.nextInt(types.length)]).setNodeId(id).build());
+      out.add(
+          ConfChangeSingle.newBuilder()
+              .setType(types[rnd.nextInt(types.length)])
+              .setNodeId(id)
+              .build());
     }
     return out;
   }
@@ -205,7 +228,8 @@ class ConfChangerPropertyTest {
     return ids;
   }
 
-  private static TreeSet<Long> randomSubset(SplittableRandom rnd, TreeSet<Long> from, boolean nonEmpty) {
+  private static TreeSet<Long> randomSubset(
+      SplittableRandom rnd, TreeSet<Long> from, boolean nonEmpty) {
     TreeSet<Long> out = new TreeSet<>();
     for (long id : from) {
       if (rnd.nextInt(3) == 0) {
@@ -235,9 +259,13 @@ class ConfChangerPropertyTest {
 
   @Test
   void theModelAgreesWithHandWrittenCases() {
-    NaiveConf m = NaiveConf.of(ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build());
-    assertEquals("voters=(1 2)&&(1 2 3) learners_next=(3)", m.enterJoint(false, ConfScript.changes("l3")).describe());
-    assertEquals("more than one voter changed without entering joint config",
+    NaiveConf m =
+        NaiveConf.of(ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build());
+    assertEquals(
+        "voters=(1 2)&&(1 2 3) learners_next=(3)",
+        m.enterJoint(false, ConfScript.changes("l3")).describe());
+    assertEquals(
+        "more than one voter changed without entering joint config",
         m.simple(ConfScript.changes("v4 v5")).refused);
     assertEquals("removed all voters", m.simple(ConfScript.changes("r1 r2 r3")).refused);
   }

@@ -3,10 +3,8 @@ package io.stepraft.raft.confchange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.tracker.Progress;
 import io.stepraft.raft.tracker.ProgressTracker;
 import java.util.List;
@@ -14,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Table tests of {@link ConfChanger} following the semantics documented for etcd's confchange
- * package: simple changes alter at most one voter; joint consensus makes the current voters
- * the outgoing half; a voter demoted while joint waits in learnersNext until the joint state is
- * left; removing every voter, nesting joint states and leaving a non-joint one are errors.
+ * package: simple changes alter at most one voter; joint consensus makes the current voters the
+ * outgoing half; a voter demoted while joint waits in learnersNext until the joint state is left;
+ * removing every voter, nesting joint states and leaving a non-joint one are errors.
  */
 class ConfChangerTest {
   private static final String P1 = "\n1: StateProbe match=0 next=1";
@@ -37,7 +35,10 @@ class ConfChangerTest {
     s.lastIndex = 5;
     assertEquals("voters=(1 2)" + P1 + "\n2: StateProbe match=0 next=5", s.simple("v2"));
     s.lastIndex = 7;
-    assertEquals("voters=(1 2) learners=(3)" + P1 + "\n2: StateProbe match=0 next=5\n3: StateProbe match=0 next=7 learner",
+    assertEquals(
+        "voters=(1 2) learners=(3)"
+            + P1
+            + "\n2: StateProbe match=0 next=5\n3: StateProbe match=0 next=7 learner",
         s.simple("l3"));
   }
 
@@ -172,11 +173,16 @@ class ConfChangerTest {
     s.lastIndex = 10;
     String out = s.enterJoint(false, "r3 v4 l5");
     assertEquals("voters=(1 2 4)&&(1 2 3) learners=(5)", firstLine(out));
-    assertTrue(out.contains("\n3: StateProbe match=0 next=1\n"), "an outgoing voter keeps its progress: " + out);
+    assertTrue(
+        out.contains("\n3: StateProbe match=0 next=1\n"),
+        "an outgoing voter keeps its progress: " + out);
     assertTrue(out.contains("\n4: StateProbe match=0 next=10\n"), out);
     assertTrue(out.endsWith("\n5: StateProbe match=0 next=10 learner"), out);
     assertEquals("voters=(1 2 4) learners=(5)", firstLine(s.leaveJoint()));
-    assertEquals(null, s.tracker().progress(3), "the removed voter's progress goes when the joint state is left");
+    assertEquals(
+        null,
+        s.tracker().progress(3),
+        "the removed voter's progress goes when the joint state is left");
   }
 
   @Test
@@ -189,7 +195,9 @@ class ConfChangerTest {
     assertTrue(joint.endsWith("\n3: StateProbe match=7 next=8"), "not a learner yet: " + joint);
     String left = s.leaveJoint();
     assertEquals("voters=(1 2) learners=(3)", firstLine(left));
-    assertTrue(left.endsWith("\n3: StateProbe match=7 next=8 learner"), "progress kept, now a learner: " + left);
+    assertTrue(
+        left.endsWith("\n3: StateProbe match=7 next=8 learner"),
+        "progress kept, now a learner: " + left);
   }
 
   @Test
@@ -203,7 +211,8 @@ class ConfChangerTest {
   @Test
   void removingAndReAddingAsLearnerWhileJointStagesTheLearner() {
     ConfScript s = threeVoters();
-    assertEquals("voters=(1 2)&&(1 2 3) learners_next=(3)", firstLine(s.enterJoint(false, "r3 l3")));
+    assertEquals(
+        "voters=(1 2)&&(1 2 3) learners_next=(3)", firstLine(s.enterJoint(false, "r3 l3")));
   }
 
   @Test

@@ -13,15 +13,16 @@ import java.util.function.Function;
 
 /**
  * Drives a {@link ConfChanger} through a sequence of changes written in a shorthand: {@code v1}
- * adds voter 1, {@code l2} adds (or demotes to) learner 2, {@code r3} removes 3, {@code u4}
- * updates 4. Each accepted change is installed in a tracker, as Raft does, and the tracker's
- * description (configuration line, then one line of progress per member) is returned.
+ * adds voter 1, {@code l2} adds (or demotes to) learner 2, {@code r3} removes 3, {@code u4} updates
+ * 4. Each accepted change is installed in a tracker, as Raft does, and the tracker's description
+ * (configuration line, then one line of progress per member) is returned.
  */
 final class ConfScript {
   static final int MAX_INFLIGHT = 256;
   static final long MAX_INFLIGHT_BYTES = 0;
 
   private ProgressTracker tracker = new ProgressTracker(MAX_INFLIGHT, MAX_INFLIGHT_BYTES);
+
   /** The leader's last index that new members are probed from. */
   long lastIndex;
 
@@ -39,14 +40,19 @@ final class ConfScript {
       if (tok.isEmpty()) {
         continue;
       }
-      ConfChangeType type = switch (tok.charAt(0)) {
-        case 'v' -> ConfChangeType.ConfChangeAddNode;
-        case 'l' -> ConfChangeType.ConfChangeAddLearnerNode;
-        case 'r' -> ConfChangeType.ConfChangeRemoveNode;
-        case 'u' -> ConfChangeType.ConfChangeUpdateNode;
-        default -> throw new IllegalArgumentException("unknown change " + tok);
-      };
-      out.add(ConfChangeSingle.newBuilder().setType(type).setNodeId(Long.parseLong(tok.substring(1))).build());
+      ConfChangeType type =
+          switch (tok.charAt(0)) {
+            case 'v' -> ConfChangeType.ConfChangeAddNode;
+            case 'l' -> ConfChangeType.ConfChangeAddLearnerNode;
+            case 'r' -> ConfChangeType.ConfChangeRemoveNode;
+            case 'u' -> ConfChangeType.ConfChangeUpdateNode;
+            default -> throw new IllegalArgumentException("unknown change " + tok);
+          };
+      out.add(
+          ConfChangeSingle.newBuilder()
+              .setType(type)
+              .setNodeId(Long.parseLong(tok.substring(1)))
+              .build());
     }
     return out;
   }
@@ -94,8 +100,9 @@ final class ConfScript {
 
   private void fails(Function<ConfChanger, ConfChanger.Result> op, String error) {
     String before = tracker.toString();
-    InvalidChangeException e = assertThrows(InvalidChangeException.class,
-        () -> op.apply(new ConfChanger(tracker, lastIndex)));
+    InvalidChangeException e =
+        assertThrows(
+            InvalidChangeException.class, () -> op.apply(new ConfChanger(tracker, lastIndex)));
     assertTrue(e.getMessage().contains(error), "expected '" + error + "' in: " + e.getMessage());
     assertEquals(before, tracker.toString(), "a refused change modified the tracker");
   }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A naive model of configuration changes over plain sets, written from the documented rules
- * (not from {@link ConfChanger}): the expected configuration after a change, or the reason the
- * change is refused.
+ * A naive model of configuration changes over plain sets, written from the documented rules (not
+ * from {@link ConfChanger}): the expected configuration after a change, or the reason the change is
+ * refused.
  */
 final class NaiveConf {
   final TreeSet<Long> incoming = new TreeSet<>();
@@ -16,8 +16,12 @@ final class NaiveConf {
   final TreeSet<Long> learners = new TreeSet<>();
   final TreeSet<Long> learnersNext = new TreeSet<>();
   boolean autoLeave;
-  /** Ids the last operation removed while they were not outgoing voters: their progress restarts. */
+
+  /**
+   * Ids the last operation removed while they were not outgoing voters: their progress restarts.
+   */
   final TreeSet<Long> dropped = new TreeSet<>();
+
   /** Why the last operation was refused, or null if it was accepted. */
   String refused;
 
@@ -134,7 +138,7 @@ final class NaiveConf {
           learners.remove(id);
           learnersNext.remove(id);
         }
-        case ConfChangeUpdateNode -> { }
+        case ConfChangeUpdateNode -> {}
         default -> throw new IllegalArgumentException("change " + cc);
       }
     }

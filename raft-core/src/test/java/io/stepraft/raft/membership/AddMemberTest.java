@@ -18,7 +18,9 @@ import io.stepraft.raft.testing.TestNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Adding voters and learners, and promoting a learner (single-step changes, §4.1 of the thesis). */
+/**
+ * Adding voters and learners, and promoting a learner (single-step changes, §4.1 of the thesis).
+ */
 class AddMemberTest {
   private static Cluster threeWithLeader1() {
     Cluster c = Cluster.create(3);
@@ -95,7 +97,8 @@ class AddMemberTest {
     c.isolate(2);
     c.isolate(3);
     c.propose(1, "b");
-    assertEquals(commit + 1, c.node(1).raw().status().progress().get(4L).match(), "the learner holds b");
+    assertEquals(
+        commit + 1, c.node(1).raw().status().progress().get(4L).match(), "the learner holds b");
     assertEquals(commit, c.node(1).commit(), "1 and the learner 4 are 1 of 3 voters");
     assertEquals(List.of("a"), n4.appliedData());
   }
@@ -125,8 +128,9 @@ class AddMemberTest {
     c.campaign(2);
     assertEquals(Role.LEADER, c.node(2).role());
     for (Message m : c.delivered()) {
-      boolean voteToLearner = m.getTo() == 4
-          && (m.getType() == MessageType.MsgVote || m.getType() == MessageType.MsgPreVote);
+      boolean voteToLearner =
+          m.getTo() == 4
+              && (m.getType() == MessageType.MsgVote || m.getType() == MessageType.MsgPreVote);
       assertFalse(voteToLearner, m.toString());
     }
   }

@@ -35,7 +35,10 @@ final class Ccs {
 
   /** A v2 change with the given transition and changes. */
   static ConfChangeV2 v2(ConfChangeTransition transition, ConfChangeSingle... changes) {
-    return ConfChangeV2.newBuilder().setTransition(transition).addAllChanges(List.of(changes)).build();
+    return ConfChangeV2.newBuilder()
+        .setTransition(transition)
+        .addAllChanges(List.of(changes))
+        .build();
   }
 
   /** A v2 change with the automatic transition. */

@@ -30,7 +30,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** RawNode.applyConfChange: invalid changes are refused without a trace; v1 changes are v2 changes. */
+/**
+ * RawNode.applyConfChange: invalid changes are refused without a trace; v1 changes are v2 changes.
+ */
 class ConfChangeApplyTest {
   /** Counts configuration switches. */
   private static final class Switches implements RaftListener {
@@ -87,7 +89,8 @@ class ConfChangeApplyTest {
     Switches sw = new Switches();
     Cluster c = Cluster.create(2, b -> b.listener(sw));
     c.campaign(1);
-    assertRefusedWithoutTrace(c, sw, raw -> raw.applyConfChange(explicit(single(REMOVE, 1), single(REMOVE, 2))));
+    assertRefusedWithoutTrace(
+        c, sw, raw -> raw.applyConfChange(explicit(single(REMOVE, 1), single(REMOVE, 2))));
     assertStillTakesAValidChange(c);
   }
 
@@ -115,11 +118,18 @@ class ConfChangeApplyTest {
     assertEquals(List.of(), cs.getLearnersList());
   }
 
-  /** A v1 change is the v2 change with one single change, the automatic transition and its context. */
+  /**
+   * A v1 change is the v2 change with one single change, the automatic transition and its context.
+   */
   @Test
   void aV1ChangeConvertsToTheEquivalentV2Change() {
-    ConfChange cc = ConfChange.newBuilder().setType(LEARNER).setNodeId(7).setId(99)
-        .setContext(ByteString.copyFromUtf8("ctx")).build();
+    ConfChange cc =
+        ConfChange.newBuilder()
+            .setType(LEARNER)
+            .setNodeId(7)
+            .setId(99)
+            .setContext(ByteString.copyFromUtf8("ctx"))
+            .build();
     ConfChangeV2 v2 = ConfChanges.toV2(cc);
     assertEquals(ConfChangeTransition.ConfChangeTransitionAuto, v2.getTransition());
     assertEquals(List.of(single(LEARNER, 7)), v2.getChangesList());
@@ -140,13 +150,20 @@ class ConfChangeApplyTest {
     }
   }
 
-  /** A proposed v1 change travels as an EntryConfChange holding the v1 bytes, and applies everywhere. */
+  /**
+   * A proposed v1 change travels as an EntryConfChange holding the v1 bytes, and applies
+   * everywhere.
+   */
   @Test
   void aProposedV1ChangeIsAnEntryConfChangeAndIsAppliedOnEveryNode() {
     Cluster c = Cluster.create(3);
     c.campaign(1);
-    ConfChange cc = ConfChange.newBuilder().setType(LEARNER).setNodeId(4)
-        .setContext(ByteString.copyFromUtf8("n4")).build();
+    ConfChange cc =
+        ConfChange.newBuilder()
+            .setType(LEARNER)
+            .setNodeId(4)
+            .setContext(ByteString.copyFromUtf8("n4"))
+            .build();
     Ccs.propose(c, 1, cc);
     Entry e = Ccs.lastEntry(c.node(2));
     assertEquals(EntryType.EntryConfChange, e.getType());

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The leader's checks on proposed configuration changes: a change that must not go in now is
- * replaced by an empty normal entry (the proposal is not refused, so the caller's index
- * bookkeeping still works), unless disableConfChangeValidation is set.
+ * replaced by an empty normal entry (the proposal is not refused, so the caller's index bookkeeping
+ * still works), unless disableConfChangeValidation is set.
  */
 class ConfChangeValidationTest {
   private static Cluster leader1() {
@@ -36,7 +36,9 @@ class ConfChangeValidationTest {
     return c;
   }
 
-  /** Only one change may be pending: a second one proposed before the first is applied is emptied. */
+  /**
+   * Only one change may be pending: a second one proposed before the first is applied is emptied.
+   */
   @Test
   void aSecondChangeBeforeTheFirstIsAppliedBecomesAnEmptyEntry() {
     Cluster c = leader1();
@@ -152,10 +154,10 @@ class ConfChangeValidationTest {
   }
 
   /**
-   * Regression: an empty ConfChangeV2 with a joint transition passed the leader's check as a
-   * "leave joint" (only the number of changes was looked at), but applying it means entering a
-   * joint configuration from a joint one, so every node's applyConfChange refused the committed
-   * entry. Only the empty change with the automatic transition leaves; this one is emptied.
+   * Regression: an empty ConfChangeV2 with a joint transition passed the leader's check as a "leave
+   * joint" (only the number of changes was looked at), but applying it means entering a joint
+   * configuration from a joint one, so every node's applyConfChange refused the committed entry.
+   * Only the empty change with the automatic transition leaves; this one is emptied.
    */
   @Test
   void anEmptyChangeWithAJointTransitionDoesNotPassAsLeavingJoint() {

@@ -69,8 +69,12 @@ class JointConsensusTest {
     TestNode n4 = c.addNode(fresh(4));
     propose(c, 1, auto(single(ADD, 4), single(REMOVE, 1)));
     int n = configs.seen.size();
-    assertConf(joint(new long[] {2, 3, 4}, new long[] {1, 2, 3}, true), configs.seen.get(n - 2), "joint");
-    assertConf(ConfState.newBuilder().addVoters(2).addVoters(3).addVoters(4).build(), configs.seen.get(n - 1), "final");
+    assertConf(
+        joint(new long[] {2, 3, 4}, new long[] {1, 2, 3}, true), configs.seen.get(n - 2), "joint");
+    assertConf(
+        ConfState.newBuilder().addVoters(2).addVoters(3).addVoters(4).build(),
+        configs.seen.get(n - 1),
+        "final");
     for (TestNode node : c.nodes().values()) {
       assertEquals(List.of(2L, 3L, 4L), node.confState().getVotersList(), "node " + node.id());
       assertEquals(List.of(), node.confState().getVotersOutgoingList(), "node " + node.id());
@@ -78,7 +82,9 @@ class JointConsensusTest {
     }
     Entry last = n4.applied().get(n4.applied().size() - 1);
     assertEquals(EntryType.EntryConfChangeV2, last.getType());
-    assertTrue(ConfChanges.leavesJoint(ConfChangeV2.parseFrom(last.getData())), "the leader's empty leave entry");
+    assertTrue(
+        ConfChanges.leavesJoint(ConfChangeV2.parseFrom(last.getData())),
+        "the leader's empty leave entry");
   }
 
   /** Without stepDownOnRemoval the replaced leader keeps leading; a transfer hands over to 4. */
@@ -134,7 +140,8 @@ class JointConsensusTest {
       assertEquals(List.of(1L, 2L, 4L), c.node(id).confState().getVotersList(), "node " + id);
       assertEquals(List.of(), c.node(id).confState().getVotersOutgoingList(), "node " + id);
     }
-    assertFalse(c.node(1).raw().status().progress().containsKey(3L), "3 is dropped when joint is left");
+    assertFalse(
+        c.node(1).raw().status().progress().containsKey(3L), "3 is dropped when joint is left");
   }
 
   /** JointImplicit: even a single change goes through a joint configuration, left automatically. */
@@ -146,24 +153,29 @@ class JointConsensusTest {
     c.addNode(fresh(4));
     propose(c, 1, implicit(single(LEARNER, 4)));
     int n = configs.seen.size();
-    ConfState jointWithLearner = joint(new long[] {1, 2, 3}, new long[] {1, 2, 3}, true).toBuilder().addLearners(4).build();
+    ConfState jointWithLearner =
+        joint(new long[] {1, 2, 3}, new long[] {1, 2, 3}, true).toBuilder().addLearners(4).build();
     assertConf(jointWithLearner, configs.seen.get(n - 2), "joint");
-    ConfState fin = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).addLearners(4).build();
+    ConfState fin =
+        ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).addLearners(4).build();
     for (TestNode node : c.nodes().values()) {
       assertConf(fin, node.confState(), "node " + node.id());
     }
   }
 
   /**
-   * Demoting a voter through joint consensus: the voter is staged in learnersNext and keeps
-   * voting in the outgoing half; it becomes a learner only when the joint configuration is left.
+   * Demoting a voter through joint consensus: the voter is staged in learnersNext and keeps voting
+   * in the outgoing half; it becomes a learner only when the joint configuration is left.
    */
   @Test
   void demotingAVoterTakesEffectWhenTheJointConfigurationIsLeft() {
     Cluster c = Cluster.create(3);
     c.campaign(1);
     propose(c, 1, explicit(single(LEARNER, 3)));
-    ConfState staged = joint(new long[] {1, 2}, new long[] {1, 2, 3}, false).toBuilder().addLearnersNext(3).build();
+    ConfState staged =
+        joint(new long[] {1, 2}, new long[] {1, 2, 3}, false).toBuilder()
+            .addLearnersNext(3)
+            .build();
     for (TestNode n : c.nodes().values()) {
       assertConf(staged, n.confState(), "node " + n.id());
     }
@@ -175,7 +187,8 @@ class JointConsensusTest {
     for (TestNode n : c.nodes().values()) {
       assertConf(fin, n.confState(), "node " + n.id());
     }
-    assertEquals(Role.LEADER, c.node(3).role(), "a demoted leader keeps leading (no stepDownOnRemoval)");
+    assertEquals(
+        Role.LEADER, c.node(3).role(), "a demoted leader keeps leading (no stepDownOnRemoval)");
   }
 
   /** A learner staged from a demotion keeps receiving the log after the joint state is left. */
@@ -199,7 +212,8 @@ class JointConsensusTest {
     c.addNode(fresh(4).checkQuorum(true));
     c.addNode(fresh(5).checkQuorum(true));
     propose(c, 1, explicit(single(ADD, 4), single(ADD, 5), single(REMOVE, 2), single(REMOVE, 3)));
-    assertConf(joint(new long[] {1, 4, 5}, new long[] {1, 2, 3}, false), c.node(5).confState(), "node 5");
+    assertConf(
+        joint(new long[] {1, 4, 5}, new long[] {1, 2, 3}, false), c.node(5).confState(), "node 5");
     return c;
   }
 

@@ -15,14 +15,19 @@ import org.junit.jupiter.api.Test;
  * configuration is outgoing (1 2 3), incoming (1 4 5); peers' answers are stepped by hand.
  */
 class JointQuorumTest {
-  private static final ConfState JOINT = ConfState.newBuilder()
-      .addAllVoters(List.of(1L, 4L, 5L)).addAllVotersOutgoing(List.of(1L, 2L, 3L)).build();
+  private static final ConfState JOINT =
+      ConfState.newBuilder()
+          .addAllVoters(List.of(1L, 4L, 5L))
+          .addAllVotersOutgoing(List.of(1L, 2L, 3L))
+          .build();
 
   private static SoloNode candidate() {
     SoloNode n = SoloNode.fromConfState(1, JOINT, b -> b);
     n.raw.campaign();
     List<Message> out = n.cycle(); // persists and counts the own vote
-    assertEquals(List.of(2L, 3L, 4L, 5L), SoloNode.recipients(out, MessageType.MsgVote),
+    assertEquals(
+        List.of(2L, 3L, 4L, 5L),
+        SoloNode.recipients(out, MessageType.MsgVote),
         "a joint candidate asks every voter of both halves");
     assertEquals(Role.CANDIDATE, n.role());
     return n;
@@ -62,8 +67,14 @@ class JointQuorumTest {
     grant(n, 2);
     grant(n, 3);
     for (long from : new long[] {4, 5}) {
-      n.raw.step(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(from).setTo(1)
-          .setTerm(n.term()).setReject(true).build());
+      n.raw.step(
+          Message.newBuilder()
+              .setType(MessageType.MsgVoteResp)
+              .setFrom(from)
+              .setTo(1)
+              .setTerm(n.term())
+              .setReject(true)
+              .build());
     }
     n.cycle();
     assertEquals(Role.FOLLOWER, n.role());

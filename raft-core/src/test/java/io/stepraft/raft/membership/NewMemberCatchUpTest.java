@@ -39,13 +39,18 @@ class NewMemberCatchUpTest {
     c.recover();
     c.recordDelivered(true);
     c.tick(1, 1); // heartbeat: 4 answers, the leader finds its entries compacted
-    assertEquals(1, c.delivered().stream().filter(m -> m.getType() == MessageType.MsgSnap && m.getTo() == 4).count());
+    assertEquals(
+        1,
+        c.delivered().stream()
+            .filter(m -> m.getType() == MessageType.MsgSnap && m.getTo() == 4)
+            .count());
     assertEquals(List.of(1L, 2L, 3L, 4L), n4.confState().getVotersList(), "from the snapshot");
     assertEquals(ProgressState.REPLICATE, leader.raw().status().progress().get(4L).state());
     c.isolate(2);
     c.propose(1, "b");
     assertEquals(List.of("b"), n4.appliedData(), "entries after the snapshot; a came with it");
-    assertEquals("b", leader.appliedData().get(leader.appliedData().size() - 1), "1, 3, 4 are a quorum");
+    assertEquals(
+        "b", leader.appliedData().get(leader.appliedData().size() - 1), "1, 3, 4 are a quorum");
   }
 
   /** Before its addition is applied by the leader, a new node is sent nothing. */

@@ -44,8 +44,8 @@ class RemoveMemberTest {
   }
 
   /**
-   * With CheckQuorum, a removed follower that keeps timing out cannot disrupt the cluster: it
-   * never learned of its removal and campaigns, but the members are within the leader's lease.
+   * With CheckQuorum, a removed follower that keeps timing out cannot disrupt the cluster: it never
+   * learned of its removal and campaigns, but the members are within the leader's lease.
    */
   @Test
   void aRemovedFollowerCannotDisruptAClusterWithCheckQuorum() {
@@ -62,8 +62,8 @@ class RemoveMemberTest {
 
   /**
    * Without stepDownOnRemoval a removed leader keeps leading, as in etcd: it stays LEADER of a
-   * configuration it is not in, keeps the members from electing anyone by heartbeating them,
-   * and drops every proposal (REMOVED_FROM_CONFIGURATION). The host should stop it or transfer
+   * configuration it is not in, keeps the members from electing anyone by heartbeating them, and
+   * drops every proposal (REMOVED_FROM_CONFIGURATION). The host should stop it or transfer
    * leadership away.
    */
   @Test
@@ -79,7 +79,8 @@ class RemoveMemberTest {
     assertEquals(1, c.node(2).lead());
     assertEquals(1, c.node(3).lead());
     assertEquals(term, c.node(2).term(), "no election happened");
-    ProposalDroppedException e = assertThrows(ProposalDroppedException.class, () -> c.node(1).raw().propose(new byte[] {1}));
+    ProposalDroppedException e =
+        assertThrows(ProposalDroppedException.class, () -> c.node(1).raw().propose(new byte[] {1}));
     assertEquals(ProposalDroppedException.Reason.REMOVED_FROM_CONFIGURATION, e.reason());
     c.propose(2, "forwarded"); // forwarded to 1 and dropped there
     assertEquals(List.of(), c.node(2).appliedData());
@@ -104,8 +105,8 @@ class RemoveMemberTest {
   }
 
   /**
-   * With stepDownOnRemoval the removed leader becomes a follower as soon as it applies its
-   * removal; it cannot campaign, and the remaining members elect a leader among themselves.
+   * With stepDownOnRemoval the removed leader becomes a follower as soon as it applies its removal;
+   * it cannot campaign, and the remaining members elect a leader among themselves.
    */
   @Test
   void aRemovedLeaderWithStepDownStepsDownAndTheRestElectANewLeader() {
@@ -160,8 +161,8 @@ class RemoveMemberTest {
   }
 
   /**
-   * Without stepDownOnRemoval a leader demoted to learner keeps leading and, unlike a removed
-   * one, still accepts proposals (it has a progress); they commit on the voters' acks alone.
+   * Without stepDownOnRemoval a leader demoted to learner keeps leading and, unlike a removed one,
+   * still accepts proposals (it has a progress); they commit on the voters' acks alone.
    */
   @Test
   void aLeaderDemotedToLearnerWithoutStepDownKeepsLeadingOnTheVotersAcks() {
@@ -173,6 +174,7 @@ class RemoveMemberTest {
     assertEquals(List.of("a"), c.node(2).appliedData());
     c.isolate(3);
     c.propose(1, "b");
-    assertEquals(List.of("a"), c.node(1).appliedData(), "1 is a learner: 1 and 2 are 1 of 2 voters");
+    assertEquals(
+        List.of("a"), c.node(1).appliedData(), "1 is a learner: 1 and 2 are 1 of 2 voters");
   }
 }

@@ -36,8 +36,10 @@ final class SoloNode {
   /** Node {@code id} restored from a snapshot at index 1, term 1 holding {@code cs}. */
   static SoloNode fromConfState(long id, ConfState cs, UnaryOperator<Config.Builder> tweak) {
     MemoryStorage s = new MemoryStorage();
-    s.applySnapshot(Snapshot.newBuilder()
-        .setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1).setConfState(cs)).build());
+    s.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1).setConfState(cs))
+            .build());
     return of(id, s, tweak);
   }
 
@@ -47,11 +49,16 @@ final class SoloNode {
     return new SoloNode(s, new RawNode(tweak.apply(b).build()));
   }
 
-  /** A storage with a snapshot of {@code cs} at index 1, term 1, then {@code ents}, and a hard state. */
+  /**
+   * A storage with a snapshot of {@code cs} at index 1, term 1, then {@code ents}, and a hard
+   * state.
+   */
   static MemoryStorage storage(ConfState cs, List<Entry> ents, HardState hs) {
     MemoryStorage s = new MemoryStorage();
-    s.applySnapshot(Snapshot.newBuilder()
-        .setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1).setConfState(cs)).build());
+    s.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1).setConfState(cs))
+            .build());
     s.append(ents);
     s.setHardState(hs);
     return s;
@@ -89,7 +96,14 @@ final class SoloNode {
 
   /** Steps a message from {@code from} of type {@code type} at the node's current term. */
   void stepFrom(long from, MessageType type, long index) {
-    raw.step(Message.newBuilder().setType(type).setFrom(from).setTo(id()).setTerm(term()).setIndex(index).build());
+    raw.step(
+        Message.newBuilder()
+            .setType(type)
+            .setFrom(from)
+            .setTo(id())
+            .setTerm(term())
+            .setIndex(index)
+            .build());
   }
 
   long id() {

@@ -15,18 +15,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node must not campaign while a committed configuration change is not applied yet: it would
- * count votes in a configuration that is about to change. Node 1 of (1 2 3) restarts with
- * index 2 committed but only index 1 (the snapshot) applied.
+ * count votes in a configuration that is about to change. Node 1 of (1 2 3) restarts with index 2
+ * committed but only index 1 (the snapshot) applied.
  */
 class UnappliedConfChangeTest {
   private static SoloNode restartedWith(Entry atIndex2) {
     HardState hs = HardState.newBuilder().setTerm(1).setCommit(2).build();
-    return SoloNode.of(1, SoloNode.storage(Ccs.voters(1, 2, 3), List.of(atIndex2), hs), b -> b.applied(1));
+    return SoloNode.of(
+        1, SoloNode.storage(Ccs.voters(1, 2, 3), List.of(atIndex2), hs), b -> b.applied(1));
   }
 
   private static Entry confChangeEntry() {
-    return Entry.newBuilder().setTerm(1).setIndex(2).setType(EntryType.EntryConfChange)
-        .setData(v1(LEARNER, 4).toByteString()).build();
+    return Entry.newBuilder()
+        .setTerm(1)
+        .setIndex(2)
+        .setType(EntryType.EntryConfChange)
+        .setData(v1(LEARNER, 4).toByteString())
+        .build();
   }
 
   /** campaign() is refused while the committed change at index 2 is unapplied. */
@@ -53,7 +58,13 @@ class UnappliedConfChangeTest {
   @Test
   void aNodeWithACommittedUnappliedChangeIgnoresTimeoutNow() {
     SoloNode n = restartedWith(confChangeEntry());
-    n.raw.step(Message.newBuilder().setType(MessageType.MsgTimeoutNow).setFrom(2).setTo(1).setTerm(1).build());
+    n.raw.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgTimeoutNow)
+            .setFrom(2)
+            .setTo(1)
+            .setTerm(1)
+            .build());
     assertEquals(Role.FOLLOWER, n.role());
     assertEquals(1, n.term());
   }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks the guarantees of Figure 3 on a cluster between steps of a run: Election Safety,
- * Leader Append-Only, Log Matching, Leader Completeness and State Machine Safety.
+ * Checks the guarantees of Figure 3 on a cluster between steps of a run: Election Safety, Leader
+ * Append-Only, Log Matching, Leader Completeness and State Machine Safety.
  */
 final class Figure3Checker {
   private final Cluster c;
@@ -42,14 +42,16 @@ final class Figure3Checker {
     // Election Safety: at most one leader can be elected in a given term.
     Long earlier = leaderOfTerm.putIfAbsent(term, n.id());
     if (earlier != null && earlier != n.id()) {
-      throw new AssertionError("Election Safety: nodes " + earlier + " and " + n.id() + " both led term " + term);
+      throw new AssertionError(
+          "Election Safety: nodes " + earlier + " and " + n.id() + " both led term " + term);
     }
     // Leader Append-Only: a leader never overwrites or deletes entries in its log.
     List<Entry> log = Logs.entries(n.storage());
     List<Entry> before = leaderLogOfTerm.put(term, log);
     if (before != null) {
       if (!isPrefix(before, log)) {
-        throw new AssertionError("Leader Append-Only: leader " + n.id() + " of term " + term + " rewrote its log");
+        throw new AssertionError(
+            "Leader Append-Only: leader " + n.id() + " of term " + term + " rewrote its log");
       }
     }
     // Leader Completeness: terms only grow and are durable, so no node has led a term above the
@@ -59,8 +61,17 @@ final class Figure3Checker {
         for (Entry e : other.applied()) {
           Entry held = entryAt(log, e.getIndex());
           if (held == null || !Safety.same(e, held)) {
-            assertEquals(e, held, "Leader Completeness: leader " + n.id() + " of term " + term + " lacks entry "
-                + e.getIndex() + " applied by " + other.id());
+            assertEquals(
+                e,
+                held,
+                "Leader Completeness: leader "
+                    + n.id()
+                    + " of term "
+                    + term
+                    + " lacks entry "
+                    + e.getIndex()
+                    + " applied by "
+                    + other.id());
           }
         }
       }

@@ -13,16 +13,19 @@ import java.util.List;
 /**
  * Logs written the way the paper draws them: a list of terms, one per index starting at 1. The
  * entry at index 1 lives in a snapshot (which also carries the configuration); the others are
- * normal entries whose data names their index and term, so that two entries with the same index
- * and term are equal, as the Log Matching Property demands.
+ * normal entries whose data names their index and term, so that two entries with the same index and
+ * term are equal, as the Log Matching Property demands.
  */
 final class Logs {
   private Logs() {}
 
   /** A normal entry whose data is "index/term". */
   static Entry entry(long index, long term) {
-    return Entry.newBuilder().setIndex(index).setTerm(term)
-        .setData(ByteString.copyFromUtf8(index + "/" + term)).build();
+    return Entry.newBuilder()
+        .setIndex(index)
+        .setTerm(term)
+        .setData(ByteString.copyFromUtf8(index + "/" + term))
+        .build();
   }
 
   /** Like {@link #storage(int, long, long...)} with the hard state at the log's largest term. */
@@ -40,15 +43,19 @@ final class Logs {
    */
   static MemoryStorage storage(int voters, long term, long... termsByIndex) {
     if (termsByIndex.length == 0 || term < termsByIndex[termsByIndex.length - 1]) {
-      throw new IllegalArgumentException("need at least index 1 and term >= the last entry's term, got term " + term);
+      throw new IllegalArgumentException(
+          "need at least index 1 and term >= the last entry's term, got term " + term);
     }
     ConfState.Builder cs = ConfState.newBuilder();
     for (long id = 1; id <= voters; id++) {
       cs.addVoters(id);
     }
     MemoryStorage s = new MemoryStorage();
-    s.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder()
-        .setIndex(1).setTerm(termsByIndex[0]).setConfState(cs)).build());
+    s.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder().setIndex(1).setTerm(termsByIndex[0]).setConfState(cs))
+            .build());
     List<Entry> ents = new ArrayList<>();
     for (int i = 1; i < termsByIndex.length; i++) {
       ents.add(entry(i + 1, termsByIndex[i]));

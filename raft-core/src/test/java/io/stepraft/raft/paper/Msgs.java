@@ -18,9 +18,14 @@ final class Msgs {
     return base(MessageType.MsgVoteResp, from, term).setReject(reject).build();
   }
 
-  static Message app(long from, long term, long prevIndex, long prevTerm, long commit, Entry... ents) {
-    return base(MessageType.MsgApp, from, term).setIndex(prevIndex).setLogTerm(prevTerm).setCommit(commit)
-        .addAllEntries(List.of(ents)).build();
+  static Message app(
+      long from, long term, long prevIndex, long prevTerm, long commit, Entry... ents) {
+    return base(MessageType.MsgApp, from, term)
+        .setIndex(prevIndex)
+        .setLogTerm(prevTerm)
+        .setCommit(commit)
+        .addAllEntries(List.of(ents))
+        .build();
   }
 
   static Message appResp(long from, long term, long index) {
@@ -28,8 +33,12 @@ final class Msgs {
   }
 
   static Message appReject(long from, long term, long index, long hintIndex, long hintTerm) {
-    return base(MessageType.MsgAppResp, from, term).setIndex(index).setReject(true).setRejectHint(hintIndex)
-        .setLogTerm(hintTerm).build();
+    return base(MessageType.MsgAppResp, from, term)
+        .setIndex(index)
+        .setReject(true)
+        .setRejectHint(hintIndex)
+        .setLogTerm(hintTerm)
+        .build();
   }
 
   static Message preVoteResp(long from, long term, boolean reject) {
@@ -42,8 +51,10 @@ final class Msgs {
   }
 
   static Message readIndexResp(long from, long term, long index, String context) {
-    return base(MessageType.MsgReadIndexResp, from, term).setIndex(index)
-        .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8(context))).build();
+    return base(MessageType.MsgReadIndexResp, from, term)
+        .setIndex(index)
+        .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8(context)))
+        .build();
   }
 
   static Message heartbeat(long from, long term, long commit) {
@@ -67,7 +78,8 @@ final class Msgs {
   static Message only(List<Message> msgs, MessageType t, long to) {
     List<Message> found = msgs.stream().filter(m -> m.getType() == t && m.getTo() == to).toList();
     if (found.size() != 1) {
-      throw new AssertionError("expected one " + t + " to " + to + ", found " + found.size() + " in " + msgs);
+      throw new AssertionError(
+          "expected one " + t + " to " + to + ", found " + found.size() + " in " + msgs);
     }
     return found.get(0);
   }

@@ -17,10 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * §5.5 Follower and candidate crashes: "If a follower or candidate crashes, then future
- * RequestVote and AppendEntries RPCs sent to it will fail. Raft handles these failures by
- * retrying indefinitely; if the crashed server restarts, then the RPC will complete
- * successfully." Also the durable state of Figure 2 that makes restarts safe.
+ * §5.5 Follower and candidate crashes: "If a follower or candidate crashes, then future RequestVote
+ * and AppendEntries RPCs sent to it will fail. Raft handles these failures by retrying
+ * indefinitely; if the crashed server restarts, then the RPC will complete successfully." Also the
+ * durable state of Figure 2 that makes restarts safe.
  */
 class PaperCrashTest {
 
@@ -89,8 +89,8 @@ class PaperCrashTest {
 
   /**
    * Figure 2 "persistent state on all servers (updated on stable storage before responding to
-   * RPCs)": currentTerm, votedFor and log[] survive a crash, and a restarted server carries on
-   * from them.
+   * RPCs)": currentTerm, votedFor and log[] survive a crash, and a restarted server carries on from
+   * them.
    */
   @Test
   void restartedServerKeepsTermVoteAndLog() {
@@ -130,9 +130,9 @@ class PaperCrashTest {
   }
 
   /**
-   * §5.5: "Raft RPCs are idempotent, so this causes no harm. For example, if a follower receives
-   * an AppendEntries request that includes log entries already present in its log, it ignores
-   * those entries in the new request." The duplicate is acknowledged again and changes nothing.
+   * §5.5: "Raft RPCs are idempotent, so this causes no harm. For example, if a follower receives an
+   * AppendEntries request that includes log entries already present in its log, it ignores those
+   * entries in the new request." The duplicate is acknowledged again and changes nothing.
    */
   @Test
   void duplicateAppendEntriesIsHarmless() {
@@ -146,14 +146,15 @@ class PaperCrashTest {
     assertFalse(first.getReject());
     assertFalse(second.getReject(), "the duplicate is acknowledged again");
     assertEquals(3, first.getIndex());
-    assertTrue(second.getIndex() >= 2, "acknowledges at least the committed prefix: " + second.getIndex());
+    assertTrue(
+        second.getIndex() >= 2, "acknowledges at least the committed prefix: " + second.getIndex());
     assertEquals(log, s.log());
     assertEquals(List.of(Logs.entry(2, 1)), s.committed(), "entry 2 is applied once");
   }
 
   /**
-   * §5.5: a duplicated RequestVote is answered the same way: the vote already cast is repeated,
-   * not counted twice and not withdrawn.
+   * §5.5: a duplicated RequestVote is answered the same way: the vote already cast is repeated, not
+   * counted twice and not withdrawn.
    */
   @Test
   void duplicateRequestVoteIsAnsweredAlike() {
@@ -168,8 +169,8 @@ class PaperCrashTest {
   }
 
   /**
-   * §5.5 and §5.2: when the leader crashes the others elect a new leader after an election
-   * timeout; the old leader restarts as a follower and learns the entries committed meanwhile.
+   * §5.5 and §5.2: when the leader crashes the others elect a new leader after an election timeout;
+   * the old leader restarts as a follower and learns the entries committed meanwhile.
    */
   @Test
   void crashedLeaderIsReplacedAndRejoinsAsFollower() {

@@ -33,8 +33,8 @@ class PaperElectionTest {
    * §5.2: "If a follower receives no communication over a period of time called the election
    * timeout, then it ... begins an election ... a follower increments its current term and
    * transitions to candidate state. It then votes for itself and issues RequestVote RPCs in
-   * parallel to each of the other servers." The term and vote are persisted before the requests
-   * go out.
+   * parallel to each of the other servers." The term and vote are persisted before the requests go
+   * out.
    */
   @Test
   void followerThatTimesOutBecomesCandidateAndRequestsVotes() {
@@ -64,22 +64,23 @@ class PaperElectionTest {
    */
   @Test
   void candidateWinsWithVotesFromMajority() {
-    List<VoteCase> cases = List.of(
-        new VoteCase(1, Map.of(), Role.LEADER),
-        new VoteCase(3, Map.of(2L, true, 3L, true), Role.LEADER),
-        new VoteCase(3, Map.of(2L, true), Role.LEADER),
-        new VoteCase(3, Map.of(2L, true, 3L, false), Role.LEADER),
-        new VoteCase(5, Map.of(2L, true, 3L, true, 4L, true, 5L, true), Role.LEADER),
-        new VoteCase(5, Map.of(2L, true, 3L, true), Role.LEADER),
-        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, true), Role.LEADER),
-        new VoteCase(3, Map.of(2L, false, 3L, false), Role.FOLLOWER),
-        new VoteCase(5, Map.of(2L, false, 3L, false, 4L, false), Role.FOLLOWER),
-        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false, 5L, false), Role.FOLLOWER),
-        new VoteCase(3, Map.of(), Role.CANDIDATE),
-        new VoteCase(3, Map.of(2L, false), Role.CANDIDATE),
-        new VoteCase(5, Map.of(2L, true), Role.CANDIDATE),
-        new VoteCase(5, Map.of(2L, false, 3L, false), Role.CANDIDATE),
-        new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false), Role.CANDIDATE));
+    List<VoteCase> cases =
+        List.of(
+            new VoteCase(1, Map.of(), Role.LEADER),
+            new VoteCase(3, Map.of(2L, true, 3L, true), Role.LEADER),
+            new VoteCase(3, Map.of(2L, true), Role.LEADER),
+            new VoteCase(3, Map.of(2L, true, 3L, false), Role.LEADER),
+            new VoteCase(5, Map.of(2L, true, 3L, true, 4L, true, 5L, true), Role.LEADER),
+            new VoteCase(5, Map.of(2L, true, 3L, true), Role.LEADER),
+            new VoteCase(5, Map.of(2L, true, 3L, false, 4L, true), Role.LEADER),
+            new VoteCase(3, Map.of(2L, false, 3L, false), Role.FOLLOWER),
+            new VoteCase(5, Map.of(2L, false, 3L, false, 4L, false), Role.FOLLOWER),
+            new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false, 5L, false), Role.FOLLOWER),
+            new VoteCase(3, Map.of(), Role.CANDIDATE),
+            new VoteCase(3, Map.of(2L, false), Role.CANDIDATE),
+            new VoteCase(5, Map.of(2L, true), Role.CANDIDATE),
+            new VoteCase(5, Map.of(2L, false, 3L, false), Role.CANDIDATE),
+            new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false), Role.CANDIDATE));
     for (VoteCase tc : cases) {
       Solo s = Solo.follower(tc.size());
       s.raw().campaign();
@@ -97,8 +98,8 @@ class PaperElectionTest {
 
   /**
    * §5.2: "Once a candidate wins an election, it becomes leader. It then sends heartbeat messages
-   * to all of the other servers to establish its authority." Here that is an AppendEntries with
-   * an entry of the new term, which also lets the leader commit (§5.4.2).
+   * to all of the other servers to establish its authority." Here that is an AppendEntries with an
+   * entry of the new term, which also lets the leader commit (§5.4.2).
    */
   @Test
   void newLeaderAssertsAuthorityToEveryServer() {
@@ -159,7 +160,9 @@ class PaperElectionTest {
     s.step(Msgs.vote(3, 2, 1, 1));
     assertTrue(Msgs.only(s.drain(), MessageType.MsgVoteResp, 3).getReject());
     s.step(Msgs.vote(2, 2, 1, 1));
-    assertFalse(Msgs.only(s.drain(), MessageType.MsgVoteResp, 2).getReject(), "a retried request is granted again");
+    assertFalse(
+        Msgs.only(s.drain(), MessageType.MsgVoteResp, 2).getReject(),
+        "a retried request is granted again");
     assertEquals(2, s.vote());
   }
 
@@ -220,8 +223,8 @@ class PaperElectionTest {
   }
 
   /**
-   * §5.2: a split vote in a real cluster: two candidates of the same term get two votes each out
-   * of four, neither wins, and a later election (a new term) elects exactly one leader.
+   * §5.2: a split vote in a real cluster: two candidates of the same term get two votes each out of
+   * four, neither wins, and a later election (a new term) elects exactly one leader.
    */
   @Test
   void splitVoteIsResolvedByLaterElection() {

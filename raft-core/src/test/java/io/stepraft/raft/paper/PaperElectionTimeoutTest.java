@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * §5.2: "Raft uses randomized election timeouts to ensure that split votes are rare ... election
- * timeouts are chosen randomly from a fixed interval." Here the interval is [electionTicks,
- * 2 * electionTicks), drawn from the node's seeded random source.
+ * timeouts are chosen randomly from a fixed interval." Here the interval is [electionTicks, 2 *
+ * electionTicks), drawn from the node's seeded random source.
  */
 class PaperElectionTimeoutTest {
   private static final int ELECTION = 10;
@@ -61,7 +61,8 @@ class PaperElectionTimeoutTest {
       TreeSet<Integer> seen = new TreeSet<>();
       for (int election = 0; election < 200; election++) {
         int t = ticksUntilNewTerm(s);
-        assertTrue(t >= ELECTION && t < 2 * ELECTION, "seed " + seed + " election " + election + ": " + t);
+        assertTrue(
+            t >= ELECTION && t < 2 * ELECTION, "seed " + seed + " election " + election + ": " + t);
         seen.add(t);
       }
       assertEquals(ELECTION, seen.size(), "seed " + seed + " values seen: " + seen);

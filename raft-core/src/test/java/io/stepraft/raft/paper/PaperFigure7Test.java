@@ -15,14 +15,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * §5.3, Figure 7: "When the leader at the top comes to power, it is possible that any of
- * scenarios (a–f) could occur in follower logs." A follower "may be missing entries (a–b), may
- * have extra uncommitted entries (c–d), or both (e–f)". "In Raft, the leader handles
- * inconsistencies by forcing the followers' logs to duplicate its own."
+ * §5.3, Figure 7: "When the leader at the top comes to power, it is possible that any of scenarios
+ * (a–f) could occur in follower logs." A follower "may be missing entries (a–b), may have extra
+ * uncommitted entries (c–d), or both (e–f)". "In Raft, the leader handles inconsistencies by
+ * forcing the followers' logs to duplicate its own."
  */
 class PaperFigure7Test {
   /** The leader's log of Figure 7 (indexes 1..10); it is elected in term 8. */
   private static final long[] LEADER = {1, 1, 1, 4, 4, 5, 5, 6, 6, 6};
+
   /** What every log must be after the leader's empty entry of term 8 is replicated. */
   private static final List<Long> CONVERGED = Logs.list(1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8);
 
@@ -40,9 +41,11 @@ class PaperFigure7Test {
         Arguments.of("a: missing one entry", new long[] {1, 1, 1, 4, 4, 5, 5, 6, 6}),
         Arguments.of("b: missing many entries", new long[] {1, 1, 1, 4}),
         Arguments.of("c: one extra entry", new long[] {1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6}),
-        Arguments.of("d: extra entries of a later term", new long[] {1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7}),
+        Arguments.of(
+            "d: extra entries of a later term", new long[] {1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7}),
         Arguments.of("e: missing and extra entries", new long[] {1, 1, 1, 4, 4, 4, 4}),
-        Arguments.of("f: conflicting entries of old terms", new long[] {1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3}));
+        Arguments.of(
+            "f: conflicting entries of old terms", new long[] {1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3}));
   }
 
   /**
@@ -53,8 +56,13 @@ class PaperFigure7Test {
   @ParameterizedTest(name = "{0}")
   @MethodSource("followers")
   void leaderForcesFollowerLogToDuplicateItsOwn(String name, long[] followerLog) {
-    Cluster c = Cluster.fromStorages(
-        List.of(Logs.storage(3, 7, LEADER), Logs.atLastTerm(3, followerLog), Logs.storage(3, 7, LEADER)), b -> b);
+    Cluster c =
+        Cluster.fromStorages(
+            List.of(
+                Logs.storage(3, 7, LEADER),
+                Logs.atLastTerm(3, followerLog),
+                Logs.storage(3, 7, LEADER)),
+            b -> b);
     c.campaign(1);
     assertEquals(Role.LEADER, c.node(1).role(), name);
     assertEquals(8, c.node(1).term(), name);
@@ -84,7 +92,8 @@ class PaperFigure7Test {
     for (TestNode n : c.nodes().values()) {
       assertEquals(CONVERGED, Logs.terms(n.storage()), "node " + n.id());
       assertEquals(11, n.commit(), "node " + n.id());
-      assertEquals(leaderData(), n.appliedData(), "node " + n.id() + " applied the leader's entries");
+      assertEquals(
+          leaderData(), n.appliedData(), "node " + n.id() + " applied the leader's entries");
     }
     Safety.assertLogsMatch(c);
     Safety.assertAppliedPrefixes(c);

@@ -10,11 +10,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Figure 3: "Raft guarantees that each of these properties is true at all times": Election
- * Safety, Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety. Random
- * runs of five servers under one kind of fault each, checked after every step; each run ends by
- * healing the network and checking that a leader is elected and every server applies the same
- * entries. A failure names the seed, which replays the run.
+ * Figure 3: "Raft guarantees that each of these properties is true at all times": Election Safety,
+ * Leader Append-Only, Log Matching, Leader Completeness, State Machine Safety. Random runs of five
+ * servers under one kind of fault each, checked after every step; each run ends by healing the
+ * network and checking that a leader is elected and every server applies the same entries. A
+ * failure names the seed, which replays the run.
  */
 class PaperPropertiesTest {
   private static final int RUNS = 100;
@@ -50,7 +50,8 @@ class PaperPropertiesTest {
       try {
         run(fault, seed);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError(fault + " run with seed " + seed + " failed: " + e.getMessage(), e);
+        throw new AssertionError(
+            fault + " run with seed " + seed + " failed: " + e.getMessage(), e);
       }
     }
   }
@@ -77,7 +78,8 @@ class PaperPropertiesTest {
     c.propose(leader, "final");
     checker.check();
     for (TestNode n : c.nodes().values()) {
-      assertEquals(c.node(leader).appliedData(), n.appliedData(), "node " + n.id() + " applied the same");
+      assertEquals(
+          c.node(leader).appliedData(), n.appliedData(), "node " + n.id() + " applied the same");
     }
   }
 

@@ -23,8 +23,8 @@ class PaperReplicationTest {
   }
 
   /**
-   * §5.3: "The leader appends the command to its log as a new entry, then issues AppendEntries
-   * RPCs in parallel to each of the other servers to replicate the entry." The entry carries the
+   * §5.3: "The leader appends the command to its log as a new entry, then issues AppendEntries RPCs
+   * in parallel to each of the other servers to replicate the entry." The entry carries the
    * leader's term; the RPC names the entry that precedes it.
    */
   @Test
@@ -50,7 +50,9 @@ class PaperReplicationTest {
    */
   @Test
   void leaderCommitsOnceMajorityHoldsEntry() {
-    int[][] cases = {{1}, {3}, {3, 2}, {3, 2, 3}, {5}, {5, 2}, {5, 2, 3}, {5, 3, 5}, {5, 2, 3, 4, 5}};
+    int[][] cases = {
+      {1}, {3}, {3, 2}, {3, 2, 3}, {5}, {5, 2}, {5, 2, 3}, {5, 3, 5}, {5, 2, 3, 4, 5}
+    };
     for (int[] tc : cases) {
       int size = tc[0];
       int acks = tc.length - 1;
@@ -62,8 +64,10 @@ class PaperReplicationTest {
       }
       s.drain();
       boolean majority = acks + 1 > size / 2;
-      assertEquals(majority ? 3 : 2, s.commit(), "size " + size + ", acks from " + acks + " followers");
-      assertEquals(majority, indexes(s.committed()).contains(3L), "size " + size + ", acks " + acks);
+      assertEquals(
+          majority ? 3 : 2, s.commit(), "size " + size + ", acks from " + acks + " followers");
+      assertEquals(
+          majority, indexes(s.committed()).contains(3L), "size " + size + ", acks " + acks);
     }
   }
 
@@ -99,11 +103,15 @@ class PaperReplicationTest {
     s.step(Msgs.appResp(2, 2, 3));
     List<Message> out = s.drain();
     assertEquals(3, s.commit());
-    assertEquals(3, Msgs.only(out, MessageType.MsgApp, 2).getCommit(), "follower 2 learns the commit at once");
+    assertEquals(
+        3,
+        Msgs.only(out, MessageType.MsgApp, 2).getCommit(),
+        "follower 2 learns the commit at once");
     s.tick(1);
     out = s.drain();
     assertEquals(3, Msgs.only(out, MessageType.MsgHeartbeat, 2).getCommit());
-    assertEquals(2, Msgs.only(out, MessageType.MsgHeartbeat, 3).getCommit(), "3 holds only up to index 2");
+    assertEquals(
+        2, Msgs.only(out, MessageType.MsgHeartbeat, 3).getCommit(), "3 holds only up to index 2");
   }
 
   /**
@@ -123,8 +131,8 @@ class PaperReplicationTest {
   }
 
   /**
-   * §5.3 (Figure 2, AppendEntries receiver rule 5): "If leaderCommit > commitIndex, set
-   * commitIndex = min(leaderCommit, index of last new entry)".
+   * §5.3 (Figure 2, AppendEntries receiver rule 5): "If leaderCommit > commitIndex, set commitIndex
+   * = min(leaderCommit, index of last new entry)".
    */
   @Test
   void followerCommitsNoFurtherThanLastNewEntry() {
@@ -146,15 +154,21 @@ class PaperReplicationTest {
 
   /**
    * §5.3: "When sending an AppendEntries RPC, the leader includes the index and term of the entry
-   * in its log that immediately precedes the new entries. If the follower does not find an entry
-   * in its log with the same index and term, then it refuses the new entries." Rejections carry a
+   * in its log that immediately precedes the new entries. If the follower does not find an entry in
+   * its log with the same index and term, then it refuses the new entries." Rejections carry a
    * hint: an index at which the logs may match and its term.
    */
   @Test
   void followerRejectsAppendEntriesWithoutMatchingPrecedingEntry() {
     long[][] cases = {
-        // prevIndex, prevTerm, reject, index (accepted) or rejectHint, hint term
-        {1, 1, 0, 1, 0}, {2, 2, 0, 2, 0}, {1, 2, 1, 1, 1}, {2, 1, 1, 1, 1}, {3, 2, 1, 2, 2}, {5, 3, 1, 2, 2}};
+      // prevIndex, prevTerm, reject, index (accepted) or rejectHint, hint term
+      {1, 1, 0, 1, 0},
+      {2, 2, 0, 2, 0},
+      {1, 2, 1, 1, 1},
+      {2, 1, 1, 1, 1},
+      {3, 2, 1, 2, 2},
+      {5, 3, 1, 2, 2}
+    };
     for (long[] tc : cases) {
       Solo s = Solo.of(Logs.storage(3, 3, 1, 2));
       s.step(Msgs.app(2, 3, tc[0], tc[1], 1));
@@ -181,13 +195,14 @@ class PaperReplicationTest {
    */
   @Test
   void followerReplacesConflictingEntriesWithLeaders() {
-    List<AppendCase> cases = List.of(
-        new AppendCase(3, 2, new long[] {3}, new long[] {1, 2, 2, 3}),
-        new AppendCase(1, 1, new long[] {3, 4}, new long[] {1, 3, 4}),
-        new AppendCase(2, 2, new long[] {2}, new long[] {1, 2, 2}),
-        new AppendCase(1, 1, new long[] {2}, new long[] {1, 2, 2}),
-        new AppendCase(2, 2, new long[] {4, 4, 4}, new long[] {1, 2, 4, 4, 4}),
-        new AppendCase(1, 1, new long[] {1}, new long[] {1, 1}));
+    List<AppendCase> cases =
+        List.of(
+            new AppendCase(3, 2, new long[] {3}, new long[] {1, 2, 2, 3}),
+            new AppendCase(1, 1, new long[] {3, 4}, new long[] {1, 3, 4}),
+            new AppendCase(2, 2, new long[] {2}, new long[] {1, 2, 2}),
+            new AppendCase(1, 1, new long[] {2}, new long[] {1, 2, 2}),
+            new AppendCase(2, 2, new long[] {4, 4, 4}, new long[] {1, 2, 4, 4, 4}),
+            new AppendCase(1, 1, new long[] {1}, new long[] {1, 1}));
     for (AppendCase tc : cases) {
       Solo s = Solo.of(Logs.storage(3, 2, 1, 2, 2));
       List<Entry> ents = new ArrayList<>();
@@ -198,7 +213,10 @@ class PaperReplicationTest {
       Message resp = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
       assertFalse(resp.getReject(), tc.toString());
       assertEquals(tc.prevIndex() + ents.size(), resp.getIndex(), tc.toString());
-      assertEquals(Logs.list(tc.expectedLog()), Logs.terms(s.storage()), "after " + tc.prevIndex() + "/" + tc.prevTerm());
+      assertEquals(
+          Logs.list(tc.expectedLog()),
+          Logs.terms(s.storage()),
+          "after " + tc.prevIndex() + "/" + tc.prevTerm());
     }
   }
 
@@ -215,8 +233,17 @@ class PaperReplicationTest {
     Message probe = Msgs.only(s.drain(), MessageType.MsgApp, 2);
     assertEquals(3, probe.getIndex(), "nextIndex starts just after the leader's last entry");
     // Follower 2 holds [1, 1]: it lacks index 3 and hints its entry 2 of term 1.
-    s.step(Message.newBuilder().setType(MessageType.MsgAppResp).setFrom(2).setTo(Solo.ID).setTerm(3)
-        .setIndex(3).setReject(true).setRejectHint(2).setLogTerm(1).build());
+    s.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgAppResp)
+            .setFrom(2)
+            .setTo(Solo.ID)
+            .setTerm(3)
+            .setIndex(3)
+            .setReject(true)
+            .setRejectHint(2)
+            .setLogTerm(1)
+            .build());
     Message retry = Msgs.only(s.drain(), MessageType.MsgApp, 2);
     assertEquals(2, retry.getIndex());
     assertEquals(1, retry.getLogTerm());
@@ -234,16 +261,25 @@ class PaperReplicationTest {
     s.drain();
     List<Entry> before = s.log();
     s.step(Msgs.app(3, 1, 1, 1, 1, Logs.entry(2, 1), Logs.entry(3, 1), Logs.entry(4, 1)));
-    s.step(Message.newBuilder().setType(MessageType.MsgAppResp).setFrom(2).setTo(Solo.ID).setTerm(2)
-        .setIndex(3).setReject(true).setRejectHint(1).setLogTerm(1).build());
+    s.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgAppResp)
+            .setFrom(2)
+            .setTo(Solo.ID)
+            .setTerm(2)
+            .setIndex(3)
+            .setReject(true)
+            .setRejectHint(1)
+            .setLogTerm(1)
+            .build());
     s.drain();
     assertEquals(Role.LEADER, s.role());
     assertEquals(before, s.log());
   }
 
   /**
-   * §5.3: in a running cluster every proposal is replicated, committed, and applied by every
-   * server in the same log order, without gaps.
+   * §5.3: in a running cluster every proposal is replicated, committed, and applied by every server
+   * in the same log order, without gaps.
    */
   @Test
   void everyServerAppliesTheSameEntriesInLogOrder() {

@@ -17,16 +17,25 @@ import org.junit.jupiter.api.Test;
 class PaperSafetyTest {
 
   /**
-   * §5.4.1: "the voter denies its vote if its own log is more up-to-date than that of the
-   * candidate ... If the logs have last entries with different terms, then the log with the later
-   * term is more up-to-date. If the logs end with the same term, then whichever log is longer is
-   * more up-to-date." The voter's log ends at (index 2, term 2).
+   * §5.4.1: "the voter denies its vote if its own log is more up-to-date than that of the candidate
+   * ... If the logs have last entries with different terms, then the log with the later term is
+   * more up-to-date. If the logs end with the same term, then whichever log is longer is more
+   * up-to-date." The voter's log ends at (index 2, term 2).
    */
   @Test
   void voterDeniesVoteToCandidateWithLessUpToDateLog() {
     long[][] cases = {
-        // candidate's last term, last index, granted
-        {1, 1, 0}, {1, 2, 0}, {1, 3, 0}, {2, 1, 0}, {2, 2, 1}, {2, 3, 1}, {3, 1, 1}, {3, 2, 1}, {3, 3, 1}};
+      // candidate's last term, last index, granted
+      {1, 1, 0},
+      {1, 2, 0},
+      {1, 3, 0},
+      {2, 1, 0},
+      {2, 2, 1},
+      {2, 3, 1},
+      {3, 1, 1},
+      {3, 2, 1},
+      {3, 3, 1}
+    };
     for (long[] tc : cases) {
       Solo s = Solo.of(Logs.storage(3, 2, 1, 2));
       s.step(Msgs.vote(2, 3, tc[1], tc[0]));
@@ -39,9 +48,9 @@ class PaperSafetyTest {
   }
 
   /**
-   * §5.4.1: "A candidate must contact a majority of the cluster in order to be elected, which
-   * means that every committed entry must be present in at least one of those servers." A server
-   * that missed a committed entry cannot be elected; one that holds it can.
+   * §5.4.1: "A candidate must contact a majority of the cluster in order to be elected, which means
+   * that every committed entry must be present in at least one of those servers." A server that
+   * missed a committed entry cannot be elected; one that holds it can.
    */
   @Test
   void serverMissingCommittedEntryCannotBeElected() {
@@ -85,16 +94,18 @@ class PaperSafetyTest {
     assertEquals(List.of(2L, 3L), s.committed().stream().map(e -> e.getIndex()).toList());
   }
 
-  /** Index of the contested entry in Figure 8: 5 bootstrap entries, then S1's empty entry of term 2. */
+  /**
+   * Index of the contested entry in Figure 8: 5 bootstrap entries, then S1's empty entry of term 2.
+   */
   private static final long CONTESTED = 7;
 
   /**
-   * Figure 8 (a)-(c) with five servers S1..S5. (a) S1 leads term 2 and replicates entry X (index
-   * 7) to S2. (b) S1 crashes; S5 is elected for term 3 by S3, S4 and itself and accepts a
-   * different entry at index 7 (its empty entry), which reaches no one. (c) S5 crashes; S1
-   * restarts and is elected for term 4. Its own term-4 entry is held back by the network, while X
-   * reaches S3 and S4 (S2 is unreachable; it holds X already). X is then on a majority, and the
-   * leader knows it, yet it is not committed.
+   * Figure 8 (a)-(c) with five servers S1..S5. (a) S1 leads term 2 and replicates entry X (index 7)
+   * to S2. (b) S1 crashes; S5 is elected for term 3 by S3, S4 and itself and accepts a different
+   * entry at index 7 (its empty entry), which reaches no one. (c) S5 crashes; S1 restarts and is
+   * elected for term 4. Its own term-4 entry is held back by the network, while X reaches S3 and S4
+   * (S2 is unreachable; it holds X already). X is then on a majority, and the leader knows it, yet
+   * it is not committed.
    */
   private static Cluster figure8UpToC() {
     Cluster c = Cluster.create(5, b -> b.maxSizePerMsgBytes(1)); // one entry per MsgApp
@@ -119,7 +130,12 @@ class PaperSafetyTest {
     c.isolate(5);
     c.node(1).restart();
     c.cut(1, 2);
-    c.dropIf(m -> m.getFrom() == 1 && m.getType() == MessageType.MsgApp && carriesTerm(m, 4) && wouldAccept(c, m));
+    c.dropIf(
+        m ->
+            m.getFrom() == 1
+                && m.getType() == MessageType.MsgApp
+                && carriesTerm(m, 4)
+                && wouldAccept(c, m));
     campaignUntilLeader(c, 1);
     assertEquals(4, c.node(1).term());
     for (long id : new long[] {1, 2, 3, 4}) {
@@ -127,7 +143,8 @@ class PaperSafetyTest {
     }
     assertEquals(CONTESTED, c.node(1).raw().status().progress().get(3L).match());
     assertEquals(CONTESTED, c.node(1).raw().status().progress().get(4L).match());
-    assertEquals(CONTESTED - 1, c.node(1).commit(), "X (term 2) is on a majority but not committed");
+    assertEquals(
+        CONTESTED - 1, c.node(1).commit(), "X (term 2) is on a majority but not committed");
     for (TestNode n : c.nodes().values()) {
       assertFalse(n.appliedData().contains("X"), "S" + n.id() + " applied X");
     }
@@ -137,8 +154,8 @@ class PaperSafetyTest {
   /**
    * §5.4.2, Figure 8 (d): had S1 committed X in (c) by counting replicas, this would lose a
    * committed entry: S1 crashes, S5 is elected by S2, S3 and S4 (its last term, 3, is later than
-   * theirs) and replaces X everywhere with its own entry of term 3. Since X was never committed,
-   * no state machine applied it, and all agree on index 7.
+   * theirs) and replaces X everywhere with its own entry of term 3. Since X was never committed, no
+   * state machine applied it, and all agree on index 7.
    */
   @Test
   void figure8OldTermEntryOnMajorityIsNotCommittedAndMayBeReplaced() {

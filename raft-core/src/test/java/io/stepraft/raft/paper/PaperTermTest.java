@@ -45,7 +45,8 @@ class PaperTermTest {
       s.step(m);
       assertEquals(HIGH, s.term(), role + " stepping " + m.getType());
       assertEquals(Role.FOLLOWER, s.role(), role + " stepping " + m.getType());
-      boolean fromLeader = m.getType() == MessageType.MsgApp || m.getType() == MessageType.MsgHeartbeat;
+      boolean fromLeader =
+          m.getType() == MessageType.MsgApp || m.getType() == MessageType.MsgHeartbeat;
       assertEquals(fromLeader ? 2 : 0, s.lead(), role + " stepping " + m.getType());
     }
   }
@@ -99,15 +100,16 @@ class PaperTermTest {
     Solo s = Solo.of(Logs.storage(3, 3, 1));
     s.step(Msgs.vote(2, 2, 5, 2));
     List<Message> out = s.drain();
-    assertTrue(Msgs.ofType(out, MessageType.MsgVoteResp).stream().allMatch(Message::getReject),
+    assertTrue(
+        Msgs.ofType(out, MessageType.MsgVoteResp).stream().allMatch(Message::getReject),
         "no granted vote in " + out);
     assertEquals(0, s.vote());
     assertEquals(3, s.term());
   }
 
   /**
-   * §5.1 with §5.2: a heartbeat of a stale term is rejected, so it does not count as hearing from
-   * a leader; the follower still times out and starts an election.
+   * §5.1 with §5.2: a heartbeat of a stale term is rejected, so it does not count as hearing from a
+   * leader; the follower still times out and starts an election.
    */
   @Test
   void staleHeartbeatDoesNotPostponeElection() {
@@ -134,9 +136,9 @@ class PaperTermTest {
   }
 
   /**
-   * §5.1: a leader cut off while the others elect a new leader in a later term discovers the
-   * later term when it hears from the new leader, and reverts to follower; the entry it accepted
-   * alone is never applied.
+   * §5.1: a leader cut off while the others elect a new leader in a later term discovers the later
+   * term when it hears from the new leader, and reverts to follower; the entry it accepted alone is
+   * never applied.
    */
   @Test
   void deposedLeaderRevertsToFollowerWhenPartitionHeals() {

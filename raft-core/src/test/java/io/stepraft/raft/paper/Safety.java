@@ -66,15 +66,23 @@ final class Safety {
     }
     for (int i = 0; i <= lastMatch; i++) {
       if (!same(x.get(i), y.get(i))) {
-        fail(what + " share (index " + x.get(lastMatch).getIndex() + ", term " + x.get(lastMatch).getTerm()
-            + ") but differ at index " + x.get(i).getIndex());
+        fail(
+            what
+                + " share (index "
+                + x.get(lastMatch).getIndex()
+                + ", term "
+                + x.get(lastMatch).getTerm()
+                + ") but differ at index "
+                + x.get(i).getIndex());
       }
     }
   }
 
   /** Entry equality on the fields raft sets, cheaper than the reflective {@code equals}. */
   static boolean same(Entry a, Entry b) {
-    return a.getIndex() == b.getIndex() && a.getTerm() == b.getTerm() && a.getType() == b.getType()
+    return a.getIndex() == b.getIndex()
+        && a.getTerm() == b.getTerm()
+        && a.getType() == b.getType()
         && a.getData().equals(b.getData());
   }
 }

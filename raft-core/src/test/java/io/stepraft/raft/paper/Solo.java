@@ -27,7 +27,10 @@ final class Solo {
 
   Solo(MemoryStorage storage, UnaryOperator<Config.Builder> tweak) {
     this.storage = storage;
-    this.config = tweak.apply(Config.builder().id(ID).electionTicks(10).heartbeatTicks(1).storage(storage)).build();
+    this.config =
+        tweak
+            .apply(Config.builder().id(ID).electionTicks(10).heartbeatTicks(1).storage(storage))
+            .build();
     this.node = new RawNode(config);
   }
 
@@ -58,7 +61,8 @@ final class Solo {
     }
     s.drain();
     if (s.role() != Role.LEADER || s.commit() != 2) {
-      throw new AssertionError("setup: expected leader with commit 2, was " + s.role() + " commit " + s.commit());
+      throw new AssertionError(
+          "setup: expected leader with commit 2, was " + s.role() + " commit " + s.commit());
     }
     return s;
   }
@@ -85,8 +89,8 @@ final class Solo {
   }
 
   /**
-   * Handles every pending Ready as a host would (persist, apply, advance) and returns the
-   * messages to other nodes, in order.
+   * Handles every pending Ready as a host would (persist, apply, advance) and returns the messages
+   * to other nodes, in order.
    */
   List<Message> drain() {
     List<Message> out = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.stepraft.raft.paper;
 
-import com.google.protobuf.ByteString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.google.protobuf.ByteString;
 import io.stepraft.raft.BasicStatus;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.PeerProgress;
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 /**
  * §5.1: "Current terms are exchanged whenever servers communicate"; a message of a stale term is
  * ignored, and that holds for responses as much as for requests. A response of an earlier term
- * answers a request sent in another term, about the log of another leader: counting it would
- * commit entries no quorum holds, elect a candidate no quorum chose, or serve a read no quorum
- * confirmed. Each test steps responses of an earlier term that would change something if they
- * counted, checks that nothing changed and nothing is to be persisted or sent, then steps the
- * same responses in the current term to show that they would have.
+ * answers a request sent in another term, about the log of another leader: counting it would commit
+ * entries no quorum holds, elect a candidate no quorum chose, or serve a read no quorum confirmed.
+ * Each test steps responses of an earlier term that would change something if they counted, checks
+ * that nothing changed and nothing is to be persisted or sent, then steps the same responses in the
+ * current term to show that they would have.
  */
 class StaleTermResponseTest {
   /** What a stale response must leave as it was. */
@@ -38,9 +38,9 @@ class StaleTermResponseTest {
   }
 
   /**
-   * Steps {@code stale} into a node with nothing pending and checks that term, vote, commit,
-   * role, leader, applied index, every peer's progress and the read states are as they were, and
-   * that the node has nothing to persist or send.
+   * Steps {@code stale} into a node with nothing pending and checks that term, vote, commit, role,
+   * leader, applied index, every peer's progress and the read states are as they were, and that the
+   * node has nothing to persist or send.
    */
   private static void assertIgnored(Solo s, Message... stale) {
     assertFalse(s.raw().hasReady(), "setup: drained");
@@ -101,7 +101,9 @@ class StaleTermResponseTest {
     assertEquals(5, s.commit(), "the same acknowledgement in the leader's term commits the tail");
   }
 
-  /** A term-2 rejection neither moves the follower's next index back nor makes the leader probe it. */
+  /**
+   * A term-2 rejection neither moves the follower's next index back nor makes the leader probe it.
+   */
   @Test
   void staleAppendRejectionLeavesTheFollowersProgressAlone() {
     Solo s = leaderOfTerm3WithTail(b -> b);
@@ -110,13 +112,14 @@ class StaleTermResponseTest {
     assertIgnored(s, Msgs.appReject(2, 2, 5, 2, 1));
     s.step(Msgs.appReject(2, 3, 5, 2, 1));
     List<Message> out = s.drain();
-    assertEquals(ProgressState.PROBE, progress(s, 2).state(), "the same rejection in the leader's term");
+    assertEquals(
+        ProgressState.PROBE, progress(s, 2).state(), "the same rejection in the leader's term");
     assertEquals(1, Msgs.ofType(out, MessageType.MsgApp).size(), out.toString());
   }
 
   /**
-   * A term-2 heartbeat response from a follower that lacks the tail neither triggers an append
-   * nor touches its progress.
+   * A term-2 heartbeat response from a follower that lacks the tail neither triggers an append nor
+   * touches its progress.
    */
   @Test
   void staleHeartbeatResponseSendsNoAppend() {
@@ -124,7 +127,10 @@ class StaleTermResponseTest {
     assertIgnored(s, Msgs.heartbeatResp(2, 2));
     s.step(Msgs.heartbeatResp(2, 3));
     List<Message> out = s.drain();
-    assertEquals(1, Msgs.ofType(out, MessageType.MsgApp).size(), "the same response in the leader's term: " + out);
+    assertEquals(
+        1,
+        Msgs.ofType(out, MessageType.MsgApp).size(),
+        "the same response in the leader's term: " + out);
   }
 
   /**
@@ -134,10 +140,14 @@ class StaleTermResponseTest {
   @Test
   void staleHeartbeatResponsesDoNotKeepACheckQuorumLeaderInPower() {
     assertEquals(Role.FOLLOWER, roleAfterTwoQuorumChecksHearing(2));
-    assertEquals(Role.LEADER, roleAfterTwoQuorumChecksHearing(3), "the same responses in the leader's term");
+    assertEquals(
+        Role.LEADER, roleAfterTwoQuorumChecksHearing(3), "the same responses in the leader's term");
   }
 
-  /** The role of a CheckQuorum leader of term 3 that hears only heartbeat responses of {@code term} for 20 ticks. */
+  /**
+   * The role of a CheckQuorum leader of term 3 that hears only heartbeat responses of {@code term}
+   * for 20 ticks.
+   */
   private static Role roleAfterTwoQuorumChecksHearing(long term) {
     Solo s = leaderOfTerm3WithTail(b -> b.checkQuorum(true));
     for (int tick = 0; tick < 20; tick++) {
@@ -149,9 +159,9 @@ class StaleTermResponseTest {
   }
 
   /**
-   * ReadIndex (§6.4): a read waits for a quorum of the leader's term to answer its heartbeat
-   * round. Term-2 responses carrying the read's context confirm nothing: no read state. (The
-   * followers are caught up, so a response has nothing else to trigger.)
+   * ReadIndex (§6.4): a read waits for a quorum of the leader's term to answer its heartbeat round.
+   * Term-2 responses carrying the read's context confirm nothing: no read state. (The followers are
+   * caught up, so a response has nothing else to trigger.)
    */
   @Test
   void staleHeartbeatResponsesWithAReadContextConfirmNoRead() {
@@ -159,12 +169,16 @@ class StaleTermResponseTest {
     s.raw().readIndex(bytes("r1"));
     List<Message> round = s.drain();
     List<Message> heartbeats = Msgs.ofType(round, MessageType.MsgHeartbeat);
-    assertEquals(2, heartbeats.stream().filter(m -> !m.getContext().isEmpty()).count(), "setup: " + round);
+    assertEquals(
+        2, heartbeats.stream().filter(m -> !m.getContext().isEmpty()).count(), "setup: " + round);
     ByteString context = heartbeats.get(0).getContext();
     assertIgnored(s, Msgs.heartbeatResp(2, 2, context), Msgs.heartbeatResp(3, 2, context));
     s.step(Msgs.heartbeatResp(2, 3, context));
     s.drain();
-    assertEquals(List.of(new ReadState(3, bytes("r1"))), s.readStates(), "the same response in the leader's term");
+    assertEquals(
+        List.of(new ReadState(3, bytes("r1"))),
+        s.readStates(),
+        "the same response in the leader's term");
   }
 
   /** A candidate of term 5 granted votes of term 4 by a quorum has not won term 5. */
@@ -209,8 +223,8 @@ class StaleTermResponseTest {
 
   /**
    * Node 1 of voters 1..3 campaigning at term 5 (a candidate of term 5 or, with PreVote, a
-   * pre-candidate at term 5 asking for term 6) gets answers of term 4 from both peers, all
-   * granting or all rejecting; they leave the campaign as it was.
+   * pre-candidate at term 5 asking for term 6) gets answers of term 4 from both peers, all granting
+   * or all rejecting; they leave the campaign as it was.
    */
   private static Solo campaignIgnoringTerm4Answers(boolean preVote, boolean reject) {
     Solo s = new Solo(Logs.storage(3, preVote ? 5 : 4, 1, 1), b -> b.preVote(preVote));
@@ -241,6 +255,9 @@ class StaleTermResponseTest {
     assertIgnored(s, Msgs.readIndexResp(2, 2, 2, "r1"));
     s.step(Msgs.readIndexResp(2, 3, 2, "r1"));
     s.drain();
-    assertEquals(List.of(new ReadState(2, bytes("r1"))), s.readStates(), "the same answer in the current term");
+    assertEquals(
+        List.of(new ReadState(2, bytes("r1"))),
+        s.readStates(),
+        "the same answer in the current term");
   }
 }

@@ -41,101 +41,110 @@ final class EtcdStyleEncoder {
   }
 
   static byte[] message(Message m) {
-    return encode(out -> {
-      out.writeEnum(1, m.getType().getNumber());
-      out.writeUInt64(2, m.getTo());
-      out.writeUInt64(3, m.getFrom());
-      out.writeUInt64(4, m.getTerm());
-      out.writeUInt64(5, m.getLogTerm());
-      out.writeUInt64(6, m.getIndex());
-      for (Entry e : m.getEntriesList()) {
-        nested(out, 7, entry(e));
-      }
-      out.writeUInt64(8, m.getCommit());
-      nested(out, 9, snapshot(m.getSnapshot()));
-      out.writeBool(10, m.getReject());
-      out.writeUInt64(11, m.getRejectHint());
-      out.writeBytes(12, m.getContext());
-      out.writeUInt64(13, m.getVote());
-      for (Message r : m.getResponsesList()) {
-        nested(out, 14, message(r));
-      }
-    });
+    return encode(
+        out -> {
+          out.writeEnum(1, m.getType().getNumber());
+          out.writeUInt64(2, m.getTo());
+          out.writeUInt64(3, m.getFrom());
+          out.writeUInt64(4, m.getTerm());
+          out.writeUInt64(5, m.getLogTerm());
+          out.writeUInt64(6, m.getIndex());
+          for (Entry e : m.getEntriesList()) {
+            nested(out, 7, entry(e));
+          }
+          out.writeUInt64(8, m.getCommit());
+          nested(out, 9, snapshot(m.getSnapshot()));
+          out.writeBool(10, m.getReject());
+          out.writeUInt64(11, m.getRejectHint());
+          out.writeBytes(12, m.getContext());
+          out.writeUInt64(13, m.getVote());
+          for (Message r : m.getResponsesList()) {
+            nested(out, 14, message(r));
+          }
+        });
   }
 
   static byte[] entry(Entry e) {
-    return encode(out -> {
-      out.writeEnum(1, e.getType().getNumber());
-      out.writeUInt64(2, e.getTerm());
-      out.writeUInt64(3, e.getIndex());
-      out.writeBytes(4, e.getData());
-    });
+    return encode(
+        out -> {
+          out.writeEnum(1, e.getType().getNumber());
+          out.writeUInt64(2, e.getTerm());
+          out.writeUInt64(3, e.getIndex());
+          out.writeBytes(4, e.getData());
+        });
   }
 
   static byte[] snapshot(Snapshot s) {
-    return encode(out -> {
-      out.writeBytes(1, s.getData());
-      nested(out, 2, snapshotMetadata(s.getMetadata()));
-    });
+    return encode(
+        out -> {
+          out.writeBytes(1, s.getData());
+          nested(out, 2, snapshotMetadata(s.getMetadata()));
+        });
   }
 
   static byte[] snapshotMetadata(SnapshotMetadata md) {
-    return encode(out -> {
-      nested(out, 1, confState(md.getConfState()));
-      out.writeUInt64(2, md.getIndex());
-      out.writeUInt64(3, md.getTerm());
-    });
+    return encode(
+        out -> {
+          nested(out, 1, confState(md.getConfState()));
+          out.writeUInt64(2, md.getIndex());
+          out.writeUInt64(3, md.getTerm());
+        });
   }
 
   static byte[] confState(ConfState cs) {
-    return encode(out -> {
-      for (long id : cs.getVotersList()) {
-        out.writeUInt64(1, id);
-      }
-      for (long id : cs.getLearnersList()) {
-        out.writeUInt64(2, id);
-      }
-      for (long id : cs.getVotersOutgoingList()) {
-        out.writeUInt64(3, id);
-      }
-      for (long id : cs.getLearnersNextList()) {
-        out.writeUInt64(4, id);
-      }
-      out.writeBool(5, cs.getAutoLeave());
-    });
+    return encode(
+        out -> {
+          for (long id : cs.getVotersList()) {
+            out.writeUInt64(1, id);
+          }
+          for (long id : cs.getLearnersList()) {
+            out.writeUInt64(2, id);
+          }
+          for (long id : cs.getVotersOutgoingList()) {
+            out.writeUInt64(3, id);
+          }
+          for (long id : cs.getLearnersNextList()) {
+            out.writeUInt64(4, id);
+          }
+          out.writeBool(5, cs.getAutoLeave());
+        });
   }
 
   static byte[] hardState(HardState hs) {
-    return encode(out -> {
-      out.writeUInt64(1, hs.getTerm());
-      out.writeUInt64(2, hs.getVote());
-      out.writeUInt64(3, hs.getCommit());
-    });
+    return encode(
+        out -> {
+          out.writeUInt64(1, hs.getTerm());
+          out.writeUInt64(2, hs.getVote());
+          out.writeUInt64(3, hs.getCommit());
+        });
   }
 
   static byte[] confChange(ConfChange cc) {
-    return encode(out -> {
-      out.writeUInt64(1, cc.getId());
-      out.writeEnum(2, cc.getType().getNumber());
-      out.writeUInt64(3, cc.getNodeId());
-      out.writeBytes(4, cc.getContext());
-    });
+    return encode(
+        out -> {
+          out.writeUInt64(1, cc.getId());
+          out.writeEnum(2, cc.getType().getNumber());
+          out.writeUInt64(3, cc.getNodeId());
+          out.writeBytes(4, cc.getContext());
+        });
   }
 
   static byte[] confChangeSingle(ConfChangeSingle ccs) {
-    return encode(out -> {
-      out.writeEnum(1, ccs.getType().getNumber());
-      out.writeUInt64(2, ccs.getNodeId());
-    });
+    return encode(
+        out -> {
+          out.writeEnum(1, ccs.getType().getNumber());
+          out.writeUInt64(2, ccs.getNodeId());
+        });
   }
 
   static byte[] confChangeV2(ConfChangeV2 cc) {
-    return encode(out -> {
-      out.writeEnum(1, cc.getTransition().getNumber());
-      for (ConfChangeSingle change : cc.getChangesList()) {
-        nested(out, 2, confChangeSingle(change));
-      }
-      out.writeBytes(3, cc.getContext());
-    });
+    return encode(
+        out -> {
+          out.writeEnum(1, cc.getTransition().getNumber());
+          for (ConfChangeSingle change : cc.getChangesList()) {
+            nested(out, 2, confChangeSingle(change));
+          }
+          out.writeBytes(3, cc.getContext());
+        });
   }
 }

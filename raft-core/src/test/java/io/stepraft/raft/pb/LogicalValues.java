@@ -13,7 +13,9 @@ final class LogicalValues {
 
   private LogicalValues() {}
 
-  /** Where {@code a} and {@code b} first differ, as a field path with both values; null if equal. */
+  /**
+   * Where {@code a} and {@code b} first differ, as a field path with both values; null if equal.
+   */
   static String firstDifference(MessageOrBuilder a, MessageOrBuilder b) {
     String aType = a.getDescriptorForType().getFullName();
     String bType = b.getDescriptorForType().getFullName();

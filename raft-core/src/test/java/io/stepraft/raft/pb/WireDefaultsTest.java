@@ -58,7 +58,12 @@ final class WireDefaultsTest {
   @Test
   void heartbeatWithZerosWrittenEqualsOneWithDefaultsOmitted() throws IOException {
     Message omitted =
-        Message.newBuilder().setType(MessageType.MsgHeartbeat).setTo(2).setFrom(1).setTerm(3).build();
+        Message.newBuilder()
+            .setType(MessageType.MsgHeartbeat)
+            .setTo(2)
+            .setFrom(1)
+            .setTerm(3)
+            .build();
     byte[] emptyConfState = handWritten(out -> out.writeBool(5, false));
     byte[] emptyMetadata =
         handWritten(
@@ -122,7 +127,8 @@ final class WireDefaultsTest {
     for (int c = 0; c < CASES; c++) {
       long seed = seeds.nextLong();
       RandomWire random = new RandomWire(new SplittableRandom(seed));
-      checkBothEncodings(seed, random.hardState(), EtcdStyleEncoder::hardState, HardState::parseFrom);
+      checkBothEncodings(
+          seed, random.hardState(), EtcdStyleEncoder::hardState, HardState::parseFrom);
       checkBothEncodings(
           seed, random.confChange(), EtcdStyleEncoder::confChange, ConfChange::parseFrom);
       checkBothEncodings(
@@ -142,7 +148,8 @@ final class WireDefaultsTest {
    */
   private static <T extends com.google.protobuf.Message> void checkBothEncodings(
       long seed, T value, Function<T, byte[]> etcdStyle, Parser<T> parser) {
-    String where = "seed " + seed + ", value " + value.getClass().getSimpleName() + " {" + value + "}";
+    String where =
+        "seed " + seed + ", value " + value.getClass().getSimpleName() + " {" + value + "}";
     try {
       T ours = parser.parse(value.toByteArray());
       byte[] etcdBytes = etcdStyle.apply(value);

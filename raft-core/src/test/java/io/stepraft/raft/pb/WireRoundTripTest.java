@@ -59,7 +59,8 @@ final class WireRoundTripTest {
             .setRejectHint(5)
             .setLogTerm(1)
             .build();
-    Message apply = Message.newBuilder().setType(MessageType.MsgStorageApplyResp).addEntries(entry()).build();
+    Message apply =
+        Message.newBuilder().setType(MessageType.MsgStorageApplyResp).addEntries(entry()).build();
     return Message.newBuilder()
         .setType(MessageType.MsgStorageAppend)
         .setTo(HUGE)
@@ -101,9 +102,7 @@ final class WireRoundTripTest {
         .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
         .addChanges(confChangeSingle())
         .addChanges(
-            ConfChangeSingle.newBuilder()
-                .setType(ConfChangeType.ConfChangeUpdateNode)
-                .setNodeId(7))
+            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeUpdateNode).setNodeId(7))
         .setContext(bytes("v2"))
         .build();
   }

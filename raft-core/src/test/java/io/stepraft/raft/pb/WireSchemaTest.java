@@ -51,11 +51,30 @@ final class WireSchemaTest {
     assertEnum(
         MessageType.getDescriptor(),
         List.of(
-            "MsgHup", "MsgBeat", "MsgProp", "MsgApp", "MsgAppResp", "MsgVote", "MsgVoteResp",
-            "MsgSnap", "MsgHeartbeat", "MsgHeartbeatResp", "MsgUnreachable", "MsgSnapStatus",
-            "MsgCheckQuorum", "MsgTransferLeader", "MsgTimeoutNow", "MsgReadIndex",
-            "MsgReadIndexResp", "MsgPreVote", "MsgPreVoteResp", "MsgStorageAppend",
-            "MsgStorageAppendResp", "MsgStorageApply", "MsgStorageApplyResp", "MsgForgetLeader"));
+            "MsgHup",
+            "MsgBeat",
+            "MsgProp",
+            "MsgApp",
+            "MsgAppResp",
+            "MsgVote",
+            "MsgVoteResp",
+            "MsgSnap",
+            "MsgHeartbeat",
+            "MsgHeartbeatResp",
+            "MsgUnreachable",
+            "MsgSnapStatus",
+            "MsgCheckQuorum",
+            "MsgTransferLeader",
+            "MsgTimeoutNow",
+            "MsgReadIndex",
+            "MsgReadIndexResp",
+            "MsgPreVote",
+            "MsgPreVoteResp",
+            "MsgStorageAppend",
+            "MsgStorageAppendResp",
+            "MsgStorageApply",
+            "MsgStorageApplyResp",
+            "MsgForgetLeader"));
     assertEquals(24, MessageType.values().length);
     assertEquals(23, MessageType.MsgForgetLeader.getNumber());
   }
@@ -91,7 +110,8 @@ final class WireSchemaTest {
   private static void assertEnum(EnumDescriptor e, List<String> names) {
     assertEquals(names.size(), e.getValues().size(), e.getName() + " value count");
     for (int number = 0; number < names.size(); number++) {
-      assertNotNull(e.findValueByName(names.get(number)), e.getName() + " lacks " + names.get(number));
+      assertNotNull(
+          e.findValueByName(names.get(number)), e.getName() + " lacks " + names.get(number));
       assertEquals(number, e.findValueByName(names.get(number)).getNumber(), names.get(number));
     }
     assertTrue(e.isClosed(), e.getName() + " is a closed (proto2) enum");
@@ -175,7 +195,9 @@ final class WireSchemaTest {
   @Test
   void confChangeSingleFieldsMatchEtcd() {
     assertFields(
-        ConfChangeSingle.getDescriptor(), optional("type", 1, ENUM), optional("node_id", 2, UINT64));
+        ConfChangeSingle.getDescriptor(),
+        optional("type", 1, ENUM),
+        optional("node_id", 2, UINT64));
   }
 
   @Test
@@ -194,8 +216,7 @@ final class WireSchemaTest {
         Snapshot.getDescriptor(), field(Message.getDescriptor(), "snapshot").getMessageType());
     assertEquals(
         Message.getDescriptor(), field(Message.getDescriptor(), "responses").getMessageType());
-    assertEquals(
-        MessageType.getDescriptor(), field(Message.getDescriptor(), "type").getEnumType());
+    assertEquals(MessageType.getDescriptor(), field(Message.getDescriptor(), "type").getEnumType());
     assertEquals(EntryType.getDescriptor(), field(Entry.getDescriptor(), "Type").getEnumType());
     assertEquals(
         SnapshotMetadata.getDescriptor(),

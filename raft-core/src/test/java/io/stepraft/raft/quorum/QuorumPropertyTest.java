@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Compares the quorum arithmetic against naive definitions on many random configurations: the
- * committed index as "the largest index that at least a majority acknowledged", and the vote
- * result by enumerating every way the missing voters could still answer.
+ * committed index as "the largest index that at least a majority acknowledged", and the vote result
+ * by enumerating every way the missing voters could still answer.
  */
 class QuorumPropertyTest {
   private static final long SEED = 0x5eed_2024L;

@@ -15,27 +15,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lease-based reads are answered without a round trip only while the lease holds: a quorum
- * answered since the leader's last quorum check, and no leadership transfer is under way.
- * Otherwise the leader confirms with a heartbeat round, as with safe reads.
+ * Lease-based reads are answered without a round trip only while the lease holds: a quorum answered
+ * since the leader's last quorum check, and no leadership transfer is under way. Otherwise the
+ * leader confirms with a heartbeat round, as with safe reads.
  */
 class LeaseReadSafetyTest {
 
   private static Cluster leaseCluster(Reads.DroppedReads rec) {
-    Cluster c = Cluster.create(3, b -> b.checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED).listener(rec));
+    Cluster c =
+        Cluster.create(
+            3, b -> b.checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED).listener(rec));
     c.campaign(1);
     c.propose(1, "a");
     return c;
   }
 
   /**
-   * The regression: node 1 passes its quorum check at tick 10 on the answers to its last
-   * heartbeat and is cut off right after. The followers' leases expire at tick 20 and they elect
-   * node 3, which commits a write, while node 1 leads until its check at tick 20 fails. A lease
-   * read on node 1 in that window used to be answered at its stale commit index.
+   * The regression: node 1 passes its quorum check at tick 10 on the answers to its last heartbeat
+   * and is cut off right after. The followers' leases expire at tick 20 and they elect node 3,
+   * which commits a write, while node 1 leads until its check at tick 20 fails. A lease read on
+   * node 1 in that window used to be answered at its stale commit index.
    */
   @Test
-  void leaseReadOnALeaderDeposedWithinItsSecondQuorumCheckPeriodIsNotAnsweredFromItsStaleCommitIndex() {
+  void
+      leaseReadOnALeaderDeposedWithinItsSecondQuorumCheckPeriodIsNotAnsweredFromItsStaleCommitIndex() {
     Reads.DroppedReads rec = new Reads.DroppedReads();
     Cluster c = leaseCluster(rec);
     c.tickAll(10);
@@ -50,8 +53,12 @@ class LeaseReadSafetyTest {
         assertEquals(List.of("a", "new"), c.node(other).appliedData());
         c.node(1).raw().readIndex(ctx("stale?"));
         c.stabilize();
-        assertTrue(c.node(1).readStates().isEmpty(),
-            "node 1 would answer at " + c.node(1).commit() + ", missing the write at " + c.node(other).commit());
+        assertTrue(
+            c.node(1).readStates().isEmpty(),
+            "node 1 would answer at "
+                + c.node(1).commit()
+                + ", missing the write at "
+                + c.node(other).commit());
       }
     }
     assertTrue(sawTwoLeaders, "the scenario must reach the window where both think they lead");
@@ -85,7 +92,10 @@ class LeaseReadSafetyTest {
     c.tick(1, 9);
     c.node(1).raw().readIndex(ctx("in-lease"));
     c.stabilize();
-    assertEquals(List.of(readState(5, "in-lease")), c.node(1).readStates(), "the followers answered in this period");
+    assertEquals(
+        List.of(readState(5, "in-lease")),
+        c.node(1).readStates(),
+        "the followers answered in this period");
     c.tick(1, 2);
     assertEquals(Role.LEADER, c.node(1).role(), "the check at tick 10 passed on that activity");
     c.node(1).raw().readIndex(ctx("no-lease"));
@@ -100,12 +110,17 @@ class LeaseReadSafetyTest {
     c.isolate(3);
     c.propose(1, "b");
     c.node(1).raw().transferLeader(3);
-    assertEquals(3, c.node(1).raw().basicStatus().leadTransferee(), "node 3 lags: the transfer waits");
+    assertEquals(
+        3, c.node(1).raw().basicStatus().leadTransferee(), "node 3 lags: the transfer waits");
     c.node(1).raw().readIndex(ctx("transfer"));
     List<Message> out = c.collect(1);
-    assertFalse(heartbeatsWith(out, 1).isEmpty(), "no lease read while a campaign may override leases");
+    assertFalse(
+        heartbeatsWith(out, 1).isEmpty(), "no lease read while a campaign may override leases");
     assertTrue(c.node(1).readStates().isEmpty());
     c.send(out.toArray(new Message[0]));
-    assertEquals(List.of(readState(6, "transfer")), c.node(1).readStates(), "node 2 confirmed the leadership");
+    assertEquals(
+        List.of(readState(6, "transfer")),
+        c.node(1).readStates(),
+        "node 2 confirmed the leadership");
   }
 }

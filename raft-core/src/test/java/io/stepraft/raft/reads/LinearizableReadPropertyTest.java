@@ -41,7 +41,9 @@ class LinearizableReadPropertyTest {
         fail("seed " + seed + ": " + e.getMessage(), e);
       }
     }
-    assertTrue(answered > issued / 2, "the scenarios must answer most reads: " + answered + " of " + issued);
+    assertTrue(
+        answered > issued / 2,
+        "the scenarios must answer most reads: " + answered + " of " + issued);
   }
 
   private static Outcome runCase(long seed) {
@@ -85,9 +87,19 @@ class LinearizableReadPropertyTest {
       for (ReadState rs : n.readStates()) {
         String ctx = new String(rs.requestContext(), StandardCharsets.UTF_8);
         Long floor = floorByCtx.get(ctx);
-        assertTrue(floor != null, "node " + n.id() + " got an answer to a read it never issued: " + ctx);
-        assertTrue(rs.index() >= floor, "read " + ctx + " on node " + n.id() + " answered at " + rs.index()
-            + " but index " + floor + " was already applied when it was requested");
+        assertTrue(
+            floor != null, "node " + n.id() + " got an answer to a read it never issued: " + ctx);
+        assertTrue(
+            rs.index() >= floor,
+            "read "
+                + ctx
+                + " on node "
+                + n.id()
+                + " answered at "
+                + rs.index()
+                + " but index "
+                + floor
+                + " was already applied when it was requested");
         answered++;
       }
     }
@@ -138,7 +150,10 @@ class LinearizableReadPropertyTest {
       List<Entry> mine = n.applied();
       int common = Math.min(mine.size(), reference.size());
       for (int i = 0; i < common; i++) {
-        assertEquals(reference.get(i), mine.get(i), "node " + n.id() + " applied a different entry at position " + i);
+        assertEquals(
+            reference.get(i),
+            mine.get(i),
+            "node " + n.id() + " applied a different entry at position " + i);
       }
     }
   }

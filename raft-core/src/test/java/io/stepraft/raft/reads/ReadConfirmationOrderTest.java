@@ -52,20 +52,22 @@ class ReadConfirmationOrderTest {
   }
 
   /**
-   * The issue's scenario. Node 1 leads term 2 and answers the read "A" that node 2 forwarded,
-   * after node 2 acknowledged the heartbeat round; node 3's acknowledgement of that round is
-   * still in flight. Node 1 is cut off, nodes 2 and 3 elect node 3 in term 3, which commits "b"
-   * (index 7). Still believing it leads, node 1 queues a local read "B", then a duplicate of the
-   * forwarded "A". Node 3's old acknowledgement arrives: it answers a round sent before "B" was
-   * queued, so "B" must stay unanswered (it would read index 5, missing "b").
+   * The issue's scenario. Node 1 leads term 2 and answers the read "A" that node 2 forwarded, after
+   * node 2 acknowledged the heartbeat round; node 3's acknowledgement of that round is still in
+   * flight. Node 1 is cut off, nodes 2 and 3 elect node 3 in term 3, which commits "b" (index 7).
+   * Still believing it leads, node 1 queues a local read "B", then a duplicate of the forwarded
+   * "A". Node 3's old acknowledgement arrives: it answers a round sent before "B" was queued, so
+   * "B" must stay unanswered (it would read index 5, missing "b").
    */
   private static Outcome staleLeaderScenario(Function<Config, RawNode> factory) {
     Cluster c = cluster(factory);
     c.node(2).raw().readIndex(ctx("A"));
     Message readA = only(c.collect(2), MessageType.MsgReadIndex, 1);
     List<Message> round = deliver(c, readA);
-    Message ack2 = only(deliver(c, only(round, MessageType.MsgHeartbeat, 2)), MessageType.MsgHeartbeatResp, 1);
-    Message ack3 = only(deliver(c, only(round, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
+    Message ack2 =
+        only(deliver(c, only(round, MessageType.MsgHeartbeat, 2)), MessageType.MsgHeartbeatResp, 1);
+    Message ack3 =
+        only(deliver(c, only(round, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
     Message answerA = only(deliver(c, ack2), MessageType.MsgReadIndexResp, 2);
     assertEquals(5, answerA.getIndex(), "A is answered at the commit index of its time");
 
@@ -79,7 +81,8 @@ class ReadConfirmationOrderTest {
     c.collect(1); // its heartbeats are lost
     deliver(c, readA); // the duplicate of the forwarded read
     List<Message> afterLateAck = deliver(c, ack3);
-    return new Outcome(c.node(1).readStates(), ofType(afterLateAck, MessageType.MsgReadIndexResp).size());
+    return new Outcome(
+        c.node(1).readStates(), ofType(afterLateAck, MessageType.MsgReadIndexResp).size());
   }
 
   /** What the deposed leader answered: its host's read states, and answers to node 2. */
@@ -95,7 +98,9 @@ class ReadConfirmationOrderTest {
   @Test
   void theContextKeyedQueueServesTheStaleReadInThatScenario() {
     Outcome o = staleLeaderScenario(CONTEXT_KEYED);
-    assertEquals(List.of(readState(5, "B")), o.readStates(),
+    assertEquals(
+        List.of(readState(5, "B")),
+        o.readStates(),
         "the planted bug: a stale read at index 5 after index 7 was committed elsewhere");
     assertEquals(1, o.forwardedAnswers());
   }
@@ -109,8 +114,15 @@ class ReadConfirmationOrderTest {
     TestNode leader = c.node(1);
     leader.raw().readIndex(ctx("same"));
     List<Message> round1 = c.collect(1);
-    Message late = only(deliver(c, only(round1, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
-    deliver(c, only(deliver(c, only(round1, MessageType.MsgHeartbeat, 2)), MessageType.MsgHeartbeatResp, 1));
+    Message late =
+        only(
+            deliver(c, only(round1, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
+    deliver(
+        c,
+        only(
+            deliver(c, only(round1, MessageType.MsgHeartbeat, 2)),
+            MessageType.MsgHeartbeatResp,
+            1));
     assertEquals(List.of(readState(5, "same")), leader.readStates());
 
     leader.raw().readIndex(ctx("other"));
@@ -119,7 +131,9 @@ class ReadConfirmationOrderTest {
     deliver(c, late);
     List<ReadState> afterLate = List.copyOf(leader.readStates());
     c.send(round2.toArray(new Message[0]));
-    assertEquals(List.of(readState(5, "same"), readState(5, "other"), readState(5, "same")), leader.readStates(),
+    assertEquals(
+        List.of(readState(5, "same"), readState(5, "other"), readState(5, "same")),
+        leader.readStates(),
         "a fresh round answers both");
     return afterLate;
   }
@@ -131,13 +145,14 @@ class ReadConfirmationOrderTest {
 
   @Test
   void theContextKeyedQueueLetsALateAcknowledgementConfirmTheReusedContext() {
-    assertEquals(List.of(readState(5, "same"), readState(5, "other"), readState(5, "same")),
+    assertEquals(
+        List.of(readState(5, "same"), readState(5, "other"), readState(5, "same")),
         reusedContext(CONTEXT_KEYED));
   }
 
   /**
-   * The network duplicates a forwarded read. The copy that arrives after the first was answered
-   * is a read of its own: it gets the commit index of its arrival and is confirmed only by a round
+   * The network duplicates a forwarded read. The copy that arrives after the first was answered is
+   * a read of its own: it gets the commit index of its arrival and is confirmed only by a round
    * sent after it arrived, never by late answers to the first copy's round.
    */
   @Test
@@ -146,33 +161,50 @@ class ReadConfirmationOrderTest {
     c.node(2).raw().readIndex(ctx("F"));
     Message readF = only(c.collect(2), MessageType.MsgReadIndex, 1);
     List<Message> round1 = deliver(c, readF);
-    Message late = only(deliver(c, only(round1, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
-    Message first = only(deliver(c, only(deliver(c, only(round1, MessageType.MsgHeartbeat, 2)),
-        MessageType.MsgHeartbeatResp, 1)), MessageType.MsgReadIndexResp, 2);
+    Message late =
+        only(
+            deliver(c, only(round1, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
+    Message first =
+        only(
+            deliver(
+                c,
+                only(
+                    deliver(c, only(round1, MessageType.MsgHeartbeat, 2)),
+                    MessageType.MsgHeartbeatResp,
+                    1)),
+            MessageType.MsgReadIndexResp,
+            2);
     assertEquals(5, first.getIndex());
 
     c.propose(1, "b");
     assertEquals(6, c.node(1).commit());
     List<Message> round2 = deliver(c, readF);
-    assertTrue(ofType(deliver(c, late), MessageType.MsgReadIndexResp).isEmpty(),
+    assertTrue(
+        ofType(deliver(c, late), MessageType.MsgReadIndexResp).isEmpty(),
         "the late answer to the first round confirms nothing queued after it");
-    Message ack = only(deliver(c, only(round2, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
+    Message ack =
+        only(
+            deliver(c, only(round2, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
     Message second = only(deliver(c, ack), MessageType.MsgReadIndexResp, 2);
     assertEquals(6, second.getIndex(), "the copy reads the commit index of its own arrival");
   }
 
   /**
    * Node 1 leads term 2, starts a read round and steps down before the answers arrive; it leads
-   * again in term 4 and starts another. The answers of term 2, delivered now, confirm nothing:
-   * a read is confirmed only by acknowledgements of the term it was queued in.
+   * again in term 4 and starts another. The answers of term 2, delivered now, confirm nothing: a
+   * read is confirmed only by acknowledgements of the term it was queued in.
    */
   @Test
   void acknowledgementsFromAnEarlierTermConfirmNothing() {
     Cluster c = cluster(CORRECT);
     c.node(1).raw().readIndex(ctx("r1"));
     List<Message> round1 = c.collect(1);
-    Message old2 = only(deliver(c, only(round1, MessageType.MsgHeartbeat, 2)), MessageType.MsgHeartbeatResp, 1);
-    Message old3 = only(deliver(c, only(round1, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
+    Message old2 =
+        only(
+            deliver(c, only(round1, MessageType.MsgHeartbeat, 2)), MessageType.MsgHeartbeatResp, 1);
+    Message old3 =
+        only(
+            deliver(c, only(round1, MessageType.MsgHeartbeat, 3)), MessageType.MsgHeartbeatResp, 1);
     assertEquals(2, old2.getTerm());
 
     c.campaign(2);
@@ -186,7 +218,10 @@ class ReadConfirmationOrderTest {
     // A forged or replayed answer of term 2 naming the new round's context changes nothing either.
     Message hb2 = only(round2, MessageType.MsgHeartbeat, 2);
     deliver(c, old2.toBuilder().setContext(hb2.getContext()).build());
-    assertEquals(List.of(), c.node(1).readStates(), "r1 was dropped at the step-down; r2 waits for term 4's round");
+    assertEquals(
+        List.of(),
+        c.node(1).readStates(),
+        "r1 was dropped at the step-down; r2 waits for term 4's round");
     c.send(round2.toArray(new Message[0]));
     assertEquals(List.of(readState(c.node(1).commit(), "r2")), c.node(1).readStates());
   }

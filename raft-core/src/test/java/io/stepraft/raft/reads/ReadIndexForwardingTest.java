@@ -18,7 +18,9 @@ import io.stepraft.raft.testing.Cluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** ReadIndex off the leader: forwarding, reads on a brand-new leader, and reads nobody can serve. */
+/**
+ * ReadIndex off the leader: forwarding, reads on a brand-new leader, and reads nobody can serve.
+ */
 class ReadIndexForwardingTest {
 
   @Test
@@ -36,9 +38,11 @@ class ReadIndexForwardingTest {
     List<Message> answers = ofType(c.delivered(), MessageType.MsgReadIndexResp);
     assertEquals(1, answers.size());
     assertEquals(2, answers.get(0).getTo());
-    assertEquals(2, heartbeatsWith(c.delivered(), 1).size(), "the leader confirmed with a heartbeat round");
+    assertEquals(
+        2, heartbeatsWith(c.delivered(), 1).size(), "the leader confirmed with a heartbeat round");
     assertEquals(List.of(readState(5, "f1")), c.node(2).readStates());
-    assertTrue(c.node(1).readStates().isEmpty(), "the leader answers the follower, not its own host");
+    assertTrue(
+        c.node(1).readStates().isEmpty(), "the leader answers the follower, not its own host");
   }
 
   /** Three nodes where node 1 won an election but none of its appends was acknowledged yet. */
@@ -56,12 +60,15 @@ class ReadIndexForwardingTest {
     Cluster c = leaderThatHasNotCommittedInItsTerm();
     c.node(1).raw().readIndex(ctx("early"));
     List<Message> out = c.collect(1);
-    assertTrue(heartbeatsWith(out, 1).isEmpty(), "no confirmation round before the first commit: " + out);
+    assertTrue(
+        heartbeatsWith(out, 1).isEmpty(), "no confirmation round before the first commit: " + out);
     assertTrue(c.node(1).readStates().isEmpty());
     c.recover();
     c.tick(1, 1);
     assertEquals(4, c.node(1).commit());
-    assertEquals(List.of(readState(4, "early")), c.node(1).readStates(),
+    assertEquals(
+        List.of(readState(4, "early")),
+        c.node(1).readStates(),
         "answered at an index that covers the new term's first entry");
   }
 
@@ -90,7 +97,8 @@ class ReadIndexForwardingTest {
     c.cutOneWay(1, 2);
     c.cutOneWay(1, 3);
     c.stabilize();
-    assertEquals(List.of("a", "w"), c.node(1).appliedData(), "the old leader applied (and acknowledged) w");
+    assertEquals(
+        List.of("a", "w"), c.node(1).appliedData(), "the old leader applied (and acknowledged) w");
     long writeIndex = Reads.lastApplied(c.node(1));
     assertTrue(c.node(2).commit() < writeIndex, "node 2 does not know w is committed");
     c.isolate(1);
@@ -104,7 +112,8 @@ class ReadIndexForwardingTest {
     c.isolate(1);
     c.tick(2, 1);
     assertEquals(1, c.node(2).readStates().size());
-    assertTrue(c.node(2).readStates().get(0).index() > writeIndex, c.node(2).readStates().toString());
+    assertTrue(
+        c.node(2).readStates().get(0).index() > writeIndex, c.node(2).readStates().toString());
     assertEquals(List.of("a", "w"), c.node(2).appliedData());
   }
 
@@ -146,8 +155,13 @@ class ReadIndexForwardingTest {
   @Test
   void aReadForwardedToAFollowerWithoutLeaderIsDroppedSilentlyForTheSenderToTimeOut() {
     Cluster c = Cluster.create(3);
-    Message fromPeer = Message.newBuilder().setType(MessageType.MsgReadIndex).setFrom(3).setTo(2)
-        .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8("z"))).build();
+    Message fromPeer =
+        Message.newBuilder()
+            .setType(MessageType.MsgReadIndex)
+            .setFrom(3)
+            .setTo(2)
+            .addEntries(Entry.newBuilder().setData(ByteString.copyFromUtf8("z")))
+            .build();
     c.node(2).raw().step(fromPeer);
     assertTrue(c.collect(2).isEmpty());
     assertTrue(c.node(2).readStates().isEmpty());
@@ -165,8 +179,11 @@ class ReadIndexForwardingTest {
       c.stabilize();
       assertEquals(1, c.node(id).readStates().size());
       long readIndex = c.node(id).readStates().get(0).index();
-      assertTrue(readIndex >= writeIndex, "node " + id + " read at " + readIndex + " < write " + writeIndex);
-      assertTrue(Reads.lastApplied(c.node(id)) >= readIndex, "node " + id + " applied the read index");
+      assertTrue(
+          readIndex >= writeIndex,
+          "node " + id + " read at " + readIndex + " < write " + writeIndex);
+      assertTrue(
+          Reads.lastApplied(c.node(id)) >= readIndex, "node " + id + " applied the read index");
       assertEquals(List.of("w"), c.node(id).appliedData(), "node " + id + " sees the write");
     }
   }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class ReadIndexLeaseAndLossTest {
 
   private static Cluster leaseCluster() {
-    Cluster c = Cluster.create(3, b -> b.checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
+    Cluster c =
+        Cluster.create(3, b -> b.checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
     c.campaign(1);
     c.propose(1, "a");
     return c;
@@ -45,12 +46,17 @@ class ReadIndexLeaseAndLossTest {
     c.stabilize();
     assertEquals(List.of(readState(5, "lease-f")), c.node(3).readStates());
     assertTrue(ofType(c.delivered(), MessageType.MsgHeartbeat).isEmpty(), c.delivered().toString());
-    assertEquals(2, c.delivered().size(), "only MsgReadIndex and MsgReadIndexResp: " + c.delivered());
+    assertEquals(
+        2, c.delivered().size(), "only MsgReadIndex and MsgReadIndexResp: " + c.delivered());
   }
 
   @Test
   void leaseBasedReadsRequireCheckQuorum() {
-    Config.Builder b = Config.builder().id(1).storage(new MemoryStorage()).readOnlyOption(ReadOnlyOption.LEASE_BASED);
+    Config.Builder b =
+        Config.builder()
+            .id(1)
+            .storage(new MemoryStorage())
+            .readOnlyOption(ReadOnlyOption.LEASE_BASED);
     assertThrows(IllegalArgumentException.class, b::build);
   }
 
@@ -61,7 +67,9 @@ class ReadIndexLeaseAndLossTest {
     c.tick(1, 5);
     c.node(1).raw().readIndex(ctx("in-lease"));
     c.stabilize();
-    assertEquals(List.of(readState(5, "in-lease")), c.node(1).readStates(),
+    assertEquals(
+        List.of(readState(5, "in-lease")),
+        c.node(1).readStates(),
         "the lease trusts the clock: no quorum is asked within the election timeout");
     // The first quorum check (tick 10) still counts the acknowledgements from before the cut;
     // the second (tick 20) finds no active follower.
@@ -107,9 +115,18 @@ class ReadIndexLeaseAndLossTest {
     c.node(1).raw().readIndex(ctx("queued"));
     c.node(2).raw().readIndex(ctx("forwarded"));
     c.stabilize();
-    c.node(1).raw().step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(3).setTo(1)
-        .setTerm(c.node(1).term() + 1).build());
-    assertEquals(List.of("1:queued"), rec.dropped,
+    c.node(1)
+        .raw()
+        .step(
+            Message.newBuilder()
+                .setType(MessageType.MsgHeartbeat)
+                .setFrom(3)
+                .setTo(1)
+                .setTerm(c.node(1).term() + 1)
+                .build());
+    assertEquals(
+        List.of("1:queued"),
+        rec.dropped,
         "the local read is reported; the forwarded one is for node 2's host to time out");
   }
 

@@ -75,7 +75,10 @@ class ReadIndexOnLeaderTest {
     c.cut(1, 5);
     c.recordDelivered(true);
     c.tick(1, 1);
-    assertEquals(3, heartbeatsWith(c.delivered(), 1).size(), "the periodic heartbeats repeat the pending context");
+    assertEquals(
+        3,
+        heartbeatsWith(c.delivered(), 1).size(),
+        "the periodic heartbeats repeat the pending context");
     assertEquals(List.of(readState(7, "r1")), c.node(1).readStates());
   }
 
@@ -89,7 +92,8 @@ class ReadIndexOnLeaderTest {
     List<Message> out = c.collect(1);
     assertEquals(6, ofType(out, MessageType.MsgHeartbeat).size());
     c.send(heartbeatsWith(out, 3).toArray(new Message[0]));
-    assertEquals(List.of(readState(5, "r1"), readState(5, "r2"), readState(5, "r3")), leader.readStates());
+    assertEquals(
+        List.of(readState(5, "r1"), readState(5, "r2"), readState(5, "r3")), leader.readStates());
   }
 
   @Test
@@ -103,7 +107,8 @@ class ReadIndexOnLeaderTest {
     c.send(heartbeatsWith(out, 2).toArray(new Message[0]));
     assertEquals(List.of(readState(5, "r1"), readState(5, "r2")), leader.readStates());
     c.send(heartbeatsWith(out, 3).toArray(new Message[0]));
-    assertEquals(List.of(readState(5, "r1"), readState(5, "r2"), readState(5, "r3")), leader.readStates());
+    assertEquals(
+        List.of(readState(5, "r1"), readState(5, "r2"), readState(5, "r3")), leader.readStates());
   }
 
   @Test
@@ -127,7 +132,9 @@ class ReadIndexOnLeaderTest {
     leader.raw().readIndex(ctx("dup"));
     leader.raw().readIndex(ctx("dup"));
     c.stabilize();
-    assertEquals(List.of(readState(5, "dup"), readState(5, "dup")), leader.readStates(),
+    assertEquals(
+        List.of(readState(5, "dup"), readState(5, "dup")),
+        leader.readStates(),
         "the context only names the answer: each request gets its own");
   }
 

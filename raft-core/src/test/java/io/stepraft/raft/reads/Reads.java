@@ -42,7 +42,8 @@ final class Reads {
    * when it was sent (eight bytes, big-endian), never the host's context.
    */
   static List<Message> heartbeatsWith(List<Message> msgs, long position) {
-    ByteString context = ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, position).array());
+    ByteString context =
+        ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, position).array());
     List<Message> out = new ArrayList<>();
     for (Message m : ofType(msgs, MessageType.MsgHeartbeat)) {
       if (m.getContext().equals(context)) {

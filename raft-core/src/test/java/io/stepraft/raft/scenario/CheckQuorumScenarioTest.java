@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * CheckQuorum: a leader steps down when a quorum was not active during an election timeout, and
- * a follower that heard from its leader within the minimum election timeout (its lease) neither
+ * CheckQuorum: a leader steps down when a quorum was not active during an election timeout, and a
+ * follower that heard from its leader within the minimum election timeout (its lease) neither
  * raises its term nor grants its vote to a candidate (Raft thesis §6.2).
  */
 class CheckQuorumScenarioTest {
@@ -38,8 +38,8 @@ class CheckQuorumScenarioTest {
   }
 
   /**
-   * A leader that hears from no quorum steps down: peers seen in the previous period still count
-   * in the first check, so it leads through one election timeout and is a follower after two.
+   * A leader that hears from no quorum steps down: peers seen in the previous period still count in
+   * the first check, so it leads through one election timeout and is a follower after two.
    */
   @Test
   void leaderStepsDownWhenItHearsFromNoQuorumWithinAnElectionTimeout() {
@@ -77,9 +77,13 @@ class CheckQuorumScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2).raw().step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
+    c.node(2)
+        .raw()
+        .step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
     List<Message> out = c.collect(2);
-    assertTrue(filter(out, MessageType.MsgVoteResp, 2, 3).isEmpty(), "a follower in lease answered: " + out);
+    assertTrue(
+        filter(out, MessageType.MsgVoteResp, 2, 3).isEmpty(),
+        "a follower in lease answered: " + out);
     assertEquals(term, c.node(2).term());
     assertEquals(1, c.node(2).lead());
     assertEquals(1, c.node(2).raw().basicStatus().hardState().getVote());
@@ -93,14 +97,16 @@ class CheckQuorumScenarioTest {
     long term = c.node(1).term();
     long last = c.node(1).storage().lastIndex();
 
-    c.node(1).raw().step(msg(MessageType.MsgVote, 3, 1, term + 1).setIndex(last).setLogTerm(term).build());
+    c.node(1)
+        .raw()
+        .step(msg(MessageType.MsgVote, 3, 1, term + 1).setIndex(last).setLogTerm(term).build());
     assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term, c.node(1).term());
   }
 
   /**
-   * Once the followers have not heard from the leader for an election timeout their lease is
-   * over: the first to time out asks for votes and the other grants it.
+   * Once the followers have not heard from the leader for an election timeout their lease is over:
+   * the first to time out asks for votes and the other grants it.
    */
   @Test
   void afterTheLeaseExpiresFollowersGrantVotesAndElectANewLeader() {
@@ -127,7 +133,9 @@ class CheckQuorumScenarioTest {
     c.node(2).raw().forgetLeader();
     assertEquals(0, c.node(2).lead());
 
-    c.node(2).raw().step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
+    c.node(2)
+        .raw()
+        .step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
     List<Message> resp = filter(c.collect(2), MessageType.MsgVoteResp, 2, 3);
     assertEquals(1, resp.size());
     assertFalse(resp.get(0).getReject(), "the vote should be granted");

@@ -54,7 +54,9 @@ class FlowControlScenarioTest {
     assertEquals(6, p.inflightBytes(), "three 2-byte payloads are in flight");
   }
 
-  /** A heartbeat response resumes a paused follower with an empty MsgApp, even with a full window. */
+  /**
+   * A heartbeat response resumes a paused follower with an empty MsgApp, even with a full window.
+   */
   @Test
   void heartbeatResponseSendsAnEmptyProbeDespiteAFullWindow() {
     Cluster c = windowOfThreeWithLostAppends();
@@ -68,15 +70,16 @@ class FlowControlScenarioTest {
 
     List<Message> apps = filter(c.collect(1), MessageType.MsgApp, 1, 2);
     assertEquals(1, apps.size(), "exactly one probe: " + apps);
-    assertEquals(0, apps.get(0).getEntriesCount(), "the window is full: the probe carries no entries");
+    assertEquals(
+        0, apps.get(0).getEntriesCount(), "the window is full: the probe carries no entries");
     PeerProgress p = progress(c, 1, 2);
     assertTrue(p.paused(), "the window is still full");
     assertEquals(3, p.inflightMessages());
   }
 
   /**
-   * Once appends flow again the follower catches up completely, and the inflight counters of
-   * every peer return to zero: no message or byte stays counted after its acknowledgement.
+   * Once appends flow again the follower catches up completely, and the inflight counters of every
+   * peer return to zero: no message or byte stays counted after its acknowledgement.
    */
   @Test
   void followerCatchesUpAfterRecoveryAndInflightCountersReturnToZero() {
@@ -96,14 +99,16 @@ class FlowControlScenarioTest {
   /** The byte limit pauses a follower before the message limit is reached. */
   @Test
   void maxInflightBytesPausesByBytes() {
-    Cluster c = Cluster.create(3, b -> b.maxInflightMsgs(100).maxSizePerMsgBytes(10).maxInflightBytes(10));
+    Cluster c =
+        Cluster.create(3, b -> b.maxInflightMsgs(100).maxSizePerMsgBytes(10).maxInflightBytes(10));
     c.campaign(1);
     c.ignore(MessageType.MsgApp);
     for (int i = 0; i < 4; i++) {
       proposeRaw(c, 1, "six-b" + i); // 6 payload bytes each
     }
     List<Message> out = c.collect(1);
-    assertEquals(2, filter(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
+    assertEquals(
+        2, filter(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
     PeerProgress p = progress(c, 1, 2);
     assertTrue(p.paused());
     assertEquals(2, p.inflightMessages());
@@ -116,12 +121,13 @@ class FlowControlScenarioTest {
   }
 
   /**
-   * Under random loss of appends and acknowledgements, with proposals of varied sizes, the
-   * counters stay within the limits and drain to zero once the network heals.
+   * Under random loss of appends and acknowledgements, with proposals of varied sizes, the counters
+   * stay within the limits and drain to zero once the network heals.
    */
   @Test
   void inflightCountersStayWithinLimitsAndDrainUnderRandomLoss() {
-    Cluster c = Cluster.create(3, b -> b.maxInflightMsgs(4).maxSizePerMsgBytes(32).maxInflightBytes(64));
+    Cluster c =
+        Cluster.create(3, b -> b.maxInflightMsgs(4).maxSizePerMsgBytes(32).maxInflightBytes(64));
     c.campaign(1);
     c.drop(1, 3, 0.5);
     c.drop(3, 1, 0.3);
@@ -178,7 +184,9 @@ class FlowControlScenarioTest {
       assertTrue(size <= maxBytes, "a MsgApp of " + size + " bytes exceeds " + maxBytes);
       total += size;
     }
-    assertTrue(apps.size() >= (total + maxBytes - 1) / maxBytes, apps.size() + " appends for " + total + " bytes");
+    assertTrue(
+        apps.size() >= (total + maxBytes - 1) / maxBytes,
+        apps.size() + " appends for " + total + " bytes");
     assertTrue(apps.size() >= 3, "the catch-up was not split: " + apps.size());
     assertEquals(c.node(1).appliedData(), c.node(3).appliedData());
   }

@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Log repair (§5.3): the leader finds the last index where a follower's log matches its own and
- * overwrites everything after it. The follower's reject hint (index and term) lets the leader
- * skip a whole divergent term per round trip, so repair costs round trips per term, not per entry.
+ * overwrites everything after it. The follower's reject hint (index and term) lets the leader skip
+ * a whole divergent term per round trip, so repair costs round trips per term, not per entry.
  */
 class LogConflictScenarioTest {
   private static final List<Long> VOTERS = List.of(1L, 2L, 3L);
+
   /** Indexes 2..5 at term 1, after the snapshot at index 1: committed on every node. */
   private static final long[] COMMON = repeat(1, 4);
 
@@ -44,7 +45,10 @@ class LogConflictScenarioTest {
       proposeRaw(c, 1, "orphan" + i);
     }
     c.stabilize();
-    assertEquals(c.node(1).commit() + 3, c.node(1).storage().lastIndex(), "three uncommitted entries on node 1");
+    assertEquals(
+        c.node(1).commit() + 3,
+        c.node(1).storage().lastIndex(),
+        "three uncommitted entries on node 1");
     c.campaign(2);
     c.propose(2, "new");
 
@@ -76,8 +80,8 @@ class LogConflictScenarioTest {
   }
 
   /**
-   * A follower behind by 100 entries with no conflict is located with a single rejection: its
-   * hint names its last index, and the leader continues right after it.
+   * A follower behind by 100 entries with no conflict is located with a single rejection: its hint
+   * names its last index, and the leader continues right after it.
    */
   @Test
   void laggingFollowerIsLocatedWithOneRejection() {
@@ -96,8 +100,8 @@ class LogConflictScenarioTest {
   }
 
   /**
-   * A follower with 100 divergent entries in two terms after the last common index is repaired
-   * in at most one rejection per divergent term.
+   * A follower with 100 divergent entries in two terms after the last common index is repaired in
+   * at most one rejection per divergent term.
    */
   @Test
   void longDivergentTailIsRepairedInRoundTripsPerTermNotPerEntry() {
@@ -121,10 +125,13 @@ class LogConflictScenarioTest {
       followerTail = concat(followerTail, repeat(2L * t + 1, 10));
     }
     int rejections = repair(leaderTail, followerTail, 21);
-    assertTrue(rejections <= 11, rejections + " rejections to repair 10 divergent terms of 100 entries");
+    assertTrue(
+        rejections <= 11, rejections + " rejections to repair 10 divergent terms of 100 entries");
   }
 
-  /** A follower whose short tail conflicts (term 3) with a long leader tail (term 4) is repaired. */
+  /**
+   * A follower whose short tail conflicts (term 3) with a long leader tail (term 4) is repaired.
+   */
   @Test
   void shortConflictingTailUnderALongerLeaderLogIsRepaired() {
     long[] leaderTail = repeat(4, 50);
@@ -134,18 +141,21 @@ class LogConflictScenarioTest {
   }
 
   /**
-   * Nodes 1 and 3 hold {@code COMMON + leaderTail}, node 2 holds {@code COMMON + followerTail};
-   * all at {@code term}, committed to the common prefix. Node 1 is elected (node 3's vote
-   * suffices) and repairs node 2. Returns node 2's rejections, after checking the logs agree and
-   * only the leader's entries were applied.
+   * Nodes 1 and 3 hold {@code COMMON + leaderTail}, node 2 holds {@code COMMON + followerTail}; all
+   * at {@code term}, committed to the common prefix. Node 1 is elected (node 3's vote suffices) and
+   * repairs node 2. Returns node 2's rejections, after checking the logs agree and only the
+   * leader's entries were applied.
    */
   private static int repair(long[] leaderTail, long[] followerTail, long term) {
     long commonEnd = 1 + COMMON.length;
     HardState hs = HardState.newBuilder().setTerm(term).setCommit(commonEnd).build();
     List<Entry> leaderLog = entries(2, concat(COMMON, leaderTail));
     List<Entry> followerLog = entries(2, concat(COMMON, followerTail));
-    List<MemoryStorage> storages = List.of(Scenarios.storage(VOTERS, leaderLog, hs),
-        Scenarios.storage(VOTERS, followerLog, hs), Scenarios.storage(VOTERS, leaderLog, hs));
+    List<MemoryStorage> storages =
+        List.of(
+            Scenarios.storage(VOTERS, leaderLog, hs),
+            Scenarios.storage(VOTERS, followerLog, hs),
+            Scenarios.storage(VOTERS, leaderLog, hs));
     Cluster c = Scenarios.restarted(storages, b -> b);
     c.recordDelivered(true);
     c.campaign(1);

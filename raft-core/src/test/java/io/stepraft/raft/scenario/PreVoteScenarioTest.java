@@ -22,8 +22,8 @@ class PreVoteScenarioTest {
   }
 
   /**
-   * A node cut off from the others keeps failing its pre-vote, so its term stays where it was;
-   * when it rejoins, the leader keeps leading at the same term and the node catches up.
+   * A node cut off from the others keeps failing its pre-vote, so its term stays where it was; when
+   * it rejoins, the leader keeps leading at the same term and the node catches up.
    */
   @Test
   void partitionedNodeDoesNotInflateItsTermAndRejoinsWithoutDisruptingTheLeader() {
@@ -49,8 +49,8 @@ class PreVoteScenarioTest {
   }
 
   /**
-   * Without PreVote the same partition inflates the isolated node's term, and its return forces
-   * the healthy leader out: this is the disruption PreVote exists to prevent.
+   * Without PreVote the same partition inflates the isolated node's term, and its return forces the
+   * healthy leader out: this is the disruption PreVote exists to prevent.
    */
   @Test
   void withoutPreVoteARejoiningPartitionedNodeForcesANewTerm() {
@@ -84,10 +84,13 @@ class PreVoteScenarioTest {
     for (long to : new long[] {2, 3}) {
       List<Message> asks = filter(out, MessageType.MsgPreVote, 1, to);
       assertEquals(1, asks.size(), "pre-votes to " + to);
-      assertEquals(term + 1, asks.get(0).getTerm(), "a pre-vote names the term it would campaign in");
+      assertEquals(
+          term + 1, asks.get(0).getTerm(), "a pre-vote names the term it would campaign in");
       assertEquals(c.node(1).storage().lastIndex(), asks.get(0).getIndex());
     }
-    assertTrue(filter(out, MessageType.MsgVote, 1, 2).isEmpty(), "no real vote before the pre-vote is won");
+    assertTrue(
+        filter(out, MessageType.MsgVote, 1, 2).isEmpty(),
+        "no real vote before the pre-vote is won");
   }
 
   /** A pre-vote is granted only if the asking node's log is at least as up to date (§5.4.1). */
@@ -99,17 +102,26 @@ class PreVoteScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2).raw().step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last - 1).setLogTerm(term).build());
+    c.node(2)
+        .raw()
+        .step(
+            msg(MessageType.MsgPreVote, 3, 2, term + 1)
+                .setIndex(last - 1)
+                .setLogTerm(term)
+                .build());
     List<Message> behind = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
     assertEquals(1, behind.size());
     assertTrue(behind.get(0).getReject(), "a shorter log of the same last term must be refused");
     assertEquals(term, behind.get(0).getTerm(), "a refusal carries the voter's own term");
 
-    c.node(2).raw().step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
+    c.node(2)
+        .raw()
+        .step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
     List<Message> upToDate = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
     assertEquals(1, upToDate.size());
     assertFalse(upToDate.get(0).getReject(), "an up-to-date log must be granted the pre-vote");
-    assertEquals(term + 1, upToDate.get(0).getTerm(), "a grant carries the pre-candidate's future term");
+    assertEquals(
+        term + 1, upToDate.get(0).getTerm(), "a grant carries the pre-candidate's future term");
   }
 
   /** Granting a pre-vote for a future term changes neither the voter's term nor its vote. */
@@ -121,7 +133,9 @@ class PreVoteScenarioTest {
     long vote = c.node(2).raw().basicStatus().hardState().getVote();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2).raw().step(msg(MessageType.MsgPreVote, 3, 2, term + 5).setIndex(last).setLogTerm(term).build());
+    c.node(2)
+        .raw()
+        .step(msg(MessageType.MsgPreVote, 3, 2, term + 5).setIndex(last).setLogTerm(term).build());
     List<Message> resp = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
     assertFalse(resp.get(0).getReject());
     assertEquals(term, c.node(2).term());
@@ -141,17 +155,21 @@ class PreVoteScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2).raw().step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
+    c.node(2)
+        .raw()
+        .step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
     List<Message> resp = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
-    assertTrue(resp.stream().allMatch(Message::getReject), "a follower in lease granted a pre-vote: " + resp);
+    assertTrue(
+        resp.stream().allMatch(Message::getReject),
+        "a follower in lease granted a pre-vote: " + resp);
     assertEquals(term, c.node(2).term());
     assertEquals(1, c.node(2).lead());
   }
 
   /**
-   * With PreVote and CheckQuorum, a node that cannot hear the leader while its peer still can
-   * never gets a pre-vote: the leader keeps leading at the same term, and the node catches up once
-   * the link heals.
+   * With PreVote and CheckQuorum, a node that cannot hear the leader while its peer still can never
+   * gets a pre-vote: the leader keeps leading at the same term, and the node catches up once the
+   * link heals.
    */
   @Test
   void partialPartitionDoesNotDethroneALeaderWithPreVoteAndCheckQuorum() {
@@ -188,8 +206,8 @@ class PreVoteScenarioTest {
   }
 
   /**
-   * A granted pre-vote carries the future term without raising ours; once a quorum (our own
-   * durable vote included) grants it, the node becomes a candidate and only then raises its term.
+   * A granted pre-vote carries the future term without raising ours; once a quorum (our own durable
+   * vote included) grants it, the node becomes a candidate and only then raises its term.
    */
   @Test
   void preCandidateRaisesItsTermOnlyAfterWinningThePreVote() {
@@ -203,13 +221,15 @@ class PreVoteScenarioTest {
     assertEquals(Role.CANDIDATE, c.node(1).role());
     assertEquals(term + 1, c.node(1).term());
     List<Message> out = c.collect(1);
-    assertEquals(1, filter(out, MessageType.MsgVote, 1, 3).size(), "the candidate asks for real votes");
-    assertEquals(1, c.node(1).raw().basicStatus().hardState().getVote(), "a candidate votes for itself");
+    assertEquals(
+        1, filter(out, MessageType.MsgVote, 1, 3).size(), "the candidate asks for real votes");
+    assertEquals(
+        1, c.node(1).raw().basicStatus().hardState().getVote(), "a candidate votes for itself");
   }
 
   /**
-   * The etcd bug "nodes with a smaller term are stalled": a node with a lower term and a stale
-   * log pre-votes to a peer with a higher term while the leader fails. The peer answers with a
+   * The etcd bug "nodes with a smaller term are stalled": a node with a lower term and a stale log
+   * pre-votes to a peer with a higher term while the leader fails. The peer answers with a
    * rejection at its term, which frees the node; the two then elect a leader and make progress.
    */
   @Test

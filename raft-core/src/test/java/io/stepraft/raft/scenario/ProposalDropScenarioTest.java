@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leader refuses proposals it cannot take now: while its uncommitted tail is at the size
- * limit, and while it hands leadership over. Nothing is appended when a proposal is refused.
+ * The leader refuses proposals it cannot take now: while its uncommitted tail is at the size limit,
+ * and while it hands leadership over. Nothing is appended when a proposal is refused.
  */
 class ProposalDropScenarioTest {
   private static final long LIMIT_BYTES = 10;
@@ -29,8 +29,8 @@ class ProposalDropScenarioTest {
   }
 
   /**
-   * Payload bytes past the limit are refused with UNCOMMITTED_LIMIT while nothing commits;
-   * a proposal that brings the tail exactly to the limit still fits.
+   * Payload bytes past the limit are refused with UNCOMMITTED_LIMIT while nothing commits; a
+   * proposal that brings the tail exactly to the limit still fits.
    */
   @Test
   void proposalsBeyondTheUncommittedLimitAreDroppedWhileFollowersDoNotAck() {
@@ -102,8 +102,8 @@ class ProposalDropScenarioTest {
   }
 
   /**
-   * While a leadership transfer is pending (the transferee is cut off, so it never completes)
-   * the leader refuses proposals with TRANSFER_IN_PROGRESS, its own and forwarded ones alike.
+   * While a leadership transfer is pending (the transferee is cut off, so it never completes) the
+   * leader refuses proposals with TRANSFER_IN_PROGRESS, its own and forwarded ones alike.
    */
   @Test
   void proposalsAreDroppedWhileALeadershipTransferIsPending() {

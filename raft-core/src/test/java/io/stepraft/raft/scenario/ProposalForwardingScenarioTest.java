@@ -28,7 +28,10 @@ class ProposalForwardingScenarioTest {
     c.campaign(1);
     c.recordDelivered(true);
     c.propose(2, "via-follower");
-    assertEquals(1, filter(c.delivered(), MessageType.MsgProp, 2, 1).size(), "the proposal went to the leader");
+    assertEquals(
+        1,
+        filter(c.delivered(), MessageType.MsgProp, 2, 1).size(),
+        "the proposal went to the leader");
     for (TestNode n : c.nodes().values()) {
       assertEquals(List.of("via-follower"), n.appliedData(), "node " + n.id());
     }
@@ -99,8 +102,8 @@ class ProposalForwardingScenarioTest {
   }
 
   /**
-   * Forwarding is fire-and-forget: a proposal lost on its way to the leader is not retried, so
-   * the caller must watch for the commit and propose again.
+   * Forwarding is fire-and-forget: a proposal lost on its way to the leader is not retried, so the
+   * caller must watch for the commit and propose again.
    */
   @Test
   void forwardedProposalLostOnTheWayIsNotRetried() {

@@ -25,8 +25,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Restarts from persisted state: term, vote and commit index survive in the HardState, the log
- * in the Storage; Config.applied tells the node what the state machine already holds.
+ * Restarts from persisted state: term, vote and commit index survive in the HardState, the log in
+ * the Storage; Config.applied tells the node what the state machine already holds.
  */
 class RestartScenarioTest {
 
@@ -64,20 +64,28 @@ class RestartScenarioTest {
 
     RawNode upToDate = new RawNode(config(Scenarios.storage(List.of(1L, 2L, 3L), log, hs), 10));
     assertEquals(10, upToDate.basicStatus().applied());
-    assertTrue(!upToDate.hasReady() || upToDate.ready().committedEntries().isEmpty(),
+    assertTrue(
+        !upToDate.hasReady() || upToDate.ready().committedEntries().isEmpty(),
         "entries up to applied were handed out again");
 
     RawNode behind = new RawNode(config(Scenarios.storage(List.of(1L, 2L, 3L), log, hs), 6));
     assertTrue(behind.hasReady());
     Ready rd = behind.ready();
-    assertEquals(List.of(7L, 8L, 9L, 10L), rd.committedEntries().stream().map(Entry::getIndex).toList());
+    assertEquals(
+        List.of(7L, 8L, 9L, 10L), rd.committedEntries().stream().map(Entry::getIndex).toList());
     behind.advance(rd);
     assertEquals(10, behind.basicStatus().applied());
     assertFalse(behind.hasReady(), "committed entries must be handed out once");
   }
 
   private static Config config(MemoryStorage storage, long applied) {
-    return Config.builder().id(1).electionTicks(10).heartbeatTicks(1).storage(storage).applied(applied).build();
+    return Config.builder()
+        .id(1)
+        .electionTicks(10)
+        .heartbeatTicks(1)
+        .storage(storage)
+        .applied(applied)
+        .build();
   }
 
   /**
@@ -102,21 +110,27 @@ class RestartScenarioTest {
 
   /**
    * The configuration is part of the durable state: the harness persists it (as a snapshot at the
-   * applied index, without compacting) before a restart, so the restarted node is a voter again
-   * and can campaign.
+   * applied index, without compacting) before a restart, so the restarted node is a voter again and
+   * can campaign.
    */
   @Test
   void restartedNodeKeepsItsConfigurationPersistedWithTheAppliedIndex() {
     Cluster c = clusterWithTwoCommittedProposals();
     c.node(2).restart();
-    assertEquals(List.of(1L, 2L, 3L), c.node(2).raw().status().config().getVotersList().stream().sorted().toList());
+    assertEquals(
+        List.of(1L, 2L, 3L),
+        c.node(2).raw().status().config().getVotersList().stream().sorted().toList());
     Scenarios.restartDurably(c.node(3));
-    assertEquals(List.of(1L, 2L, 3L), c.node(3).raw().status().config().getVotersList().stream().sorted().toList());
+    assertEquals(
+        List.of(1L, 2L, 3L),
+        c.node(3).raw().status().config().getVotersList().stream().sorted().toList());
     c.campaign(3);
     assertEquals(Role.LEADER, c.node(3).role());
   }
 
-  /** A restarted leader comes back as a follower at its term; the cluster re-elects and continues. */
+  /**
+   * A restarted leader comes back as a follower at its term; the cluster re-elects and continues.
+   */
   @Test
   void restartedLeaderBecomesAFollowerAndTheClusterReelects() {
     Cluster c = clusterWithTwoCommittedProposals();
@@ -136,8 +150,8 @@ class RestartScenarioTest {
   }
 
   /**
-   * The vote is durable: a node that voted for 2 in term T and restarts refuses another
-   * candidate of term T, though its log is as up to date, and grants 2 again.
+   * The vote is durable: a node that voted for 2 in term T and restarts refuses another candidate
+   * of term T, though its log is as up to date, and grants 2 again.
    */
   @Test
   void nodeThatVotedInATermDoesNotVoteForAnotherCandidateOfThatTermAfterRestart() {
@@ -155,12 +169,16 @@ class RestartScenarioTest {
     long last = voter.storage().lastIndex();
     long lastTerm = voter.storage().term(last);
 
-    voter.raw().step(msg(MessageType.MsgVote, 1, 3, term).setIndex(last).setLogTerm(lastTerm).build());
+    voter
+        .raw()
+        .step(msg(MessageType.MsgVote, 1, 3, term).setIndex(last).setLogTerm(lastTerm).build());
     List<Message> toOther = filter(c.collect(3), MessageType.MsgVoteResp, 3, 1);
     assertEquals(1, toOther.size());
     assertTrue(toOther.get(0).getReject(), "voted twice in term " + term);
 
-    voter.raw().step(msg(MessageType.MsgVote, 2, 3, term).setIndex(last).setLogTerm(lastTerm).build());
+    voter
+        .raw()
+        .step(msg(MessageType.MsgVote, 2, 3, term).setIndex(last).setLogTerm(lastTerm).build());
     List<Message> toSame = filter(c.collect(3), MessageType.MsgVoteResp, 3, 2);
     assertEquals(1, toSame.size());
     assertFalse(toSame.get(0).getReject(), "a repeated request from the same candidate is granted");

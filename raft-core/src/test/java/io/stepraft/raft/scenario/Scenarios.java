@@ -73,7 +73,8 @@ final class Scenarios {
         expected = described;
         expectedFrom = n.id();
       } else {
-        assertEquals(expected, described, "log of node " + n.id() + " differs from node " + expectedFrom);
+        assertEquals(
+            expected, described, "log of node " + n.id() + " differs from node " + expectedFrom);
       }
     }
   }
@@ -82,8 +83,14 @@ final class Scenarios {
   static String describe(List<Entry> ents) {
     StringBuilder sb = new StringBuilder();
     for (Entry e : ents) {
-      sb.append(e.getIndex()).append('/').append(e.getTerm()).append(' ').append(e.getType()).append(' ')
-          .append(e.getData().toStringUtf8()).append('\n');
+      sb.append(e.getIndex())
+          .append('/')
+          .append(e.getTerm())
+          .append(' ')
+          .append(e.getType())
+          .append(' ')
+          .append(e.getData().toStringUtf8())
+          .append('\n');
     }
     return sb.toString();
   }
@@ -93,8 +100,12 @@ final class Scenarios {
     List<Entry> out = new ArrayList<>(terms.length);
     for (int i = 0; i < terms.length; i++) {
       long index = firstIndex + i;
-      out.add(Entry.newBuilder().setIndex(index).setTerm(terms[i])
-          .setData(com.google.protobuf.ByteString.copyFromUtf8("t" + terms[i] + "-i" + index)).build());
+      out.add(
+          Entry.newBuilder()
+              .setIndex(index)
+              .setTerm(terms[i])
+              .setData(com.google.protobuf.ByteString.copyFromUtf8("t" + terms[i] + "-i" + index))
+              .build());
     }
     return out;
   }
@@ -127,19 +138,25 @@ final class Scenarios {
    */
   static MemoryStorage storage(List<Long> voters, List<Entry> ents, HardState hs) {
     MemoryStorage s = new MemoryStorage();
-    s.applySnapshot(Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(1).setTerm(1)
-        .setConfState(ConfState.newBuilder().addAllVoters(voters))).build());
+    s.applySnapshot(
+        Snapshot.newBuilder()
+            .setMetadata(
+                SnapshotMetadata.newBuilder()
+                    .setIndex(1)
+                    .setTerm(1)
+                    .setConfState(ConfState.newBuilder().addAllVoters(voters)))
+            .build());
     s.append(ents);
     s.setHardState(hs);
     return s;
   }
 
   /**
-   * Restarts a node the way a host with a durable state machine does: the configuration as of
-   * the applied index is persisted with it (here as a snapshot at that index, without compacting
-   * the log), then the node is rebuilt from its storage with {@code applied} set. {@link
-   * TestNode#restart()} alone keeps only the log and the hard state, so a node whose
-   * configuration came from applied entries would restart without any voters.
+   * Restarts a node the way a host with a durable state machine does: the configuration as of the
+   * applied index is persisted with it (here as a snapshot at that index, without compacting the
+   * log), then the node is rebuilt from its storage with {@code applied} set. {@link
+   * TestNode#restart()} alone keeps only the log and the hard state, so a node whose configuration
+   * came from applied entries would restart without any voters.
    */
   static void restartDurably(TestNode n) {
     MemoryStorage s = n.storage();
@@ -151,15 +168,21 @@ final class Scenarios {
   }
 
   /**
-   * A cluster of restarted nodes, one per storage (ids 1..n), with election 10 / heartbeat 1
-   * ticks and {@code applied} set to each storage's commit index.
+   * A cluster of restarted nodes, one per storage (ids 1..n), with election 10 / heartbeat 1 ticks
+   * and {@code applied} set to each storage's commit index.
    */
   static Cluster restarted(List<MemoryStorage> storages, UnaryOperator<Config.Builder> tweak) {
     Cluster c = Cluster.create(0);
     for (int i = 0; i < storages.size(); i++) {
       MemoryStorage s = storages.get(i);
-      c.addNode(tweak.apply(Config.builder().id(i + 1).electionTicks(10).heartbeatTicks(1).storage(s)
-          .applied(s.initialState().hardState().getCommit())));
+      c.addNode(
+          tweak.apply(
+              Config.builder()
+                  .id(i + 1)
+                  .electionTicks(10)
+                  .heartbeatTicks(1)
+                  .storage(s)
+                  .applied(s.initialState().hardState().getCommit())));
     }
     return c;
   }

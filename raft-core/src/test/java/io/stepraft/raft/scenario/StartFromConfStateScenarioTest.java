@@ -25,12 +25,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A new cluster whose members start from {@link MemoryStorage#withConfState}: the configuration
- * at index 0, an empty log, no bootstrap entries. Each member can be elected and replicate; a
- * restart needs the same configuration back from the host.
+ * A new cluster whose members start from {@link MemoryStorage#withConfState}: the configuration at
+ * index 0, an empty log, no bootstrap entries. Each member can be elected and replicate; a restart
+ * needs the same configuration back from the host.
  */
 class StartFromConfStateScenarioTest {
-  private static final ConfState VOTERS_123 = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+  private static final ConfState VOTERS_123 =
+      ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
 
   private static Cluster cluster(ConfState cs, int size, UnaryOperator<Config.Builder> tweak) {
     List<MemoryStorage> storages = new ArrayList<>();
@@ -56,7 +57,8 @@ class StartFromConfStateScenarioTest {
     c.propose(follower, "y"); // forwarded to the leader
     for (TestNode n : c.nodes().values()) {
       assertEquals(List.of("x", "y"), n.appliedData(), "node " + n.id());
-      assertEquals(List.of(1L, 2L, 3L), n.raw().status().config().getVotersList(), "node " + n.id());
+      assertEquals(
+          List.of(1L, 2L, 3L), n.raw().status().config().getVotersList(), "node " + n.id());
       assertEquals(3, n.commit(), "node " + n.id());
     }
   }
@@ -154,7 +156,9 @@ class StartFromConfStateScenarioTest {
     assertEquals(Role.CANDIDATE, restarted.basicStatus().softState().role(), "it may campaign");
   }
 
-  /** The configuration is not in the log: a host that forgets it restarts a node with no members. */
+  /**
+   * The configuration is not in the log: a host that forgets it restarts a node with no members.
+   */
   @Test
   void aMemberRestartedWithoutItsConfStateKnowsNoMembersAndCannotCampaign() {
     RawNode restarted = restartFromLog(new MemoryStorage());
@@ -163,7 +167,10 @@ class StartFromConfStateScenarioTest {
     assertEquals(Role.FOLLOWER, restarted.basicStatus().softState().role());
   }
 
-  /** Runs a cluster to commit "a", then rebuilds node 2 over {@code replayed} + its log and hard state. */
+  /**
+   * Runs a cluster to commit "a", then rebuilds node 2 over {@code replayed} + its log and hard
+   * state.
+   */
   private static RawNode restartFromLog(MemoryStorage replayed) {
     Cluster c = cluster123();
     c.campaign(1);
@@ -177,8 +184,11 @@ class StartFromConfStateScenarioTest {
 
   @Test
   void bootstrapRefusesAStorageThatAlreadyHoldsAConfiguration() {
-    RawNode node = new RawNode(Config.builder().id(1).storage(MemoryStorage.withConfState(VOTERS_123)).build());
-    IllegalStateException ex = assertThrows(IllegalStateException.class, () -> node.bootstrap(List.of(Peer.of(1))));
+    RawNode node =
+        new RawNode(
+            Config.builder().id(1).storage(MemoryStorage.withConfState(VOTERS_123)).build());
+    IllegalStateException ex =
+        assertThrows(IllegalStateException.class, () -> node.bootstrap(List.of(Peer.of(1))));
     assertTrue(ex.getMessage().contains("already holds a configuration"), ex.getMessage());
     assertFalse(node.hasReady(), "nothing changed");
     assertEquals(List.of(1L, 2L, 3L), node.status().config().getVotersList());

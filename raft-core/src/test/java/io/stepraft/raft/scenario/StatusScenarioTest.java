@@ -66,7 +66,9 @@ class StatusScenarioTest {
     assertTrue(c.node(2).raw().status().progress().isEmpty());
   }
 
-  /** The leader's view of a cut-off peer: its match stays behind, and CheckQuorum marks it inactive. */
+  /**
+   * The leader's view of a cut-off peer: its match stays behind, and CheckQuorum marks it inactive.
+   */
   @Test
   void leaderStatusShowsALaggingInactivePeer() {
     Cluster c = Cluster.create(3, b -> b.checkQuorum(true));

@@ -6,8 +6,7 @@ import java.util.Set;
 
 /**
  * Where checkers report. An enabled check throws a {@link Violation}, which ends the run; a
- * disabled one only counts, so that a planted-bug test can show that one checker fires on its
- * own.
+ * disabled one only counts, so that a planted-bug test can show that one checker fires on its own.
  */
 final class Checks {
   private final Set<Check> enabled;

@@ -5,10 +5,10 @@ import java.util.TreeMap;
 
 /**
  * What is known about the term in which indexes were committed. A node at term {@code T} with
- * commit index {@code c} shows that every index up to {@code c} was committed in a term
- * {@code <= T}: it learned the commit from a leader of a term no later than its own. The
- * frontier keeps the reports that are not dominated (a higher commit with a lower or equal
- * term), so it is increasing in both commit and term.
+ * commit index {@code c} shows that every index up to {@code c} was committed in a term {@code <=
+ * T}: it learned the commit from a leader of a term no later than its own. The frontier keeps the
+ * reports that are not dominated (a higher commit with a lower or equal term), so it is increasing
+ * in both commit and term.
  */
 final class CommitFrontier {
   private final TreeMap<Long, Long> termByCommit = new TreeMap<>();

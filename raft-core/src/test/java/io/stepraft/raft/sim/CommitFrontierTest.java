@@ -20,7 +20,10 @@ class CommitFrontierTest {
         f.report(term, commit);
         reports.add(new long[] {term, commit});
         for (long t = 0; t <= 12; t++) {
-          assertEquals(naive(reports, t), f.committedBefore(t), "seed " + seed + " after report " + i + ", term " + t);
+          assertEquals(
+              naive(reports, t),
+              f.committedBefore(t),
+              "seed " + seed + " after report " + i + ", term " + t);
         }
       }
     }

@@ -15,7 +15,9 @@ final class Digests {
     return mix(h);
   }
 
-  /** The digest of a history extended by the entry at {@code index} with fingerprint {@code entry}. */
+  /**
+   * The digest of a history extended by the entry at {@code index} with fingerprint {@code entry}.
+   */
   static long chain(long prev, long index, long entry) {
     return mix(prev * 31 + index * 0x9E3779B97F4A7C15L + entry);
   }

@@ -11,9 +11,9 @@ import java.util.List;
  * disks hold durably, so that it covers every crash the model allows:
  *
  * <ul>
- *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking
- *       set of the latest configuration: the nodes without it must not form a quorum, or
- *       crashing them all would lose it;
+ *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking set
+ *       of the latest configuration: the nodes without it must not form a quorum, or crashing them
+ *       all would lose it;
  *   <li>when a disk durably overwrites an acknowledged entry, the other disks still hold it as a
  *       blocking set;
  *   <li>at the end of a run the leader's log holds every acknowledged entry.
@@ -26,6 +26,7 @@ final class DurabilityChecker implements SimDisk.Observer {
   private final History history;
   private final ElectionChecker elections;
   private SimNode[] nodes;
+
   /** The bootstrap entries: every initial member writes them itself before the cluster starts. */
   private long bootstrapLast;
 
@@ -47,7 +48,9 @@ final class DurabilityChecker implements SimDisk.Observer {
     }
     String lacking = lackingQuorum(index, term, 0);
     if (lacking != null) {
-      checks.fail(Check.DURABILITY, "entry (index " + index + ", term " + term + ") was acknowledged but " + lacking);
+      checks.fail(
+          Check.DURABILITY,
+          "entry (index " + index + ", term " + term + ") was acknowledged but " + lacking);
     }
   }
 
@@ -70,7 +73,10 @@ final class DurabilityChecker implements SimDisk.Observer {
     }
     if (isQuorum(cs.getVotersList(), missing)
         && (cs.getVotersOutgoingCount() == 0 || isQuorum(cs.getVotersOutgoingList(), missing))) {
-      return "the nodes" + without + " lack it durably, a quorum of " + cs.getVotersList()
+      return "the nodes"
+          + without
+          + " lack it durably, a quorum of "
+          + cs.getVotersList()
           + (cs.getVotersOutgoingCount() == 0 ? "" : " & " + cs.getVotersOutgoingList());
     }
     return null;
@@ -95,13 +101,26 @@ final class DurabilityChecker implements SimDisk.Observer {
   public void beforeDurableEntry(long node, MemoryStorage durable, Entry e) {
     long last = Math.min(durable.lastIndex(), history.size());
     for (long i = Math.max(e.getIndex(), durable.firstIndex()); i <= last; i++) {
-      if (durable.term(i) != history.term(i) || (i == e.getIndex() && e.getTerm() == history.term(i))) {
+      if (durable.term(i) != history.term(i)
+          || (i == e.getIndex() && e.getTerm() == history.term(i))) {
         continue;
       }
       String lacking = lackingQuorum(i, history.term(i), node);
       if (lacking != null) {
-        checks.fail(Check.DURABILITY, "node " + node + " durably overwrote acknowledged entry (index " + i + ", term "
-            + history.term(i) + ") with term " + e.getTerm() + " at index " + e.getIndex() + ", and " + lacking);
+        checks.fail(
+            Check.DURABILITY,
+            "node "
+                + node
+                + " durably overwrote acknowledged entry (index "
+                + i
+                + ", term "
+                + history.term(i)
+                + ") with term "
+                + e.getTerm()
+                + " at index "
+                + e.getIndex()
+                + ", and "
+                + lacking);
         return;
       }
     }
@@ -111,7 +130,9 @@ final class DurabilityChecker implements SimDisk.Observer {
   public void onDurableHardState(long node, HardState prev, HardState hs) {
     elections.onDurable(node, hs);
     if (hs.getTerm() < prev.getTerm()) {
-      checks.fail(Check.SINGLE_VOTE, "node " + node + " synced term " + hs.getTerm() + " after term " + prev.getTerm());
+      checks.fail(
+          Check.SINGLE_VOTE,
+          "node " + node + " synced term " + hs.getTerm() + " after term " + prev.getTerm());
     }
   }
 
@@ -122,8 +143,17 @@ final class DurabilityChecker implements SimDisk.Observer {
     for (long i = s.firstIndex(); i <= history.size(); i++) {
       long t = i <= last ? s.term(i) : -1;
       if (t != history.term(i)) {
-        checks.fail(Check.DURABILITY, "acknowledged entry (index " + i + ", term " + history.term(i)
-            + ") is missing from the final leader " + leader.id + "'s log (term there: " + t + ")");
+        checks.fail(
+            Check.DURABILITY,
+            "acknowledged entry (index "
+                + i
+                + ", term "
+                + history.term(i)
+                + ") is missing from the final leader "
+                + leader.id
+                + "'s log (term there: "
+                + t
+                + ")");
         return;
       }
     }

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Election safety (at most one leader per term) and its premise, one vote per node and term.
- * Votes are taken from what is durable (a vote lost in a crash before it was synced was never
- * sent, so the node may vote again) and from the grants a node sends.
+ * Election safety (at most one leader per term) and its premise, one vote per node and term. Votes
+ * are taken from what is durable (a vote lost in a crash before it was synced was never sent, so
+ * the node may vote again) and from the grants a node sends.
  */
 final class ElectionChecker {
   private record NodeTerm(long node, long term) {}
@@ -26,7 +26,9 @@ final class ElectionChecker {
   void onLeader(long node, long term) {
     Long prev = leaders.putIfAbsent(term, node);
     if (prev != null && prev != node) {
-      checks.fail(Check.ELECTION_SAFETY, "nodes " + prev + " and " + node + " both became leader in term " + term);
+      checks.fail(
+          Check.ELECTION_SAFETY,
+          "nodes " + prev + " and " + node + " both became leader in term " + term);
     }
   }
 
@@ -52,8 +54,18 @@ final class ElectionChecker {
   private void vote(long node, long term, long candidate, String how) {
     Long prev = votes.putIfAbsent(new NodeTerm(node, term), candidate);
     if (prev != null && prev != candidate) {
-      checks.fail(Check.SINGLE_VOTE, "node " + node + " voted for " + prev + " and " + how + " for " + candidate
-          + " in term " + term);
+      checks.fail(
+          Check.SINGLE_VOTE,
+          "node "
+              + node
+              + " voted for "
+              + prev
+              + " and "
+              + how
+              + " for "
+              + candidate
+              + " in term "
+              + term);
     }
   }
 }

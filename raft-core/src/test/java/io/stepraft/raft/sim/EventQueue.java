@@ -9,13 +9,15 @@ final class EventQueue {
   /** The most events pending at once; more means a runaway feedback loop. */
   static final int PENDING_MAX = 500_000;
 
-  private final PriorityQueue<Event> queue = new PriorityQueue<>(
-      Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
+  private final PriorityQueue<Event> queue =
+      new PriorityQueue<>(Comparator.comparingLong(Event::time).thenComparingLong(Event::seq));
   private long seq;
 
-  void schedule(long time, Event.Kind kind, long node, int epoch, long arg, boolean ok, Message msg) {
+  void schedule(
+      long time, Event.Kind kind, long node, int epoch, long arg, boolean ok, Message msg) {
     if (queue.size() >= PENDING_MAX) {
-      throw new IllegalStateException("event queue overflow: " + queue.size() + " pending at time " + time);
+      throw new IllegalStateException(
+          "event queue overflow: " + queue.size() + " pending at time " + time);
     }
     queue.add(new Event(time, seq++, kind, node, epoch, arg, ok, msg));
   }

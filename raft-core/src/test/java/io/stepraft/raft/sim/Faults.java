@@ -49,7 +49,10 @@ final class Faults {
     return active && rng.nextDouble() < p.crashInReadyRate();
   }
 
-  /** Whether to crash a node after it applied an entry and before the next: a quarter of the rate above. */
+  /**
+   * Whether to crash a node after it applied an entry and before the next: a quarter of the rate
+   * above.
+   */
   boolean crashWhileApplying() {
     return active && rng.nextDouble() < p.crashInReadyRate() / 4;
   }

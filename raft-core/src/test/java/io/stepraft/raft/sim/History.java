@@ -6,10 +6,10 @@ import io.stepraft.raft.pb.Snapshot;
 import java.util.Arrays;
 
 /**
- * The oracle: the committed log as the nodes apply it. The first node to apply an index fixes
- * the entry there; every later application anywhere must agree (state machine safety). An entry
- * counts as reported committed to its client ("acknowledged") as soon as any node applies it,
- * so the acknowledged writes are exactly indexes {@code 1..size()}.
+ * The oracle: the committed log as the nodes apply it. The first node to apply an index fixes the
+ * entry there; every later application anywhere must agree (state machine safety). An entry counts
+ * as reported committed to its client ("acknowledged") as soon as any node applies it, so the
+ * acknowledged writes are exactly indexes {@code 1..size()}.
  */
 final class History {
   private final Checks checks;
@@ -58,13 +58,26 @@ final class History {
       return false;
     }
     if (index != size + 1) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " applied index " + index
-          + " but no node has applied " + (size + 1) + " yet");
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " applied index "
+              + index
+              + " but no node has applied "
+              + (size + 1)
+              + " yet");
       return false;
     }
     if (digest != Digests.chain(digest(index - 1), index, hash)) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " applied index " + index
-          + " on top of a state that differs from the committed history at " + (index - 1));
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " applied index "
+              + index
+              + " on top of a state that differs from the committed history at "
+              + (index - 1));
     }
     grow(index);
     terms[(int) index] = e.getTerm();
@@ -78,14 +91,30 @@ final class History {
   void onReapply(long node, Entry e) {
     long index = e.getIndex();
     if (index > size) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " re-delivered index " + index
-          + " that no node applied (history ends at " + size + ")");
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " re-delivered index "
+              + index
+              + " that no node applied (history ends at "
+              + size
+              + ")");
       return;
     }
     long hash = Digests.entry(e);
     if (terms[(int) index] != e.getTerm() || hashes[(int) index] != hash) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " re-delivered a different entry at index " + index
-          + " (term " + e.getTerm() + ", applied term " + terms[(int) index] + ")");
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " re-delivered a different entry at index "
+              + index
+              + " (term "
+              + e.getTerm()
+              + ", applied term "
+              + terms[(int) index]
+              + ")");
     }
   }
 
@@ -93,13 +122,30 @@ final class History {
   void onSnapshot(long node, Snapshot s) {
     long index = s.getMetadata().getIndex();
     if (index > size) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " restored a snapshot at " + index
-          + " beyond every applied index (" + size + ")");
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " restored a snapshot at "
+              + index
+              + " beyond every applied index ("
+              + size
+              + ")");
       return;
     }
-    if (terms[(int) index] != s.getMetadata().getTerm() || digests[(int) index] != StateMachine.digestOf(s)) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " restored a snapshot at " + index + " term "
-          + s.getMetadata().getTerm() + " whose state differs from the history (term " + terms[(int) index] + ")");
+    if (terms[(int) index] != s.getMetadata().getTerm()
+        || digests[(int) index] != StateMachine.digestOf(s)) {
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " restored a snapshot at "
+              + index
+              + " term "
+              + s.getMetadata().getTerm()
+              + " whose state differs from the history (term "
+              + terms[(int) index]
+              + ")");
     }
   }
 
@@ -114,11 +160,25 @@ final class History {
   private void checkSame(long node, long index, long term, long hash, long digest) {
     int i = (int) index;
     if (terms[i] != term || hashes[i] != hash) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " applied term " + term + " at index " + index
-          + " where another node applied term " + terms[i] + (terms[i] == term ? " with other data" : ""));
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " applied term "
+              + term
+              + " at index "
+              + index
+              + " where another node applied term "
+              + terms[i]
+              + (terms[i] == term ? " with other data" : ""));
     } else if (digests[i] != digest) {
-      checks.fail(Check.STATE_MACHINE_SAFETY, "node " + node + " applied index " + index
-          + " on top of a state that differs from the other nodes'");
+      checks.fail(
+          Check.STATE_MACHINE_SAFETY,
+          "node "
+              + node
+              + " applied index "
+              + index
+              + " on top of a state that differs from the other nodes'");
     }
   }
 

@@ -21,10 +21,10 @@ import java.util.ArrayDeque;
 
 /**
  * The host loop of every node, in the order the Ready contract prescribes: write the snapshot,
- * entries and hard state (to the node's storage and its disk's buffer), fsync, send the
- * messages, apply the snapshot and committed entries, then advance. The fault injector may crash
- * the node between the writes and the fsync, and between two applied entries. Planted bugs change
- * this order or these steps.
+ * entries and hard state (to the node's storage and its disk's buffer), fsync, send the messages,
+ * apply the snapshot and committed entries, then advance. The fault injector may crash the node
+ * between the writes and the fsync, and between two applied entries. Planted bugs change this order
+ * or these steps.
  *
  * <p>Entries the durable state machine applied before a restart are handed out again (the node
  * restarts from its snapshot); they are checked against the history and skipped, but their
@@ -43,8 +43,8 @@ final class Host {
   }
 
   /**
-   * Calls into the core on a running node. Returns false if the core refused with a typed
-   * {@link RaftException} (an expected outcome); any other exception is a broken invariant.
+   * Calls into the core on a running node. Returns false if the core refused with a typed {@link
+   * RaftException} (an expected outcome); any other exception is a broken invariant.
    */
   boolean call(SimNode n, Runnable r) {
     try {
@@ -74,7 +74,9 @@ final class Host {
     try {
       while (n.isUp() && n.raw.hasReady()) {
         if (++rounds > READY_ROUNDS_MAX) {
-          w.checks.fail(Check.CORE_INVARIANT, "node " + n.id + " still has work after " + rounds + " Readies");
+          w.checks.fail(
+              Check.CORE_INVARIANT,
+              "node " + n.id + " still has work after " + rounds + " Readies");
           return;
         }
         Ready rd = n.raw.ready();
@@ -120,7 +122,9 @@ final class Host {
     if (bug != PlantedBug.SEND_BEFORE_PERSIST) {
       send(n, rd);
     }
-    if (bug == PlantedBug.FORGET_VOTE && rd.hardState().getVote() != 0 && rd.hardState().getVote() != n.id) {
+    if (bug == PlantedBug.FORGET_VOTE
+        && rd.hardState().getVote() != 0
+        && rd.hardState().getVote() != n.id) {
       w.crash(n, "crash right after voting", 1); // and restart at once, without the vote
       return false;
     }
@@ -131,9 +135,9 @@ final class Host {
   // ---------------------------------------------------------------- asynchronous storage writes
 
   /**
-   * Handles one Ready of a node with asynchronous storage writes: messages to peers leave now;
-   * the MsgStorageAppend and MsgStorageApply are queued for the node's append and apply threads,
-   * which do them later, one at a time and in order ({@link #storageWork}). No advance.
+   * Handles one Ready of a node with asynchronous storage writes: messages to peers leave now; the
+   * MsgStorageAppend and MsgStorageApply are queued for the node's append and apply threads, which
+   * do them later, one at a time and in order ({@link #storageWork}). No advance.
    */
   private boolean handleAsync(SimNode n, Ready rd) {
     w.stats.readies++;
@@ -141,8 +145,10 @@ final class Host {
     boolean becameLeader = observeSoftState(n, rd);
     if (rd.hasHardState()) {
       HardState hs = rd.hardState();
-      w.checks.require(hs.getCommit() >= n.commitSeen, Check.COMMIT_MONOTONICITY, "node " + n.id
-          + " reported commit " + hs.getCommit() + " after " + n.commitSeen);
+      w.checks.require(
+          hs.getCommit() >= n.commitSeen,
+          Check.COMMIT_MONOTONICITY,
+          "node " + n.id + " reported commit " + hs.getCommit() + " after " + n.commitSeen);
       n.commitSeen = hs.getCommit();
       w.logs.onCommitReport(hs.getTerm(), hs.getCommit());
     }
@@ -192,8 +198,14 @@ final class Host {
       n.applyScheduled = true;
     }
     long delay = 1 + w.rng.nextInt(w.params.cluster().maxStorageDelayMicros());
-    w.events.schedule(w.now + delay, append ? Event.Kind.APPEND_WORK : Event.Kind.APPLY_WORK, n.id, n.workGen, 0,
-        false, null);
+    w.events.schedule(
+        w.now + delay,
+        append ? Event.Kind.APPEND_WORK : Event.Kind.APPLY_WORK,
+        n.id,
+        n.workGen,
+        0,
+        false,
+        null);
   }
 
   /** The append or apply thread of {@code n} does its next work item, then the node runs. */
@@ -237,8 +249,8 @@ final class Host {
   }
 
   /**
-   * Writes a batch of MsgStorageAppend messages durably (for each: snapshot, entries, hard state;
-   * a crash may come between the writes and the one fsync, tearing them), then for each in order
+   * Writes a batch of MsgStorageAppend messages durably (for each: snapshot, entries, hard state; a
+   * crash may come between the writes and the one fsync, tearing them), then for each in order
    * updates the storage, restores the state machine from its snapshot, and delivers its responses.
    */
   private boolean doAppend(SimNode n, java.util.List<Message> batch) {
@@ -269,11 +281,17 @@ final class Host {
 
   private static HardState hardStateOf(Message m) {
     return m.hasTerm() || m.hasVote() || m.hasCommit()
-        ? HardState.newBuilder().setTerm(m.getTerm()).setVote(m.getVote()).setCommit(m.getCommit()).build()
+        ? HardState.newBuilder()
+            .setTerm(m.getTerm())
+            .setVote(m.getVote())
+            .setCommit(m.getCommit())
+            .build()
         : null;
   }
 
-  /** A durable MsgStorageAppend: updates the storage and the state machine, delivers its responses. */
+  /**
+   * A durable MsgStorageAppend: updates the storage and the state machine, delivers its responses.
+   */
   private boolean appended(SimNode n, Message m) {
     if (m.hasSnapshot()) {
       n.storage.applySnapshot(m.getSnapshot());
@@ -287,8 +305,15 @@ final class Host {
     HardState hs = hardStateOf(m);
     if (hs != null) {
       n.storage.setHardState(hs);
-      w.checks.require(hs.getCommit() <= n.storage.lastIndex(), Check.COMMIT_BOUNDS, "node " + n.id
-          + " persisted commit " + hs.getCommit() + " beyond its last index " + n.storage.lastIndex());
+      w.checks.require(
+          hs.getCommit() <= n.storage.lastIndex(),
+          Check.COMMIT_BOUNDS,
+          "node "
+              + n.id
+              + " persisted commit "
+              + hs.getCommit()
+              + " beyond its last index "
+              + n.storage.lastIndex());
     }
     if (n.leaderCheckTerm != 0) {
       long last = n.storage.lastIndex();
@@ -310,7 +335,9 @@ final class Host {
     return true;
   }
 
-  /** Applies a MsgStorageApply's entries (a crash may come between two), then steps its responses. */
+  /**
+   * Applies a MsgStorageApply's entries (a crash may come between two), then steps its responses.
+   */
   private boolean doApply(SimNode n, Message m) {
     for (Entry e : m.getEntriesList()) {
       applyEntry(n, e);
@@ -371,16 +398,25 @@ final class Host {
       HardState hs = rd.hardState();
       n.storage.setHardState(hs);
       n.disk.write(bug == PlantedBug.FORGET_VOTE ? hs.toBuilder().setVote(0).build() : hs);
-      w.checks.require(hs.getCommit() >= n.commitSeen, Check.COMMIT_MONOTONICITY, "node " + n.id
-          + " reported commit " + hs.getCommit() + " after " + n.commitSeen);
+      w.checks.require(
+          hs.getCommit() >= n.commitSeen,
+          Check.COMMIT_MONOTONICITY,
+          "node " + n.id + " reported commit " + hs.getCommit() + " after " + n.commitSeen);
       n.commitSeen = hs.getCommit();
       w.logs.onCommitReport(hs.getTerm(), hs.getCommit());
     }
     if (bug == PlantedBug.APPLY_UNCOMMITTED) {
       applyEarly(n, rd);
     }
-    w.checks.require(n.commitSeen <= n.storage.lastIndex(), Check.COMMIT_BOUNDS, "node " + n.id + " commit "
-        + n.commitSeen + " is beyond its last index " + n.storage.lastIndex());
+    w.checks.require(
+        n.commitSeen <= n.storage.lastIndex(),
+        Check.COMMIT_BOUNDS,
+        "node "
+            + n.id
+            + " commit "
+            + n.commitSeen
+            + " is beyond its last index "
+            + n.storage.lastIndex());
   }
 
   private void send(SimNode n, Ready rd) {
@@ -404,9 +440,15 @@ final class Host {
     if (applied <= m.getSnapshot().getMetadata().getIndex()) {
       return m;
     }
-    SnapshotMetadata meta = SnapshotMetadata.newBuilder().setIndex(applied).setTerm(n.storage.term(applied))
-        .setConfState(n.sm.conf()).build();
-    return m.toBuilder().setSnapshot(Snapshot.newBuilder().setMetadata(meta).setData(n.sm.snapshotData())).build();
+    SnapshotMetadata meta =
+        SnapshotMetadata.newBuilder()
+            .setIndex(applied)
+            .setTerm(n.storage.term(applied))
+            .setConfState(n.sm.conf())
+            .build();
+    return m.toBuilder()
+        .setSnapshot(Snapshot.newBuilder().setMetadata(meta).setData(n.sm.snapshotData()))
+        .build();
   }
 
   private void apply(SimNode n, Ready rd) {
@@ -453,15 +495,24 @@ final class Host {
       return;
     }
     if (index != n.sm.applied() + 1) {
-      w.checks.fail(Check.APPLY_ORDER, "node " + n.id + " applied index " + index + " after " + n.sm.applied());
+      w.checks.fail(
+          Check.APPLY_ORDER,
+          "node " + n.id + " applied index " + index + " after " + n.sm.applied());
     }
     smApply(n, e, applyConfChange(n, e));
   }
 
   /** Applies an entry to the state machine; the state machine may only apply committed entries. */
   private void smApply(SimNode n, Entry e, ConfState cs) {
-    w.checks.require(e.getIndex() <= n.commitSeen, Check.COMMIT_BOUNDS, "node " + n.id + " applied index "
-        + e.getIndex() + " beyond its commit index " + n.commitSeen);
+    w.checks.require(
+        e.getIndex() <= n.commitSeen,
+        Check.COMMIT_BOUNDS,
+        "node "
+            + n.id
+            + " applied index "
+            + e.getIndex()
+            + " beyond its commit index "
+            + n.commitSeen);
     n.sm.apply(e, cs);
     if (w.history.onApply(n.id, e, n.sm.digest())) {
       w.onAcknowledged(e, cs);
@@ -479,11 +530,11 @@ final class Host {
   }
 
   /**
-   * Applies a configuration change entry to the RawNode. Returns the new configuration, or null
-   * if the entry is not a change or the change is refused: as etcd's server validates a change
-   * against the membership when it applies it, a change whose context names the configuration
-   * it was computed from is refused if another change was applied since (so concurrent changes
-   * never compound), and a change raft finds invalid is refused. Every node decides alike.
+   * Applies a configuration change entry to the RawNode. Returns the new configuration, or null if
+   * the entry is not a change or the change is refused: as etcd's server validates a change against
+   * the membership when it applies it, a change whose context names the configuration it was
+   * computed from is refused if another change was applied since (so concurrent changes never
+   * compound), and a change raft finds invalid is refused. Every node decides alike.
    */
   private ConfState applyConfChange(SimNode n, Entry e) {
     try {
@@ -507,7 +558,8 @@ final class Host {
       w.stats.refusedConfChanges++;
       return null;
     } catch (InvalidProtocolBufferException ex) {
-      throw new IllegalStateException("undecodable configuration change at index " + e.getIndex(), ex);
+      throw new IllegalStateException(
+          "undecodable configuration change at index " + e.getIndex(), ex);
     }
   }
 

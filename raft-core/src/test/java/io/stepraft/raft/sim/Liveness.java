@@ -4,15 +4,16 @@ import io.stepraft.raft.BasicStatus;
 import io.stepraft.raft.pb.ConfState;
 
 /**
- * The settling phase and its liveness check. Faults stop, the network heals and calms, paused
- * nodes resume and crashed members restart. Within {@link #LEADER_TICKS_MAX} ticks a leader must
- * be known to every member, and within {@link #CONVERGE_TICKS_MAX} ticks the cluster must
- * converge: every pending proposal acknowledged, no joint configuration, and every member applied
- * up to the leader's last index, which is committed.
+ * The settling phase and its liveness check. Faults stop, the network heals and calms, paused nodes
+ * resume and crashed members restart. Within {@link #LEADER_TICKS_MAX} ticks a leader must be known
+ * to every member, and within {@link #CONVERGE_TICKS_MAX} ticks the cluster must converge: every
+ * pending proposal acknowledged, no joint configuration, and every member applied up to the
+ * leader's last index, which is committed.
  */
 final class Liveness {
   /** Ticks after the heal by which every member must know one leader. */
   static final int LEADER_TICKS_MAX = 1000;
+
   /** Ticks after the heal by which the cluster must have converged. */
   static final int CONVERGE_TICKS_MAX = 3000;
 
@@ -46,13 +47,20 @@ final class Liveness {
         return leader;
       }
       if (!leaderKnown && ticks >= LEADER_TICKS_MAX) {
-        w.checks.fail(Check.LIVENESS, "no leader known to every member " + ticks + " ticks after the heal; "
-            + describe(w));
+        w.checks.fail(
+            Check.LIVENESS,
+            "no leader known to every member " + ticks + " ticks after the heal; " + describe(w));
         return null;
       }
       if (ticks >= CONVERGE_TICKS_MAX) {
-        w.checks.fail(Check.LIVENESS, "not converged " + ticks + " ticks after the heal (pending proposals "
-            + w.load.pendingCount() + "); " + describe(w));
+        w.checks.fail(
+            Check.LIVENESS,
+            "not converged "
+                + ticks
+                + " ticks after the heal (pending proposals "
+                + w.load.pendingCount()
+                + "); "
+                + describe(w));
         return null;
       }
     }
@@ -89,7 +97,9 @@ final class Liveness {
   private static boolean converged(World w, SimNode leader) {
     ConfState cs = w.history.latestConfig();
     long commit = leader.raw.basicStatus().hardState().getCommit();
-    if (w.load.pendingCount() > 0 || cs.getVotersOutgoingCount() > 0 || leader.storage.lastIndex() != commit
+    if (w.load.pendingCount() > 0
+        || cs.getVotersOutgoingCount() > 0
+        || leader.storage.lastIndex() != commit
         || leader.sm.applied() != commit) {
       return false;
     }
@@ -103,8 +113,14 @@ final class Liveness {
 
   private static String describe(World w) {
     ConfState cs = w.history.latestConfig();
-    StringBuilder sb = new StringBuilder("latest config ").append(cs.getVotersList()).append(" outgoing ")
-        .append(cs.getVotersOutgoingList()).append(" learners ").append(cs.getLearnersList()).append('\n');
+    StringBuilder sb =
+        new StringBuilder("latest config ")
+            .append(cs.getVotersList())
+            .append(" outgoing ")
+            .append(cs.getVotersOutgoingList())
+            .append(" learners ")
+            .append(cs.getLearnersList())
+            .append('\n');
     for (int id = 1; id < w.nodes.length; id++) {
       sb.append("    ").append(w.nodes[id]).append('\n');
     }

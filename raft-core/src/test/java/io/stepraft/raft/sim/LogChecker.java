@@ -10,9 +10,8 @@ import java.util.Map;
  * Log matching and leader completeness, on the logs the hosts write.
  *
  * <p>Log matching is checked entry by entry: the first write of {@code (index, term)} anywhere
- * fixes the entry's data and the term of the entry before it; every later write of the same
- * pair must agree. By induction on the index, equal {@code (index, term)} then implies equal
- * prefixes.
+ * fixes the entry's data and the term of the entry before it; every later write of the same pair
+ * must agree. By induction on the index, equal {@code (index, term)} then implies equal prefixes.
  *
  * <p>Leader completeness: when a node becomes leader of term {@code T}, its log must hold every
  * applied entry up to the highest index known to be committed in a term before {@code T}.
@@ -46,9 +45,20 @@ final class LogChecker {
       Written w = new Written(Digests.entry(e), pt, node);
       Written prev = written.putIfAbsent(new Key(index, e.getTerm()), w);
       if (prev != null && (prev.hash != w.hash || prev.prevTerm != w.prevTerm)) {
-        checks.fail(Check.LOG_MATCHING, "node " + node + " wrote (index " + index + ", term " + e.getTerm()
-            + ") " + (prev.hash != w.hash ? "with other data" : "after term " + pt + " instead of " + prev.prevTerm)
-            + " than node " + prev.node);
+        checks.fail(
+            Check.LOG_MATCHING,
+            "node "
+                + node
+                + " wrote (index "
+                + index
+                + ", term "
+                + e.getTerm()
+                + ") "
+                + (prev.hash != w.hash
+                    ? "with other data"
+                    : "after term " + pt + " instead of " + prev.prevTerm)
+                + " than node "
+                + prev.node);
       }
     }
   }
@@ -65,9 +75,22 @@ final class LogChecker {
     for (long i = Math.max(1, storage.firstIndex()); i <= hi; i++) {
       long t = i <= last ? storage.term(i) : -1;
       if (t != history.term(i)) {
-        checks.fail(Check.LEADER_COMPLETENESS, "node " + node + " became leader of term " + term + " without entry "
-            + i + " (term " + history.term(i) + ", committed before term " + term + "); its log has "
-            + (t < 0 ? "nothing" : "term " + t) + " there, last index " + last);
+        checks.fail(
+            Check.LEADER_COMPLETENESS,
+            "node "
+                + node
+                + " became leader of term "
+                + term
+                + " without entry "
+                + i
+                + " (term "
+                + history.term(i)
+                + ", committed before term "
+                + term
+                + "); its log has "
+                + (t < 0 ? "nothing" : "term " + t)
+                + " there, last index "
+                + last);
         return;
       }
     }

@@ -9,7 +9,11 @@ import io.stepraft.raft.pb.ConfState;
  */
 final class Membership {
   private final World w;
-  /** By id: the index of the committed configuration that removed the node, 0 if a member or never one. */
+
+  /**
+   * By id: the index of the committed configuration that removed the node, 0 if a member or never
+   * one.
+   */
   private final long[] removedAt;
 
   Membership(World w) {
@@ -31,13 +35,15 @@ final class Membership {
 
   /**
    * Shuts down each removed node once every member has applied its removal. Stopping it as soon as
-   * the removal commits could leave the others in a joint configuration that still needs it,
-   * before they learn that the change committed; etcd's server likewise stops a removed member
-   * only after a delay.
+   * the removal commits could leave the others in a joint configuration that still needs it, before
+   * they learn that the change committed; etcd's server likewise stops a removed member only after
+   * a delay.
    */
   void retireRemoved() {
     for (int id = 1; id < w.nodes.length; id++) {
-      if (removedAt[id] > 0 && w.nodes[id].status != SimNode.Status.STOPPED && everyMemberApplied(removedAt[id])) {
+      if (removedAt[id] > 0
+          && w.nodes[id].status != SimNode.Status.STOPPED
+          && everyMemberApplied(removedAt[id])) {
         w.stop(w.nodes[id]);
       }
     }

@@ -8,18 +8,20 @@ import io.stepraft.raft.pb.MessageType;
 import java.util.SplittableRandom;
 
 /**
- * The simulated network: every message gets its own random delay (so messages reorder), may be
- * lost or duplicated, and is dropped at delivery if its link is cut. Links are directed, so
- * partitions may be symmetric or one-way. After the chaos phase the network is calm: no loss,
- * no duplicates, no delay spikes.
+ * The simulated network: every message gets its own random delay (so messages reorder), may be lost
+ * or duplicated, and is dropped at delivery if its link is cut. Links are directed, so partitions
+ * may be symmetric or one-way. After the chaos phase the network is calm: no loss, no duplicates,
+ * no delay spikes.
  */
 final class Network {
   private final World w;
   private final SimParams.NetworkParams p;
   private final SplittableRandom rng;
   private final PlantedBug bug;
+
   /** {@code cut[from][to]}: messages from {@code from} to {@code to} are lost. */
   private final boolean[][] cut;
+
   private boolean calm;
 
   Network(World w, int nodes) {
@@ -33,14 +35,22 @@ final class Network {
   /** Sends a message a node emitted. */
   void send(Message m) {
     w.stats.messages++;
-    if (bug == PlantedBug.DROP_VOTES && (m.getType() == MessageType.MsgVote || m.getType() == MessageType.MsgPreVote)) {
+    if (bug == PlantedBug.DROP_VOTES
+        && (m.getType() == MessageType.MsgVote || m.getType() == MessageType.MsgPreVote)) {
       return;
     }
     if (bug == PlantedBug.FORGE_VOTE && m.getType() == MessageType.MsgVote) {
-      schedule(Message.newBuilder().setType(MessageType.MsgVoteResp).setFrom(m.getTo()).setTo(m.getFrom())
-          .setTerm(m.getTerm()).build());
+      schedule(
+          Message.newBuilder()
+              .setType(MessageType.MsgVoteResp)
+              .setFrom(m.getTo())
+              .setTo(m.getFrom())
+              .setTerm(m.getTerm())
+              .build());
     }
-    if (bug == PlantedBug.CORRUPT_ENTRY && m.getType() == MessageType.MsgApp && rng.nextInt(4) == 0) {
+    if (bug == PlantedBug.CORRUPT_ENTRY
+        && m.getType() == MessageType.MsgApp
+        && rng.nextInt(4) == 0) {
       m = corrupt(m);
     }
     if (!calm && rng.nextDouble() < p.dropRate()) {
@@ -64,9 +74,9 @@ final class Network {
   }
 
   /**
-   * Delivers a message whose delay is over, unless its link is cut or its target is down. A
-   * message that already crossed the network ({@code held}: it waited in the receiver's queue)
-   * needs no link.
+   * Delivers a message whose delay is over, unless its link is cut or its target is down. A message
+   * that already crossed the network ({@code held}: it waited in the receiver's queue) needs no
+   * link.
    */
   void deliver(Message m, boolean held) {
     long to = m.getTo();
@@ -97,10 +107,10 @@ final class Network {
   }
 
   /**
-   * Whether a message that just reached its receiver waits in the receiver's queue instead of
-   * being handled now: a held message meets whatever term and leader the receiver has when it
-   * comes out, up to a few election timeouts later. A forwarded read or a heartbeat answer may
-   * also be handled now and once more later (an echo), as a retrying transport would deliver it.
+   * Whether a message that just reached its receiver waits in the receiver's queue instead of being
+   * handled now: a held message meets whatever term and leader the receiver has when it comes out,
+   * up to a few election timeouts later. A forwarded read or a heartbeat answer may also be handled
+   * now and once more later (an echo), as a retrying transport would deliver it.
    */
   private boolean maybeHold(Message m) {
     if (calm) {
@@ -122,9 +132,18 @@ final class Network {
   }
 
   private void hold(Message m) {
-    long maxMicros = (long) SimParams.NetworkParams.HOLD_ELECTION_TIMEOUTS_MAX * w.params.cluster().electionTicks()
-        * World.TICK_MICROS;
-    w.events.schedule(w.now + 1 + (long) (rng.nextDouble() * maxMicros), Event.Kind.DELIVER, m.getTo(), 0, 0, true, m);
+    long maxMicros =
+        (long) SimParams.NetworkParams.HOLD_ELECTION_TIMEOUTS_MAX
+            * w.params.cluster().electionTicks()
+            * World.TICK_MICROS;
+    w.events.schedule(
+        w.now + 1 + (long) (rng.nextDouble() * maxMicros),
+        Event.Kind.DELIVER,
+        m.getTo(),
+        0,
+        0,
+        true,
+        m);
   }
 
   /** Tells the sender of a MsgSnap, a moment later, whether it arrived. */

@@ -1,8 +1,8 @@
 package io.stepraft.raft.sim;
 
 /**
- * Deliberate bugs in the simulated host, disk or network. Each exists to show that a checker
- * fires: a checker that has never failed has not been shown to work. The core is never changed.
+ * Deliberate bugs in the simulated host, disk or network. Each exists to show that a checker fires:
+ * a checker that has never failed has not been shown to work. The core is never changed.
  */
 public enum PlantedBug {
   /** No bug. */

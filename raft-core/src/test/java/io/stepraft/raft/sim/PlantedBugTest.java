@@ -4,8 +4,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Shows that each checker fails when it should: with a bug planted in the host, disk or network
- * and only that checker enabled, some seed makes it report a violation, and the same seed passes
+ * Shows that each checker fails when it should: with a bug planted in the host, disk or network and
+ * only that checker enabled, some seed makes it report a violation, and the same seed passes
  * without the bug (see {@link SeedSearch}).
  */
 class PlantedBugTest {
@@ -15,8 +15,15 @@ class PlantedBugTest {
   /** More crashes, including between a Ready's writes and its fsync, with nothing torn. */
   private static SimParams crashy(SimParams p) {
     SimParams.FaultParams f = p.faults();
-    return p.withFaults(new SimParams.FaultParams(f.partitionRate(), f.healRate(), Math.max(0.004, f.crashRate()),
-        f.pauseRate(), 0.02, 0, f.chaosTicks()));
+    return p.withFaults(
+        new SimParams.FaultParams(
+            f.partitionRate(),
+            f.healRate(),
+            Math.max(0.004, f.crashRate()),
+            f.pauseRate(),
+            0.02,
+            0,
+            f.chaosTicks()));
   }
 
   @Test
@@ -26,7 +33,8 @@ class PlantedBugTest {
 
   @Test
   void stateMachineSafetyCatchesAHostThatSendsBeforeItPersists() {
-    assertCaught(PlantedBug.SEND_BEFORE_PERSIST, Check.STATE_MACHINE_SAFETY, PlantedBugTest::crashy);
+    assertCaught(
+        PlantedBug.SEND_BEFORE_PERSIST, Check.STATE_MACHINE_SAFETY, PlantedBugTest::crashy);
   }
 
   @Test

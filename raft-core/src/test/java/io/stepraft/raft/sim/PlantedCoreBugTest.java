@@ -18,13 +18,17 @@ class PlantedCoreBugTest {
   @Test
   void leaderCompletenessCatchesALeaderThatCommitsEarlierTermsByCounting() {
     SimOptions tuned = SimOptions.defaults().tweak(PlantedCoreBugTest::figure8);
-    SeedSearch.assertCaught(tuned.nodeFactory(PlantedBugs.commitByCounting()), PlantedBug.NONE,
-        Check.LEADER_COMPLETENESS, tuned, 3000);
+    SeedSearch.assertCaught(
+        tuned.nodeFactory(PlantedBugs.commitByCounting()),
+        PlantedBug.NONE,
+        Check.LEADER_COMPLETENESS,
+        tuned,
+        3000);
   }
 
   /**
-   * A leader that confirms reads by the host's context (stepraft's read queue before issue 11):
-   * a late acknowledgement of an earlier heartbeat round, for a forwarded read whose duplicate is
+   * A leader that confirms reads by the host's context (stepraft's read queue before issue 11): a
+   * late acknowledgement of an earlier heartbeat round, for a forwarded read whose duplicate is
    * queued again, confirms reads queued after that round was sent. The runs are tuned so that a
    * leader cut off from the others keeps leading and serving reads while late and echoed messages
    * reach it: three nodes without PreVote or CheckQuorum, forwarded reads and heartbeat answers
@@ -33,8 +37,12 @@ class PlantedCoreBugTest {
   @Test
   void readIndexCatchesALeaderThatConfirmsReadsByTheirContext() {
     SimOptions tuned = SimOptions.defaults().tweak(PlantedCoreBugTest::staleLeaderReads);
-    SeedSearch.assertCaught(tuned.nodeFactory(PlantedBugs.contextKeyedReads()), PlantedBug.NONE, Check.READ_INDEX,
-        tuned, 3000);
+    SeedSearch.assertCaught(
+        tuned.nodeFactory(PlantedBugs.contextKeyedReads()),
+        PlantedBug.NONE,
+        Check.READ_INDEX,
+        tuned,
+        3000);
   }
 
   static SimParams staleLeaderReads(SimParams p) {
@@ -42,27 +50,84 @@ class PlantedCoreBugTest {
     SimParams.NetworkParams n = p.network();
     SimParams.LoadParams l = p.load();
     SimParams.FaultParams f = p.faults();
-    return p.withCluster(new SimParams.ClusterParams(3, 3, c.electionTicks(), c.heartbeatTicks(), false, false,
-            c.stepDownOnRemoval(), c.disableProposalForwarding(), c.maxSizePerMsgBytes(), c.maxInflightMsgs(),
-            c.maxInflightBytes(), c.maxUncommittedBytes(), c.maxCommittedPerReadyBytes(), c.lazyCommitSync(),
-            c.tickSkew(), c.asyncWrites(), c.maxStorageDelayMicros()))
-        .withNetwork(new SimParams.NetworkParams(n.dropRate(), n.dupRate(), n.maxDelayMicros(), n.spikeRate(),
-            n.spikeMicros(), n.holdRate(), 0.5))
-        .withLoad(new SimParams.LoadParams(l.proposeRate(), 0.4, l.confChangeRate(), l.transferRate(),
-            l.compactRate(), l.maxPendingProposals()))
-        .withFaults(new SimParams.FaultParams(0.04, f.healRate(), f.crashRate(), f.pauseRate(), f.crashInReadyRate(),
-            f.tornRate(), f.chaosTicks()));
+    return p.withCluster(
+            new SimParams.ClusterParams(
+                3,
+                3,
+                c.electionTicks(),
+                c.heartbeatTicks(),
+                false,
+                false,
+                c.stepDownOnRemoval(),
+                c.disableProposalForwarding(),
+                c.maxSizePerMsgBytes(),
+                c.maxInflightMsgs(),
+                c.maxInflightBytes(),
+                c.maxUncommittedBytes(),
+                c.maxCommittedPerReadyBytes(),
+                c.lazyCommitSync(),
+                c.tickSkew(),
+                c.asyncWrites(),
+                c.maxStorageDelayMicros()))
+        .withNetwork(
+            new SimParams.NetworkParams(
+                n.dropRate(),
+                n.dupRate(),
+                n.maxDelayMicros(),
+                n.spikeRate(),
+                n.spikeMicros(),
+                n.holdRate(),
+                0.5))
+        .withLoad(
+            new SimParams.LoadParams(
+                l.proposeRate(),
+                0.4,
+                l.confChangeRate(),
+                l.transferRate(),
+                l.compactRate(),
+                l.maxPendingProposals()))
+        .withFaults(
+            new SimParams.FaultParams(
+                0.04,
+                f.healRate(),
+                f.crashRate(),
+                f.pauseRate(),
+                f.crashInReadyRate(),
+                f.tornRate(),
+                f.chaosTicks()));
   }
 
   /** No PreVote/CheckQuorum, 64-byte messages, one in flight, frequent partitions and crashes. */
   static SimParams figure8(SimParams p) {
     SimParams.ClusterParams c = p.cluster();
     SimParams.FaultParams f = p.faults();
-    return p.withCluster(new SimParams.ClusterParams(c.nodes(), c.initialVoters(), c.electionTicks(),
-            c.heartbeatTicks(), false, false, c.stepDownOnRemoval(), c.disableProposalForwarding(), 64, 1, 64,
-            c.maxUncommittedBytes(), c.maxCommittedPerReadyBytes(), c.lazyCommitSync(), c.tickSkew(), false,
-            c.maxStorageDelayMicros()))
-        .withFaults(new SimParams.FaultParams(0.06, f.healRate(), 0.018, f.pauseRate(), f.crashInReadyRate(),
-            f.tornRate(), f.chaosTicks()));
+    return p.withCluster(
+            new SimParams.ClusterParams(
+                c.nodes(),
+                c.initialVoters(),
+                c.electionTicks(),
+                c.heartbeatTicks(),
+                false,
+                false,
+                c.stepDownOnRemoval(),
+                c.disableProposalForwarding(),
+                64,
+                1,
+                64,
+                c.maxUncommittedBytes(),
+                c.maxCommittedPerReadyBytes(),
+                c.lazyCommitSync(),
+                c.tickSkew(),
+                false,
+                c.maxStorageDelayMicros()))
+        .withFaults(
+            new SimParams.FaultParams(
+                0.06,
+                f.healRate(),
+                0.018,
+                f.pauseRate(),
+                f.crashInReadyRate(),
+                f.tornRate(),
+                f.chaosTicks()));
   }
 }

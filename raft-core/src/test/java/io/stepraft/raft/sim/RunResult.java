@@ -10,7 +10,8 @@ import java.util.Map;
  * @param violation the first violation of an enabled check, or null
  * @param stats counters of what happened
  * @param simulatedTicks how many nominal ticks the run lasted
- * @param leaderTicks how many ticks after the heal every member first followed one leader; -1 if never
+ * @param leaderTicks how many ticks after the heal every member first followed one leader; -1 if
+ *     never
  * @param settleTicks how many ticks the cluster took to converge after the heal; -1 if it did not
  * @param leaderTerms how many terms had a leader
  * @param readsChecked how many ReadIndex answers were checked
@@ -18,13 +19,25 @@ import java.util.Map;
  * @param trace the last events, formatted
  * @param suppressed violations of disabled checks, by check
  */
-public record RunResult(long seed, SimParams params, Violation violation, Stats stats, long simulatedTicks,
-    long leaderTicks, long settleTicks, int leaderTerms, long readsChecked, long fingerprint, String trace,
+public record RunResult(
+    long seed,
+    SimParams params,
+    Violation violation,
+    Stats stats,
+    long simulatedTicks,
+    long leaderTicks,
+    long settleTicks,
+    int leaderTerms,
+    long readsChecked,
+    long fingerprint,
+    String trace,
     Map<Check, Integer> suppressed) {
 
   /** The command that replays this run, printing every event. */
   public static String replayCommand(long seed) {
-    return "mvn -B -pl raft-core test -Dtest=SimulationTest -Dsim.seed=" + seed + " -Dsim.verbose=true";
+    return "mvn -B -pl raft-core test -Dtest=SimulationTest -Dsim.seed="
+        + seed
+        + " -Dsim.verbose=true";
   }
 
   /** Whether no enabled check failed. */
@@ -34,18 +47,46 @@ public record RunResult(long seed, SimParams params, Violation violation, Stats 
 
   /** The failure report: seed, parameters, violation, recent events and the replay command. */
   public String report() {
-    return "SIMULATION FAILURE seed=" + seed + "\n"
-        + "  violation: " + (violation == null ? "none" : violation.getMessage()) + "\n"
-        + "  params: " + params + "\n"
-        + "  last events:\n" + trace
-        + "  replay: " + replayCommand(seed) + "\n";
+    return "SIMULATION FAILURE seed="
+        + seed
+        + "\n"
+        + "  violation: "
+        + (violation == null ? "none" : violation.getMessage())
+        + "\n"
+        + "  params: "
+        + params
+        + "\n"
+        + "  last events:\n"
+        + trace
+        + "  replay: "
+        + replayCommand(seed)
+        + "\n";
   }
 
   /** One line of counters. */
   public String summary() {
-    return "seed " + seed + ": " + stats.steps + " steps, " + simulatedTicks + " ticks, " + stats.faults()
-        + " faults (" + stats.crashes + " crashes), " + stats.messages + " messages, " + stats.acknowledged
-        + " writes acked, " + readsChecked + " reads, " + leaderTerms + " leader terms, settled in " + settleTicks
-        + " ticks (leader after " + leaderTicks + ")";
+    return "seed "
+        + seed
+        + ": "
+        + stats.steps
+        + " steps, "
+        + simulatedTicks
+        + " ticks, "
+        + stats.faults()
+        + " faults ("
+        + stats.crashes
+        + " crashes), "
+        + stats.messages
+        + " messages, "
+        + stats.acknowledged
+        + " writes acked, "
+        + readsChecked
+        + " reads, "
+        + leaderTerms
+        + " leader terms, settled in "
+        + settleTicks
+        + " ticks (leader after "
+        + leaderTicks
+        + ")";
   }
 }

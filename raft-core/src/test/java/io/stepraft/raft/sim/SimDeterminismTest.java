@@ -29,7 +29,9 @@ class SimDeterminismTest {
 
   @Test
   void aPlantedBugReplaysTheSameViolation() {
-    SimOptions o = SimOptions.defaults().planted(PlantedBug.CORRUPT_ENTRY, java.util.EnumSet.allOf(Check.class));
+    SimOptions o =
+        SimOptions.defaults()
+            .planted(PlantedBug.CORRUPT_ENTRY, java.util.EnumSet.allOf(Check.class));
     RunResult a = World.run(3, o);
     RunResult b = World.run(3, o);
     assertTrue(!a.ok() && !b.ok(), "the corrupting network is caught");

@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
 
 /**
  * A node's simulated disk, laid out as a write-ahead log: writes are records (a snapshot, one
- * entry, a hard state) appended to a volatile buffer; {@link #fsync} makes them durable in order.
- * A crash loses the buffer, or with a torn write keeps a prefix of it. What survives is the
- * durable copy, from which {@link #load} builds the storage of the restarted node.
+ * entry, a hard state) appended to a volatile buffer; {@link #fsync} makes them durable in order. A
+ * crash loses the buffer, or with a torn write keeps a prefix of it. What survives is the durable
+ * copy, from which {@link #load} builds the storage of the restarted node.
  *
  * <p>Host-initiated compaction ({@link #compact}) syncs first and is durable at once.
  */
@@ -29,7 +29,10 @@ final class SimDisk {
 
   /** With {@link PlantedBug#DISK_LIES}: how many later fsyncs it takes for a sync to be real. */
   static final int LIE_DEPTH = 3;
-  /** With {@link PlantedBug#ROLLBACK_HARD_STATE}: how many synced hard states back a restart reads. */
+
+  /**
+   * With {@link PlantedBug#ROLLBACK_HARD_STATE}: how many synced hard states back a restart reads.
+   */
   static final int ROLLBACK_DEPTH = 4;
 
   private final long node;
@@ -84,8 +87,8 @@ final class SimDisk {
   }
 
   /**
-   * Loses the buffered writes; a torn write keeps a random prefix of them. Returns how many
-   * records were lost.
+   * Loses the buffered writes; a torn write keeps a random prefix of them. Returns how many records
+   * were lost.
    */
   int crash(SplittableRandom rng, boolean torn) {
     // Behind writes a lying disk lost, nothing later can survive: the log would have a gap.
@@ -121,8 +124,8 @@ final class SimDisk {
   }
 
   /**
-   * Records a snapshot of the applied state at {@code index} and drops the entries before
-   * {@code compactIndex}, durably: the buffer is synced first.
+   * Records a snapshot of the applied state at {@code index} and drops the entries before {@code
+   * compactIndex}, durably: the buffer is synced first.
    */
   void compact(long index, ConfState cs, ByteString data, long compactIndex) {
     fsync();

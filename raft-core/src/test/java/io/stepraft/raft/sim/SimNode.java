@@ -8,8 +8,8 @@ import io.stepraft.raft.pb.Message;
 import java.util.ArrayDeque;
 
 /**
- * One simulated server: a process running a {@link RawNode} over a {@link MemoryStorage}, with
- * a {@link SimDisk} that survives crashes and a durable {@link StateMachine}.
+ * One simulated server: a process running a {@link RawNode} over a {@link MemoryStorage}, with a
+ * {@link SimDisk} that survives crashes and a durable {@link StateMachine}.
  */
 final class SimNode {
   enum Status {
@@ -30,42 +30,58 @@ final class SimNode {
   final long id;
   final SimDisk disk;
   final StateMachine sm = new StateMachine();
+
   /** This node's tick period in microticks: nominal, skewed a little. */
   final int tickMicros;
+
   final ArrayDeque<Message> inbox = new ArrayDeque<>();
 
   Status status = Status.NEW;
+
   /** Bumped whenever scheduled ticks and resumes must be invalidated. */
   int epoch;
+
   int starts;
   MemoryStorage storage;
   RawNode raw;
+
   /** The role from the last soft state the host saw. */
   Role role = Role.FOLLOWER;
+
   /** The highest commit index this process has reported. */
   long commitSeen;
-  /** The index of the last configuration change applied to the RawNode (its configuration's version). */
+
+  /**
+   * The index of the last configuration change applied to the RawNode (its configuration's
+   * version).
+   */
   long confIndex;
 
   /** With asynchronous storage writes: the MsgStorageAppend messages not yet done, in order. */
   final ArrayDeque<Message> appendWork = new ArrayDeque<>();
+
   /** With asynchronous storage writes: the MsgStorageApply messages not yet done, in order. */
   final ArrayDeque<Message> applyWork = new ArrayDeque<>();
+
   /** Bumped when the process dies: its pending storage work events are then ignored. */
   int workGen;
+
   /** Whether an event for the next append (apply) work item is scheduled. */
   boolean appendScheduled;
+
   boolean applyScheduled;
+
   /**
    * With asynchronous storage writes: the term this node became leader of, whose leader
    * completeness check waits until its storage holds its whole log; 0 if none.
    */
   long leaderCheckTerm;
+
   /**
    * The index of the last snapshot restored into the RawNode (at start, or from a Ready). With
-   * asynchronous storage writes the apply thread may still hold entries below it, handed out
-   * before the snapshot arrived; their configuration changes must not be applied to the RawNode
-   * again, which already holds the snapshot's newer configuration.
+   * asynchronous storage writes the apply thread may still hold entries below it, handed out before
+   * the snapshot arrived; their configuration changes must not be applied to the RawNode again,
+   * which already holds the snapshot's newer configuration.
    */
   long snapshotFloor;
 
@@ -105,17 +121,37 @@ final class SimNode {
     if (raw != null) {
       io.stepraft.raft.Status s = raw.status();
       HardState hs = s.basic().hardState();
-      sb.append(" term=").append(hs.getTerm()).append(" vote=").append(hs.getVote()).append(" commit=")
-          .append(hs.getCommit()).append(" applied=").append(s.basic().applied()).append(' ').append(s.role())
-          .append(" lead=").append(s.lead()).append(" config=").append(s.config().getVotersList())
-          .append(s.config().getVotersOutgoingCount() > 0 ? "&" + s.config().getVotersOutgoingList() : "")
-          .append(" learners=").append(s.config().getLearnersList()).append(" lastIndex=").append(storage.lastIndex());
+      sb.append(" term=")
+          .append(hs.getTerm())
+          .append(" vote=")
+          .append(hs.getVote())
+          .append(" commit=")
+          .append(hs.getCommit())
+          .append(" applied=")
+          .append(s.basic().applied())
+          .append(' ')
+          .append(s.role())
+          .append(" lead=")
+          .append(s.lead())
+          .append(" config=")
+          .append(s.config().getVotersList())
+          .append(
+              s.config().getVotersOutgoingCount() > 0
+                  ? "&" + s.config().getVotersOutgoingList()
+                  : "")
+          .append(" learners=")
+          .append(s.config().getLearnersList())
+          .append(" lastIndex=")
+          .append(storage.lastIndex());
       if (!s.progress().isEmpty()) {
         sb.append(" progress=").append(s.progress());
       }
     }
     if (!appendWork.isEmpty() || !applyWork.isEmpty()) {
-      sb.append(" pendingAppends=").append(appendWork.size()).append(" pendingApplies=").append(applyWork.size());
+      sb.append(" pendingAppends=")
+          .append(appendWork.size())
+          .append(" pendingApplies=")
+          .append(applyWork.size());
     }
     return sb.append(" smApplied=").append(sm.applied()).append(' ').append(disk).toString();
   }

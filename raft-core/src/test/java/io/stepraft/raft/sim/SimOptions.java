@@ -20,12 +20,19 @@ import java.util.function.UnaryOperator;
  * @param nodeFactory builds every RawNode the simulator starts: {@code RawNode::new}, or a core
  *     with a planted bug (see {@code io.stepraft.raft.PlantedBugs})
  */
-public record SimOptions(PlantedBug bug, Set<Check> enabled, boolean verbose, boolean panicIsCrash,
-    int traceDepth, UnaryOperator<SimParams> tweak, Function<Config, RawNode> nodeFactory) {
+public record SimOptions(
+    PlantedBug bug,
+    Set<Check> enabled,
+    boolean verbose,
+    boolean panicIsCrash,
+    int traceDepth,
+    UnaryOperator<SimParams> tweak,
+    Function<Config, RawNode> nodeFactory) {
 
   /** A correct host, every check enabled, quiet. */
   public static SimOptions defaults() {
-    return new SimOptions(PlantedBug.NONE, EnumSet.allOf(Check.class), false, false, 60, p -> p, RawNode::new);
+    return new SimOptions(
+        PlantedBug.NONE, EnumSet.allOf(Check.class), false, false, 60, p -> p, RawNode::new);
   }
 
   /** A copy that prints every event. */

@@ -3,9 +3,9 @@ package io.stepraft.raft.sim;
 import java.util.SplittableRandom;
 
 /**
- * The parameters of one simulated run, drawn at random within fixed bounds from the run's
- * random source, so that a seed fixes them. Rates are probabilities per driver round (four per
- * tick) unless said otherwise; times are in logical microticks (100 per tick).
+ * The parameters of one simulated run, drawn at random within fixed bounds from the run's random
+ * source, so that a seed fixes them. Rates are probabilities per driver round (four per tick)
+ * unless said otherwise; times are in logical microticks (100 per tick).
  *
  * @param seed the run's seed
  * @param cluster the nodes and their raft configuration
@@ -13,14 +13,15 @@ import java.util.SplittableRandom;
  * @param faults partitions, crashes and pauses
  * @param load what the clients do
  */
-public record SimParams(long seed, ClusterParams cluster, NetworkParams network, FaultParams faults,
-    LoadParams load) {
+public record SimParams(
+    long seed, ClusterParams cluster, NetworkParams network, FaultParams faults, LoadParams load) {
 
   /**
    * The nodes and their raft configuration.
    *
    * @param nodes how many nodes exist (3..7), ids {@code 1..nodes}
-   * @param initialVoters how many of them are bootstrapped as voters (3..nodes); the rest are spares
+   * @param initialVoters how many of them are bootstrapped as voters (3..nodes); the rest are
+   *     spares
    * @param electionTicks the election timeout in ticks
    * @param heartbeatTicks the heartbeat interval in ticks
    * @param preVote whether PreVote is on
@@ -39,17 +40,45 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
    * @param maxStorageDelayMicros with asyncWrites, the largest delay of one storage work item;
    *     delays are uniform in {@code [1, max]}
    */
-  public record ClusterParams(int nodes, int initialVoters, int electionTicks, int heartbeatTicks,
-      boolean preVote, boolean checkQuorum, boolean stepDownOnRemoval, boolean disableProposalForwarding,
-      long maxSizePerMsgBytes, int maxInflightMsgs, long maxInflightBytes, long maxUncommittedBytes,
-      long maxCommittedPerReadyBytes, boolean lazyCommitSync, double tickSkew, boolean asyncWrites,
+  public record ClusterParams(
+      int nodes,
+      int initialVoters,
+      int electionTicks,
+      int heartbeatTicks,
+      boolean preVote,
+      boolean checkQuorum,
+      boolean stepDownOnRemoval,
+      boolean disableProposalForwarding,
+      long maxSizePerMsgBytes,
+      int maxInflightMsgs,
+      long maxInflightBytes,
+      long maxUncommittedBytes,
+      long maxCommittedPerReadyBytes,
+      boolean lazyCommitSync,
+      double tickSkew,
+      boolean asyncWrites,
       int maxStorageDelayMicros) {
 
     /** A copy with asynchronous storage writes on or off. */
     public ClusterParams withAsyncWrites(boolean async) {
-      return new ClusterParams(nodes, initialVoters, electionTicks, heartbeatTicks, preVote, checkQuorum,
-          stepDownOnRemoval, disableProposalForwarding, maxSizePerMsgBytes, maxInflightMsgs, maxInflightBytes,
-          maxUncommittedBytes, maxCommittedPerReadyBytes, lazyCommitSync, tickSkew, async, maxStorageDelayMicros);
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          async,
+          maxStorageDelayMicros);
     }
   }
 
@@ -62,13 +91,20 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
    * @param spikeRate the probability that a message is held back further
    * @param spikeMicros the largest extra delay of a held-back message
    * @param holdRate the probability that a message, once it crossed the network, waits in its
-   *     receiver's queue for up to {@link #HOLD_ELECTION_TIMEOUTS_MAX} election timeouts, so that it
-   *     meets a newer term (or a leader that was cut off since)
+   *     receiver's queue for up to {@link #HOLD_ELECTION_TIMEOUTS_MAX} election timeouts, so that
+   *     it meets a newer term (or a leader that was cut off since)
    * @param echoRate the probability that a forwarded read (MsgReadIndex) or a heartbeat answer
-   *     (MsgHeartbeatResp), the messages that confirm reads, is delivered once more after such a wait
+   *     (MsgHeartbeatResp), the messages that confirm reads, is delivered once more after such a
+   *     wait
    */
-  public record NetworkParams(double dropRate, double dupRate, int maxDelayMicros, double spikeRate,
-      int spikeMicros, double holdRate, double echoRate) {
+  public record NetworkParams(
+      double dropRate,
+      double dupRate,
+      int maxDelayMicros,
+      double spikeRate,
+      int spikeMicros,
+      double holdRate,
+      double echoRate) {
     /** The longest wait of a held message, in election timeouts. */
     public static final int HOLD_ELECTION_TIMEOUTS_MAX = 4;
   }
@@ -84,8 +120,14 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
    * @param tornRate the probability that a crash keeps a prefix of the unsynced writes
    * @param chaosTicks how long the chaos phase lasts
    */
-  public record FaultParams(double partitionRate, double healRate, double crashRate, double pauseRate,
-      double crashInReadyRate, double tornRate, int chaosTicks) {}
+  public record FaultParams(
+      double partitionRate,
+      double healRate,
+      double crashRate,
+      double pauseRate,
+      double crashInReadyRate,
+      double tornRate,
+      int chaosTicks) {}
 
   /**
    * What the clients do during the chaos phase.
@@ -97,20 +139,29 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
    * @param compactRate the probability that a node snapshots and compacts its log
    * @param maxPendingProposals the most proposals in flight at once
    */
-  public record LoadParams(double proposeRate, double readRate, double confChangeRate, double transferRate,
-      double compactRate, int maxPendingProposals) {}
+  public record LoadParams(
+      double proposeRate,
+      double readRate,
+      double confChangeRate,
+      double transferRate,
+      double compactRate,
+      int maxPendingProposals) {}
 
   /**
    * Draws the parameters of run {@code seed} from its random source. Whether the run uses
-   * asynchronous storage writes (half the seeds) and their delays come from a second source
-   * seeded from {@code seed}, so that the draws of the main source, and the synchronous runs,
-   * stay as they were before that mode existed.
+   * asynchronous storage writes (half the seeds) and their delays come from a second source seeded
+   * from {@code seed}, so that the draws of the main source, and the synchronous runs, stay as they
+   * were before that mode existed.
    */
   static SimParams draw(long seed, SplittableRandom rng) {
     SplittableRandom storage = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     boolean async = storage.nextBoolean();
     int storageDelay = 5 + storage.nextInt(300);
-    return new SimParams(seed, drawCluster(rng, async, storageDelay), drawNetwork(rng), drawFaults(rng),
+    return new SimParams(
+        seed,
+        drawCluster(rng, async, storageDelay),
+        drawNetwork(rng),
+        drawFaults(rng),
         drawLoad(rng));
   }
 
@@ -120,28 +171,59 @@ public record SimParams(long seed, ClusterParams cluster, NetworkParams network,
     long maxMsg = pick(rng, 64, 256, 4096, 1L << 20);
     long maxInflightBytes = maxMsg * pick(rng, 1, 4, 64);
     int election = (int) pick(rng, 5, 10, 10, 20);
-    return new ClusterParams(nodes, voters, election, 1 + rng.nextInt(election / 4), rng.nextBoolean(),
-        rng.nextBoolean(), rng.nextBoolean(), rng.nextInt(10) == 0, maxMsg, (int) pick(rng, 1, 2, 4, 16, 256), maxInflightBytes,
-        pick(rng, 64, 512, 64L << 20), pick(rng, 64, 1024, 16L << 20), rng.nextBoolean(), rng.nextDouble() * 0.1, async, storageDelay);
+    return new ClusterParams(
+        nodes,
+        voters,
+        election,
+        1 + rng.nextInt(election / 4),
+        rng.nextBoolean(),
+        rng.nextBoolean(),
+        rng.nextBoolean(),
+        rng.nextInt(10) == 0,
+        maxMsg,
+        (int) pick(rng, 1, 2, 4, 16, 256),
+        maxInflightBytes,
+        pick(rng, 64, 512, 64L << 20),
+        pick(rng, 64, 1024, 16L << 20),
+        rng.nextBoolean(),
+        rng.nextDouble() * 0.1,
+        async,
+        storageDelay);
   }
 
   private static NetworkParams drawNetwork(SplittableRandom rng) {
     double drop = rng.nextInt(5) == 0 ? 0 : rng.nextDouble() * 0.15;
-    return new NetworkParams(drop, rng.nextDouble() * 0.05, 5 + rng.nextInt(150), rng.nextDouble() * 0.05,
-        100 + rng.nextInt(400), rng.nextDouble() * 0.01, rng.nextDouble() * 0.5);
+    return new NetworkParams(
+        drop,
+        rng.nextDouble() * 0.05,
+        5 + rng.nextInt(150),
+        rng.nextDouble() * 0.05,
+        100 + rng.nextInt(400),
+        rng.nextDouble() * 0.01,
+        rng.nextDouble() * 0.5);
   }
 
   /** A quarter of the runs are stormy: partitions and crashes three times as often. */
   private static FaultParams drawFaults(SplittableRandom rng) {
     double storm = rng.nextInt(4) == 0 ? 3 : 1;
-    return new FaultParams(storm * rng.nextDouble() * 0.02, 0.005 + rng.nextDouble() * 0.02,
-        storm * rng.nextDouble() * 0.006, rng.nextDouble() * 0.006, storm * rng.nextDouble() * 0.004, rng.nextDouble(),
+    return new FaultParams(
+        storm * rng.nextDouble() * 0.02,
+        0.005 + rng.nextDouble() * 0.02,
+        storm * rng.nextDouble() * 0.006,
+        rng.nextDouble() * 0.006,
+        storm * rng.nextDouble() * 0.004,
+        rng.nextDouble(),
         150 + rng.nextInt(350));
   }
 
   private static LoadParams drawLoad(SplittableRandom rng) {
-    return new LoadParams(0.05 + rng.nextDouble() * 0.4, rng.nextDouble() * 0.2, rng.nextDouble() * 0.04,
-        rng.nextDouble() * 0.01, rng.nextDouble() * 0.03, 64);
+    return new LoadParams(
+        0.05 + rng.nextDouble() * 0.4,
+        rng.nextDouble() * 0.2,
+        rng.nextDouble() * 0.04,
+        rng.nextDouble() * 0.01,
+        rng.nextDouble() * 0.03,
+        64);
   }
 
   private static long pick(SplittableRandom rng, long... choices) {

@@ -57,12 +57,15 @@ final class Soak {
   }
 
   String progress(long done, long total) {
-    return String.format("simulation: %d/%d seeds, %d violations, %.1f s", done, total, violations, seconds());
+    return String.format(
+        "simulation: %d/%d seeds, %d violations, %.1f s", done, total, violations, seconds());
   }
 
   String summary() {
-    return String.format("simulation summary: %d seeds run, %d steps, %d simulated ticks, %d faults injected "
-        + "(%d crashes), %d writes acknowledged, %d reads checked, longest settle %d ticks, %d violations, %.1f s",
+    return String.format(
+        "simulation summary: %d seeds run, %d steps, %d simulated ticks, %d faults injected (%d"
+            + " crashes), %d writes acknowledged, %d reads checked, longest settle %d ticks, %d"
+            + " violations, %.1f s",
         runs, steps, ticks, faults, crashes, acked, reads, settleMax, violations, seconds());
   }
 

@@ -7,10 +7,10 @@ import io.stepraft.raft.pb.Snapshot;
 import java.nio.ByteBuffer;
 
 /**
- * A node's replicated state machine, reduced to what the checks need: the last applied index,
- * a digest of every entry applied so far, the configuration and the index of the change that
- * produced it. It is durable at apply time (as a database that commits each entry with its
- * applied index), so a crash loses nothing applied. A snapshot's data is this state.
+ * A node's replicated state machine, reduced to what the checks need: the last applied index, a
+ * digest of every entry applied so far, the configuration and the index of the change that produced
+ * it. It is durable at apply time (as a database that commits each entry with its applied index),
+ * so a crash loses nothing applied. A snapshot's data is this state.
  */
 final class StateMachine {
   private long applied;
@@ -30,7 +30,10 @@ final class StateMachine {
     return conf;
   }
 
-  /** Applies the entry at {@code applied + 1}; {@code cs} is the new configuration, or null if unchanged. */
+  /**
+   * Applies the entry at {@code applied + 1}; {@code cs} is the new configuration, or null if
+   * unchanged.
+   */
   void apply(Entry e, ConfState cs) {
     applied = e.getIndex();
     digest = Digests.chain(digest, applied, Digests.entry(e));
@@ -40,9 +43,13 @@ final class StateMachine {
     }
   }
 
-  /** The state as snapshot data: applied index, digest, and the index of the last configuration change. */
+  /**
+   * The state as snapshot data: applied index, digest, and the index of the last configuration
+   * change.
+   */
   ByteString snapshotData() {
-    return ByteString.copyFrom(ByteBuffer.allocate(24).putLong(applied).putLong(digest).putLong(confIndex).flip());
+    return ByteString.copyFrom(
+        ByteBuffer.allocate(24).putLong(applied).putLong(digest).putLong(confIndex).flip());
   }
 
   /** Replaces the state with a snapshot's. */
@@ -50,8 +57,11 @@ final class StateMachine {
     ByteBuffer b = s.getData().asReadOnlyByteBuffer();
     long index = b.getLong();
     if (index != s.getMetadata().getIndex()) {
-      throw new IllegalStateException("snapshot data is for index " + index + " but its metadata says "
-          + s.getMetadata().getIndex());
+      throw new IllegalStateException(
+          "snapshot data is for index "
+              + index
+              + " but its metadata says "
+              + s.getMetadata().getIndex());
     }
     applied = index;
     digest = b.getLong();

@@ -83,12 +83,57 @@ public final class Stats {
   /** Every counter, as {@code name=value} pairs. */
   @Override
   public String toString() {
-    return "steps=" + steps + " readies=" + readies + " messages=" + messages + " lost=" + lost + " duplicated="
-        + duplicated + " held=" + held + " echoed=" + echoed + " undeliverable=" + undeliverable + " refusals=" + refusals + " partitions=" + partitions
-        + " crashes=" + crashes + " tornCrashes=" + tornCrashes + " lostRecords=" + lostRecords + " pauses=" + pauses
-        + " proposals=" + proposals + " droppedProposals=" + droppedProposals + " retries=" + retries + " acknowledged="
-        + acknowledged + " confChanges=" + confChanges + " configsApplied=" + configsApplied + " refusedConfChanges="
-        + refusedConfChanges + " transfers=" + transfers + " compactions=" + compactions + " snapshotsSent="
-        + snapshotsSent + " snapshotsRestored=" + snapshotsRestored + " reads=" + reads;
+    return "steps="
+        + steps
+        + " readies="
+        + readies
+        + " messages="
+        + messages
+        + " lost="
+        + lost
+        + " duplicated="
+        + duplicated
+        + " held="
+        + held
+        + " echoed="
+        + echoed
+        + " undeliverable="
+        + undeliverable
+        + " refusals="
+        + refusals
+        + " partitions="
+        + partitions
+        + " crashes="
+        + crashes
+        + " tornCrashes="
+        + tornCrashes
+        + " lostRecords="
+        + lostRecords
+        + " pauses="
+        + pauses
+        + " proposals="
+        + proposals
+        + " droppedProposals="
+        + droppedProposals
+        + " retries="
+        + retries
+        + " acknowledged="
+        + acknowledged
+        + " confChanges="
+        + confChanges
+        + " configsApplied="
+        + configsApplied
+        + " refusedConfChanges="
+        + refusedConfChanges
+        + " transfers="
+        + transfers
+        + " compactions="
+        + compactions
+        + " snapshotsSent="
+        + snapshotsSent
+        + " snapshotsRestored="
+        + snapshotsRestored
+        + " reads="
+        + reads;
   }
 }

@@ -5,8 +5,8 @@ import io.stepraft.raft.pb.Message;
 import java.io.PrintStream;
 
 /**
- * The recent events of a run, kept in a ring and formatted only when a failure is reported (or
- * at once in verbose mode), plus a fingerprint of every event for determinism checks.
+ * The recent events of a run, kept in a ring and formatted only when a failure is reported (or at
+ * once in verbose mode), plus a fingerprint of every event for determinism checks.
  */
 final class Trace {
   private record Item(long time, String what, long node, Object detail) {}
@@ -24,7 +24,9 @@ final class Trace {
   }
 
   void add(long time, String what, long node, Object detail) {
-    fingerprint = Digests.mix(fingerprint * 31 + time * 7 + what.hashCode() * 131L + node + detailPrint(detail));
+    fingerprint =
+        Digests.mix(
+            fingerprint * 31 + time * 7 + what.hashCode() * 131L + node + detailPrint(detail));
     Item it = new Item(time, what, node, detail);
     ring[(int) (count++ % ring.length)] = it;
     if (verbose) {
@@ -52,12 +54,21 @@ final class Trace {
 
   private static long detailPrint(Object d) {
     if (d instanceof Message m) {
-      return m.getType().getNumber() * 1_000_003L + m.getFrom() * 10_007 + m.getTo() * 101 + m.getTerm() * 13
-          + m.getIndex() * 7 + m.getEntriesCount() + m.getCommit() * 3 + (m.getReject() ? 1 : 0);
+      return m.getType().getNumber() * 1_000_003L
+          + m.getFrom() * 10_007
+          + m.getTo() * 101
+          + m.getTerm() * 13
+          + m.getIndex() * 7
+          + m.getEntriesCount()
+          + m.getCommit() * 3
+          + (m.getReject() ? 1 : 0);
     }
     if (d instanceof Ready rd) {
-      return rd.entries().size() * 31L + rd.committedEntries().size() * 17L + rd.messages().size()
-          + rd.hardState().getCommit() * 5 + rd.hardState().getTerm() * 11;
+      return rd.entries().size() * 31L
+          + rd.committedEntries().size() * 17L
+          + rd.messages().size()
+          + rd.hardState().getCommit() * 5
+          + rd.hardState().getTerm() * 11;
     }
     if (d instanceof Long l) {
       return l;
@@ -79,8 +90,14 @@ final class Trace {
   }
 
   static String describe(Message m) {
-    StringBuilder sb = new StringBuilder(m.getType().name()).append(' ').append(m.getFrom()).append("->")
-        .append(m.getTo()).append(" term=").append(m.getTerm());
+    StringBuilder sb =
+        new StringBuilder(m.getType().name())
+            .append(' ')
+            .append(m.getFrom())
+            .append("->")
+            .append(m.getTo())
+            .append(" term=")
+            .append(m.getTerm());
     if (m.getLogTerm() != 0 || m.getIndex() != 0) {
       sb.append(" logTerm=").append(m.getLogTerm()).append(" index=").append(m.getIndex());
     }
@@ -88,8 +105,11 @@ final class Trace {
       sb.append(" commit=").append(m.getCommit());
     }
     if (m.getEntriesCount() > 0) {
-      sb.append(" entries=[").append(m.getEntries(0).getIndex()).append("..")
-          .append(m.getEntries(m.getEntriesCount() - 1).getIndex()).append(']');
+      sb.append(" entries=[")
+          .append(m.getEntries(0).getIndex())
+          .append("..")
+          .append(m.getEntries(m.getEntriesCount() - 1).getIndex())
+          .append(']');
     }
     if (m.getReject()) {
       sb.append(" reject hint=").append(m.getRejectHint());

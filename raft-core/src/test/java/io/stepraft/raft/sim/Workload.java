@@ -20,21 +20,23 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The clients: they propose unique payloads, issue ReadIndex reads, change the membership,
- * transfer leadership, and have nodes snapshot and compact their logs. A proposal is pending
- * until it is acknowledged (applied by some node); a pending proposal is proposed again with the
- * same payload after a timeout, as a client retries, so every proposal eventually resolves.
+ * The clients: they propose unique payloads, issue ReadIndex reads, change the membership, transfer
+ * leadership, and have nodes snapshot and compact their logs. A proposal is pending until it is
+ * acknowledged (applied by some node); a pending proposal is proposed again with the same payload
+ * after a timeout, as a client retries, so every proposal eventually resolves.
  */
 final class Workload {
   /** How long a client waits before it proposes again, in election timeouts. */
   static final int RETRY_ELECTION_TIMEOUTS = 3;
+
   /** The fewest applied entries a node compacts at once. */
   static final int COMPACT_GAP_MIN = 8;
+
   /**
    * The fewest voters a membership change leaves. Changes are serialized (see {@code
    * Host.applyConfChange}), so no configuration has fewer: with three or more voters in each half
-   * of every configuration, the members can always form a quorum of a configuration they still
-   * hold after a node's removal, whichever they hold.
+   * of every configuration, the members can always form a quorum of a configuration they still hold
+   * after a node's removal, whichever they hold.
    */
   static final int VOTERS_MIN = 3;
 
@@ -42,8 +44,12 @@ final class Workload {
   private final SimParams.LoadParams p;
   private final SplittableRandom rng;
   private final long retryMicros;
-  /** Payloads proposed and not yet acknowledged, with the time of the last attempt, oldest first. */
+
+  /**
+   * Payloads proposed and not yet acknowledged, with the time of the last attempt, oldest first.
+   */
   private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
+
   private long proposalSeq;
   private long readSeq;
 
@@ -51,7 +57,8 @@ final class Workload {
     this.w = w;
     this.p = w.params.load();
     this.rng = w.rng;
-    this.retryMicros = (long) RETRY_ELECTION_TIMEOUTS * w.params.cluster().electionTicks() * World.TICK_MICROS;
+    this.retryMicros =
+        (long) RETRY_ELECTION_TIMEOUTS * w.params.cluster().electionTicks() * World.TICK_MICROS;
   }
 
   /** One driver round of the chaos phase. */
@@ -83,11 +90,16 @@ final class Workload {
     retry();
   }
 
-  /** One driver round after the faults stopped: only retries, and leaving an explicit joint config. */
+  /**
+   * One driver round after the faults stopped: only retries, and leaving an explicit joint config.
+   */
   void settleRound() {
     retry();
     ConfState cs = w.history.latestConfig();
-    if (cs != null && cs.getVotersOutgoingCount() > 0 && !cs.getAutoLeave() && rng.nextInt(40) == 0) {
+    if (cs != null
+        && cs.getVotersOutgoingCount() > 0
+        && !cs.getAutoLeave()
+        && rng.nextInt(40) == 0) {
       proposeConf(ConfChangeV2.getDefaultInstance());
     }
   }
@@ -224,7 +236,9 @@ final class Workload {
     boolean canShrink = voters.size() > VOTERS_MIN;
     switch (rng.nextInt(7)) {
       case 0:
-        return spares.isEmpty() ? null : single(ConfChangeType.ConfChangeAddLearnerNode, any(spares));
+        return spares.isEmpty()
+            ? null
+            : single(ConfChangeType.ConfChangeAddLearnerNode, any(spares));
       case 1:
         return learners.isEmpty() ? null : single(ConfChangeType.ConfChangeAddNode, any(learners));
       case 2:
@@ -234,7 +248,9 @@ final class Workload {
       case 4:
         return canShrink ? single(ConfChangeType.ConfChangeAddLearnerNode, any(voters)) : null;
       case 5:
-        return learners.isEmpty() ? null : single(ConfChangeType.ConfChangeRemoveNode, any(learners));
+        return learners.isEmpty()
+            ? null
+            : single(ConfChangeType.ConfChangeRemoveNode, any(learners));
       default:
         return spares.isEmpty() ? null : replaceVoter(any(spares), any(voters));
     }
@@ -242,35 +258,49 @@ final class Workload {
 
   /** A joint change that swaps a voter for a spare; left automatically or by an explicit change. */
   private ConfChangeV2 replaceVoter(long in, long out) {
-    ConfChangeTransition t = rng.nextBoolean() ? ConfChangeTransition.ConfChangeTransitionAuto
-        : ConfChangeTransition.ConfChangeTransitionJointExplicit;
-    return ConfChangeV2.newBuilder().setTransition(t)
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(in))
-        .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(out))
+    ConfChangeTransition t =
+        rng.nextBoolean()
+            ? ConfChangeTransition.ConfChangeTransitionAuto
+            : ConfChangeTransition.ConfChangeTransitionJointExplicit;
+    return ConfChangeV2.newBuilder()
+        .setTransition(t)
+        .addChanges(
+            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(in))
+        .addChanges(
+            ConfChangeSingle.newBuilder()
+                .setType(ConfChangeType.ConfChangeRemoveNode)
+                .setNodeId(out))
         .build();
   }
 
   private ConfChangeV2 single(ConfChangeType type, long id) {
     return ConfChangeV2.newBuilder()
-        .addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id)).build();
+        .addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id))
+        .build();
   }
 
   /**
-   * Proposes a membership change. As with etcd's {@code member add}, an added node is started
-   * only once the change is committed (see {@link World#onAcknowledged}).
+   * Proposes a membership change. As with etcd's {@code member add}, an added node is started only
+   * once the change is committed (see {@link World#onAcknowledged}).
    */
   private void proposeConf(ConfChangeV2 change) {
     SimNode n = target();
     if (n == null) {
       return;
     }
-    ByteString basedOn = ByteString.copyFrom(ByteBuffer.allocate(8).putLong(w.history.latestConfigIndex()).flip());
+    ByteString basedOn =
+        ByteString.copyFrom(ByteBuffer.allocate(8).putLong(w.history.latestConfigIndex()).flip());
     ConfChangeV2 cc = change.toBuilder().setContext(basedOn).build();
     w.stats.confChanges++;
     w.trace.add(w.now, "propose conf change", n.id, cc.getChangesList() + " " + cc.getTransition());
     if (cc.getChangesCount() == 1 && rng.nextBoolean()) {
       ConfChangeSingle c = cc.getChanges(0);
-      ConfChange v1 = ConfChange.newBuilder().setType(c.getType()).setNodeId(c.getNodeId()).setContext(basedOn).build();
+      ConfChange v1 =
+          ConfChange.newBuilder()
+              .setType(c.getType())
+              .setNodeId(c.getNodeId())
+              .setContext(basedOn)
+              .build();
       w.host.input(n, () -> n.raw.proposeConfChange(v1));
     } else {
       w.host.input(n, () -> n.raw.proposeConfChange(cc));

@@ -3,9 +3,8 @@ package io.stepraft.raft.sim;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
-import io.stepraft.raft.RawNode;
-import io.stepraft.raft.SnapshotStatus;
 import io.stepraft.raft.Role;
+import io.stepraft.raft.SnapshotStatus;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
@@ -16,20 +15,23 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A simulated cluster, driven by one seeded random source and a logical clock: the same seed
- * gives the same run, event for event. A run has two phases: chaos (faults and client load) for
- * a drawn number of ticks, then settling (faults stop, the network heals, crashed nodes restart),
- * which must reach a converged cluster within bounded ticks. The checkers watch every Ready.
+ * A simulated cluster, driven by one seeded random source and a logical clock: the same seed gives
+ * the same run, event for event. A run has two phases: chaos (faults and client load) for a drawn
+ * number of ticks, then settling (faults stop, the network heals, crashed nodes restart), which
+ * must reach a converged cluster within bounded ticks. The checkers watch every Ready.
  */
 public final class World {
   /** Logical microticks per nominal tick. */
   public static final int TICK_MICROS = 100;
+
   /** Microticks between two rounds of the fault injector and the clients. */
   static final int DRIVER_MICROS = TICK_MICROS / 4;
 
   final SimParams params;
+
   /** Whether the nodes run with asynchronous storage writes. */
   final boolean async;
+
   final SimOptions options;
   final SplittableRandom rng;
   final Stats stats = new Stats();
@@ -45,14 +47,19 @@ public final class World {
   final Host host;
   final Faults faults;
   final Workload load;
+
   /** Nodes by id; index 0 is unused. */
   final SimNode[] nodes;
+
   final Membership membership;
   long now;
+
   /** When the settling phase began. */
   long healAt;
+
   /** How many ticks after the heal every member first followed one leader; -1 if never. */
   long leaderTicks = -1;
+
   private long settleTicks = -1;
 
   private World(long seed, SimOptions options) {
@@ -98,8 +105,19 @@ public final class World {
     } catch (Violation e) {
       v = e;
     }
-    return new RunResult(seed, w.params, v, w.stats, w.now / TICK_MICROS, w.leaderTicks, w.settleTicks,
-        w.elections.leaderTerms(), w.reads.completed(), w.trace.fingerprint(), w.trace.tail(), w.checks.suppressed());
+    return new RunResult(
+        seed,
+        w.params,
+        v,
+        w.stats,
+        w.now / TICK_MICROS,
+        w.leaderTicks,
+        w.settleTicks,
+        w.elections.leaderTerms(),
+        w.reads.completed(),
+        w.trace.fingerprint(),
+        w.trace.tail(),
+        w.checks.suppressed());
   }
 
   private void simulate() {
@@ -172,7 +190,8 @@ public final class World {
         } else if (n.status == SimNode.Status.PAUSED) {
           // The transport's callback runs once the process runs again; a leader that never
           // hears the outcome would wait for this follower forever.
-          events.schedule(now + TICK_MICROS, Event.Kind.SNAP_STATUS, e.node(), 0, e.arg(), e.ok(), null);
+          events.schedule(
+              now + TICK_MICROS, Event.Kind.SNAP_STATUS, e.node(), 0, e.arg(), e.ok(), null);
         }
       }
       case APPEND_WORK, APPLY_WORK -> host.storageWork(nodes[(int) e.node()], e);
@@ -221,18 +240,30 @@ public final class World {
 
   private Config config(long id, MemoryStorage storage, long applied) {
     SimParams.ClusterParams c = params.cluster();
-    return Config.builder().id(id).storage(storage).applied(applied).electionTicks(c.electionTicks())
-        .heartbeatTicks(c.heartbeatTicks()).preVote(c.preVote()).checkQuorum(c.checkQuorum())
-        .stepDownOnRemoval(c.stepDownOnRemoval()).disableProposalForwarding(c.disableProposalForwarding())
-        .maxSizePerMsgBytes(c.maxSizePerMsgBytes()).maxInflightMsgs(c.maxInflightMsgs())
-        .maxInflightBytes(c.maxInflightBytes()).maxUncommittedEntriesSizeBytes(c.maxUncommittedBytes())
-        .maxCommittedSizePerReadyBytes(c.maxCommittedPerReadyBytes()).asyncStorageWrites(c.asyncWrites()).randomSeed(rng.nextLong()).build();
+    return Config.builder()
+        .id(id)
+        .storage(storage)
+        .applied(applied)
+        .electionTicks(c.electionTicks())
+        .heartbeatTicks(c.heartbeatTicks())
+        .preVote(c.preVote())
+        .checkQuorum(c.checkQuorum())
+        .stepDownOnRemoval(c.stepDownOnRemoval())
+        .disableProposalForwarding(c.disableProposalForwarding())
+        .maxSizePerMsgBytes(c.maxSizePerMsgBytes())
+        .maxInflightMsgs(c.maxInflightMsgs())
+        .maxInflightBytes(c.maxInflightBytes())
+        .maxUncommittedEntriesSizeBytes(c.maxUncommittedBytes())
+        .maxCommittedSizePerReadyBytes(c.maxCommittedPerReadyBytes())
+        .asyncStorageWrites(c.asyncWrites())
+        .randomSeed(rng.nextLong())
+        .build();
   }
 
   /**
-   * Restarts a node from its disk. A state machine behind the disk's snapshot (the crash came
-   * after the snapshot was synced but before it was applied) is restored from it first. The node
-   * restarts with {@code applied} at its snapshot, so raft hands out the entries after it again.
+   * Restarts a node from its disk. A state machine behind the disk's snapshot (the crash came after
+   * the snapshot was synced but before it was applied) is restored from it first. The node restarts
+   * with {@code applied} at its snapshot, so raft hands out the entries after it again.
    */
   void restart(SimNode n) {
     MemoryStorage storage = n.disk.load();
@@ -243,9 +274,16 @@ public final class World {
     }
     start(n, storage, snapIndex);
     if (n.isUp()) {
-      checks.require(n.commitSeen >= n.disk.maxSyncedCommit(), Check.COMMIT_MONOTONICITY, "node " + n.id
-          + " restarted with commit " + n.commitSeen + " below the commit " + n.disk.maxSyncedCommit()
-          + " its disk had synced");
+      checks.require(
+          n.commitSeen >= n.disk.maxSyncedCommit(),
+          Check.COMMIT_MONOTONICITY,
+          "node "
+              + n.id
+              + " restarted with commit "
+              + n.commitSeen
+              + " below the commit "
+              + n.disk.maxSyncedCommit()
+              + " its disk had synced");
     }
   }
 
@@ -307,8 +345,8 @@ public final class World {
   }
 
   /**
-   * An unexpected exception from the core: a violation, unless panics count as crashes (then
-   * the process dies and restarts from its disk, as a real one would).
+   * An unexpected exception from the core: a violation, unless panics count as crashes (then the
+   * process dies and restarts from its disk, as a real one would).
    */
   void corePanic(SimNode n, RuntimeException e) {
     trace.add(now, "core exception", n.id, e.toString());
@@ -337,15 +375,24 @@ public final class World {
       ConfState prev = history.latestConfig();
       history.onConfig(e.getIndex(), cs);
       stats.configsApplied++;
-      trace.add(now, "configuration", 0, cs.getVotersList() + " out " + cs.getVotersOutgoingList() + " learners "
-          + cs.getLearnersList());
+      trace.add(
+          now,
+          "configuration",
+          0,
+          cs.getVotersList()
+              + " out "
+              + cs.getVotersOutgoingList()
+              + " learners "
+              + cs.getLearnersList());
       membership.onCommitted(prev, cs, e.getIndex());
     }
   }
 
   static boolean isMember(ConfState cs, long id) {
-    return cs.getVotersList().contains(id) || cs.getLearnersList().contains(id)
-        || cs.getVotersOutgoingList().contains(id) || cs.getLearnersNextList().contains(id);
+    return cs.getVotersList().contains(id)
+        || cs.getLearnersList().contains(id)
+        || cs.getVotersOutgoingList().contains(id)
+        || cs.getLearnersNextList().contains(id);
   }
 
   /** The running node that believes it leads in the highest term, or null. */

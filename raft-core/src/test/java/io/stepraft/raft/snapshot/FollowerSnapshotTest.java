@@ -23,9 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /** How one follower handles a MsgSnap, driven by hand: restore, fast-forward, or ignore. */
 class FollowerSnapshotTest {
-  private static final ConfState VOTERS_123 = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+  private static final ConfState VOTERS_123 =
+      ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
 
-  /** Node 2 with entries 2..lastIndex of term 1 after a snapshot at (1, 1), and this commit index. */
+  /**
+   * Node 2 with entries 2..lastIndex of term 1 after a snapshot at (1, 1), and this commit index.
+   */
   private static final class Follower {
     final MemoryStorage storage = new MemoryStorage();
     final RawNode node;
@@ -35,7 +38,12 @@ class FollowerSnapshotTest {
       storage.applySnapshot(snapshot(1, 1, VOTERS_123));
       List<Entry> ents = new ArrayList<>();
       for (long i = 2; i <= lastIndex; i++) {
-        ents.add(Entry.newBuilder().setIndex(i).setTerm(1).setData(ByteString.copyFromUtf8("e" + i)).build());
+        ents.add(
+            Entry.newBuilder()
+                .setIndex(i)
+                .setTerm(1)
+                .setData(ByteString.copyFromUtf8("e" + i))
+                .build());
       }
       storage.append(ents);
       storage.setHardState(HardState.newBuilder().setTerm(1).setCommit(commit).build());
@@ -73,12 +81,20 @@ class FollowerSnapshotTest {
   }
 
   static Snapshot snapshot(long index, long term, ConfState cs) {
-    return Snapshot.newBuilder().setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term)
-        .setConfState(cs)).setData(ByteString.copyFromUtf8("state@" + index)).build();
+    return Snapshot.newBuilder()
+        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
+        .setData(ByteString.copyFromUtf8("state@" + index))
+        .build();
   }
 
   static Message msgSnap(long term, Snapshot s) {
-    return Message.newBuilder().setType(MessageType.MsgSnap).setFrom(1).setTo(2).setTerm(term).setSnapshot(s).build();
+    return Message.newBuilder()
+        .setType(MessageType.MsgSnap)
+        .setFrom(1)
+        .setTo(2)
+        .setTerm(term)
+        .setSnapshot(s)
+        .build();
   }
 
   private static Message onlyAppResp(List<Message> out) {
@@ -143,16 +159,31 @@ class FollowerSnapshotTest {
   void entriesThatFollowARestoredSnapshotAreAppliedOnlyAfterTheSnapshotIsPersisted() {
     Follower f = new Follower(3, 3);
     f.node.step(msgSnap(2, snapshot(8, 2, VOTERS_123)));
-    f.node.step(Message.newBuilder().setType(MessageType.MsgApp).setFrom(1).setTo(2).setTerm(2).setIndex(8)
-        .setLogTerm(2).setCommit(10)
-        .addEntries(Entry.newBuilder().setIndex(9).setTerm(2).setData(ByteString.copyFromUtf8("x")))
-        .addEntries(Entry.newBuilder().setIndex(10).setTerm(2).setData(ByteString.copyFromUtf8("y"))).build());
+    f.node.step(
+        Message.newBuilder()
+            .setType(MessageType.MsgApp)
+            .setFrom(1)
+            .setTo(2)
+            .setTerm(2)
+            .setIndex(8)
+            .setLogTerm(2)
+            .setCommit(10)
+            .addEntries(
+                Entry.newBuilder().setIndex(9).setTerm(2).setData(ByteString.copyFromUtf8("x")))
+            .addEntries(
+                Entry.newBuilder().setIndex(10).setTerm(2).setData(ByteString.copyFromUtf8("y")))
+            .build());
     f.handle();
     Ready first = f.readies.get(0);
     assertTrue(first.hasSnapshot());
     assertEquals(2, first.entries().size());
-    assertTrue(first.committedEntries().isEmpty(), "nothing applies on top of an unpersisted snapshot");
-    List<Long> applied = f.readies.stream().flatMap(r -> r.committedEntries().stream()).map(Entry::getIndex).toList();
+    assertTrue(
+        first.committedEntries().isEmpty(), "nothing applies on top of an unpersisted snapshot");
+    List<Long> applied =
+        f.readies.stream()
+            .flatMap(r -> r.committedEntries().stream())
+            .map(Entry::getIndex)
+            .toList();
     assertEquals(List.of(9L, 10L), applied);
   }
 
@@ -176,8 +207,15 @@ class FollowerSnapshotTest {
     assertEquals(List.of(2L), learner.node.status().config().getLearnersList());
 
     Follower outgoing = new Follower(10, 5);
-    ConfState joint = ConfState.newBuilder().addVoters(1).addVoters(3).addVoters(4)
-        .addVotersOutgoing(1).addVotersOutgoing(2).addVotersOutgoing(3).build();
+    ConfState joint =
+        ConfState.newBuilder()
+            .addVoters(1)
+            .addVoters(3)
+            .addVoters(4)
+            .addVotersOutgoing(1)
+            .addVotersOutgoing(2)
+            .addVotersOutgoing(3)
+            .build();
     outgoing.node.step(msgSnap(2, snapshot(20, 2, joint)));
     outgoing.handle();
     assertTrue(outgoing.restoredAny());

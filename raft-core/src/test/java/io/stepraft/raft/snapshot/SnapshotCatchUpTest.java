@@ -51,8 +51,15 @@ class SnapshotCatchUpTest {
     c.tick(1, 1);
     assertEquals(List.of(10L), rec.indexes());
     assertEquals(10, c.node(3).storage().snapshot().getMetadata().getIndex(), "node 3 restored it");
-    assertTrue(c.delivered().stream().anyMatch(m -> m.getType() == MessageType.MsgAppResp && m.getFrom() == 3
-        && !m.getReject() && m.getIndex() == 10), "node 3 acknowledged the snapshot index");
+    assertTrue(
+        c.delivered().stream()
+            .anyMatch(
+                m ->
+                    m.getType() == MessageType.MsgAppResp
+                        && m.getFrom() == 3
+                        && !m.getReject()
+                        && m.getIndex() == 10),
+        "node 3 acknowledged the snapshot index");
     PeerProgress p = progress(c, 1, 3);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertEquals(10, p.match());
@@ -61,7 +68,8 @@ class SnapshotCatchUpTest {
     assertEquals(state(c.node(1)), state(c.node(3)));
     assertEquals(List.of("a0", "a1", "a2", "a3", "a4", "a5", "after"), state(c.node(3)));
     List<Entry> appliedAfter = c.node(3).applied().stream().filter(e -> e.getIndex() > 5).toList();
-    assertEquals(11, appliedAfter.get(0).getIndex(), "node 3 applies from right after the snapshot");
+    assertEquals(
+        11, appliedAfter.get(0).getIndex(), "node 3 applies from right after the snapshot");
     int snapAt = indexOfFirst(c.delivered(), MessageType.MsgSnap);
     for (Message m : c.delivered().subList(snapAt, c.delivered().size())) {
       if (m.getType() == MessageType.MsgApp && m.getTo() == 3) {

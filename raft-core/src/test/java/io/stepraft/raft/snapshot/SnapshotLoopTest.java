@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RAFT-NOTES question 3: a follower slowly installs a snapshot while the leader takes a newer one
- * and compacts; the follower then acknowledges the older index. stepraft cannot loop: the ack
- * moves match to that index; if the log still holds what follows (the host kept entries after
+ * and compacts; the follower then acknowledges the older index. stepraft cannot loop: the ack moves
+ * match to that index; if the log still holds what follows (the host kept entries after
  * compacting), replication continues; otherwise the leader sends its current snapshot, which is
  * strictly newer than the one acknowledged, so snapshots are bounded by the snapshots taken.
  */
@@ -61,7 +61,8 @@ class SnapshotLoopTest {
     c.send(slow);
     PeerProgress p = progress(c, 1, 3);
     assertEquals(10, p.match(), "the ack of the older snapshot moved match to its index");
-    assertEquals(ProgressState.SNAPSHOT, p.state(), "entries 11..15 are compacted: the log cannot continue");
+    assertEquals(
+        ProgressState.SNAPSHOT, p.state(), "entries 11..15 are compacted: the log cannot continue");
     c.node(1).raw().reportSnapshot(3, SnapshotStatus.FINISH);
     c.tick(1, 1);
     assertEquals(List.of(10L, 15L), rec.indexes(), "one more snapshot, strictly newer");
@@ -83,14 +84,16 @@ class SnapshotLoopTest {
     assertEquals(11, c.node(1).storage().firstIndex());
     c.recover();
     c.send(slow);
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state(), "11 follows the acknowledged 10");
+    assertEquals(
+        ProgressState.REPLICATE, progress(c, 1, 3).state(), "11 follows the acknowledged 10");
     c.propose(1, "after");
     assertEquals(List.of(10L), rec.indexes(), "no second snapshot");
     assertEquals(state(c.node(1)), state(c.node(3)));
   }
 
   @Test
-  void snapshotsSentToOneFollowerAreStrictlyNewerEachTimeUnlessASendFailedAndBoundedBySnapshotsTaken() {
+  void
+      snapshotsSentToOneFollowerAreStrictlyNewerEachTimeUnlessASendFailedAndBoundedBySnapshotsTaken() {
     for (long seed = 1; seed <= CASES; seed++) {
       try {
         runRandomCompactions(seed);
@@ -103,8 +106,8 @@ class SnapshotLoopTest {
   /**
    * The leader writes and compacts at random (keeping 0..3 entries after each snapshot) while the
    * network holds every MsgSnap for node 3 and delivers or loses it later; it also replays old
-   * copies, and cuts and heals the link to node 3. The host reports FINISH when a held snapshot
-   * is delivered and FAILURE when it is lost.
+   * copies, and cuts and heals the link to node 3. The host reports FINISH when a held snapshot is
+   * delivered and FAILURE when it is lost.
    */
   private static void runRandomCompactions(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -187,18 +190,23 @@ class SnapshotLoopTest {
     return n;
   }
 
-  /** Snapshots at the last applied index and compacts, keeping {@code keep} entries; false if nothing new. */
+  /**
+   * Snapshots at the last applied index and compacts, keeping {@code keep} entries; false if
+   * nothing new.
+   */
   private static boolean compact(TestNode leader, int keep) {
     long applied = lastApplied(leader);
     long compactTo = applied - keep;
-    if (applied <= leader.storage().snapshot().getMetadata().getIndex() || compactTo < leader.storage().firstIndex()) {
+    if (applied <= leader.storage().snapshot().getMetadata().getIndex()
+        || compactTo < leader.storage().firstIndex()) {
       return false;
     }
     snapshotAndCompact(leader, compactTo);
     return true;
   }
 
-  private static void checkSends(List<Long> timeline, int snapshotsTaken, int failures, List<String> history) {
+  private static void checkSends(
+      List<Long> timeline, int snapshotsTaken, int failures, List<String> history) {
     long last = -1;
     int sends = 0;
     for (long index : timeline) {
@@ -207,10 +215,19 @@ class SnapshotLoopTest {
         continue;
       }
       sends++;
-      assertTrue(index > last, "snapshot " + index + " sent after " + last + " without a failure: " + history);
+      assertTrue(
+          index > last,
+          "snapshot " + index + " sent after " + last + " without a failure: " + history);
       last = index;
     }
-    assertTrue(sends <= snapshotsTaken + failures, sends + " snapshots sent for " + snapshotsTaken
-        + " taken and " + failures + " failed sends: " + history);
+    assertTrue(
+        sends <= snapshotsTaken + failures,
+        sends
+            + " snapshots sent for "
+            + snapshotsTaken
+            + " taken and "
+            + failures
+            + " failed sends: "
+            + history);
   }
 }

@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Snapshots duplicated and reordered by the network: the follower installs each index at most
- * once, never goes back to an older one, and its commit index never decreases.
+ * Snapshots duplicated and reordered by the network: the follower installs each index at most once,
+ * never goes back to an older one, and its commit index never decreases.
  */
 class SnapshotReorderingTest {
   private static final int CASES = 300;
@@ -56,9 +56,12 @@ class SnapshotReorderingTest {
     long commitBefore = f.commit();
     long snapBefore = f.storage().snapshot().getMetadata().getIndex();
     c.send(m);
-    assertTrue(f.commit() >= commitBefore, what + ": commit went from " + commitBefore + " to " + f.commit());
+    assertTrue(
+        f.commit() >= commitBefore,
+        what + ": commit went from " + commitBefore + " to " + f.commit());
     long snapAfter = f.storage().snapshot().getMetadata().getIndex();
-    assertTrue(snapAfter >= snapBefore, what + ": snapshot went from " + snapBefore + " to " + snapAfter);
+    assertTrue(
+        snapAfter >= snapBefore, what + ": snapshot went from " + snapBefore + " to " + snapAfter);
   }
 
   @Test
@@ -70,8 +73,11 @@ class SnapshotReorderingTest {
     c.recordDelivered(true);
     deliverAndCheck(c, t.older(), "older after newer");
     assertEquals(15, c.node(3).storage().snapshot().getMetadata().getIndex(), "not restored");
-    Message answer = c.delivered().stream().filter(m -> m.getFrom() == 3 && m.getType() == MessageType.MsgAppResp)
-        .findFirst().orElseThrow();
+    Message answer =
+        c.delivered().stream()
+            .filter(m -> m.getFrom() == 3 && m.getType() == MessageType.MsgAppResp)
+            .findFirst()
+            .orElseThrow();
     assertEquals(c.node(3).commit(), answer.getIndex());
     c.propose(1, "z");
     assertEquals(state(c.node(1)), state(c.node(3)));
@@ -96,7 +102,10 @@ class SnapshotReorderingTest {
     Cluster c = t.cluster();
     deliverAndCheck(c, t.older(), "older");
     assertEquals(10, c.node(3).storage().snapshot().getMetadata().getIndex());
-    assertEquals(ProgressState.SNAPSHOT, progress(c, 1, 3).state(), "index 10 is not enough: the log starts at 16");
+    assertEquals(
+        ProgressState.SNAPSHOT,
+        progress(c, 1, 3).state(),
+        "index 10 is not enough: the log starts at 16");
     deliverAndCheck(c, t.newer(), "newer");
     assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
     c.propose(1, "z");
@@ -135,9 +144,12 @@ class SnapshotReorderingTest {
     }
     for (Message m : copies) {
       if (rnd.nextInt(4) == 0) {
-        c.node(1).raw().reportSnapshot(3, rnd.nextBoolean() ? SnapshotStatus.FINISH : SnapshotStatus.FAILURE);
+        c.node(1)
+            .raw()
+            .reportSnapshot(3, rnd.nextBoolean() ? SnapshotStatus.FINISH : SnapshotStatus.FAILURE);
       }
-      deliverAndCheck(c, m, "copy of " + m.getSnapshot().getMetadata().getIndex() + " in " + indexes(copies));
+      deliverAndCheck(
+          c, m, "copy of " + m.getSnapshot().getMetadata().getIndex() + " in " + indexes(copies));
       if (rnd.nextBoolean()) {
         c.tick(1, 1);
       }

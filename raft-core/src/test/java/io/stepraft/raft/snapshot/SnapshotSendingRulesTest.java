@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.PeerProgress;
 import io.stepraft.raft.ProgressState;
-import io.stepraft.raft.SnapshotTemporarilyUnavailableException;
 import io.stepraft.raft.Role;
+import io.stepraft.raft.SnapshotTemporarilyUnavailableException;
 import io.stepraft.raft.Storage;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.MessageType;
@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 /** When the leader does, and does not, send a snapshot; and reportUnreachable. */
 class SnapshotSendingRulesTest {
 
-  /** A MemoryStorage whose snapshot() is unavailable the first {@code failures} times it is asked. */
+  /**
+   * A MemoryStorage whose snapshot() is unavailable the first {@code failures} times it is asked.
+   */
   static final class FlakySnapshotStorage implements Storage {
     final MemoryStorage inner;
     int failuresLeft;
@@ -75,13 +77,17 @@ class SnapshotSendingRulesTest {
   void temporarilyUnavailableSnapshotIsRetriedOnLaterHeartbeatsUntilItCanBeSent() {
     Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
     FlakySnapshotStorage[] leaderStorage = new FlakySnapshotStorage[1];
-    Cluster c = Cluster.createWrapped(3, b -> b.listener(rec), (id, ms) -> {
-      if (id != 1) {
-        return ms;
-      }
-      leaderStorage[0] = new FlakySnapshotStorage(ms, 3);
-      return leaderStorage[0];
-    });
+    Cluster c =
+        Cluster.createWrapped(
+            3,
+            b -> b.listener(rec),
+            (id, ms) -> {
+              if (id != 1) {
+                return ms;
+              }
+              leaderStorage[0] = new FlakySnapshotStorage(ms, 3);
+              return leaderStorage[0];
+            });
     c.campaign(1);
     c.propose(1, "a0");
     c.isolate(3);
@@ -92,7 +98,8 @@ class SnapshotSendingRulesTest {
       c.tick(1, 1);
       assertEquals(tick, leaderStorage[0].calls, "asked once per heartbeat response");
       assertTrue(rec.sent.isEmpty());
-      assertEquals(ProgressState.PROBE, progress(c, 1, 3).state(), "stays probing while unavailable");
+      assertEquals(
+          ProgressState.PROBE, progress(c, 1, 3).state(), "stays probing while unavailable");
     }
     c.tick(1, 1);
     assertEquals(1, rec.sent.size(), "sent once the storage could produce it");
@@ -124,7 +131,8 @@ class SnapshotSendingRulesTest {
   }
 
   @Test
-  void reportUnreachableMovesAReplicatingFollowerToProbeAtItsMatchAndAHeartbeatRestoresReplication() {
+  void
+      reportUnreachableMovesAReplicatingFollowerToProbeAtItsMatchAndAHeartbeatRestoresReplication() {
     Cluster c = Cluster.create(3);
     c.campaign(1);
     c.propose(1, "a");

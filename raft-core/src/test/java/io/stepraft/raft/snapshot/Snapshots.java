@@ -27,7 +27,8 @@ final class Snapshots {
    * Three nodes, leader 1, one write ("a0") everywhere; then node 3 is cut off and the leader
    * commits {@code writes} more writes that node 3 misses.
    */
-  static Cluster laggingFollower3(UnaryOperator<io.stepraft.raft.Config.Builder> tweak, int writes) {
+  static Cluster laggingFollower3(
+      UnaryOperator<io.stepraft.raft.Config.Builder> tweak, int writes) {
     Cluster c = Cluster.create(3, tweak);
     c.campaign(1);
     c.propose(1, "a0");
@@ -49,9 +50,8 @@ final class Snapshots {
   }
 
   /**
-   * Takes a snapshot of node {@code n}'s application state at its last applied index, then
-   * compacts its log so that the first entry kept is {@code compactTo + 1} (if it starts
-   * earlier).
+   * Takes a snapshot of node {@code n}'s application state at its last applied index, then compacts
+   * its log so that the first entry kept is {@code compactTo + 1} (if it starts earlier).
    */
   static Snapshot snapshotAndCompact(TestNode n, long compactTo) {
     long index = lastApplied(n);
@@ -80,7 +80,9 @@ final class Snapshots {
     long snapIndex = snap.getMetadata().getIndex();
     List<String> out = new ArrayList<>(decode(snap.getData()));
     for (Entry e : n.applied()) {
-      if (e.getIndex() > snapIndex && e.getIndex() <= upTo && e.getType() == EntryType.EntryNormal
+      if (e.getIndex() > snapIndex
+          && e.getIndex() <= upTo
+          && e.getType() == EntryType.EntryNormal
           && !e.getData().isEmpty()) {
         out.add(e.getData().toStringUtf8());
       }
@@ -103,7 +105,8 @@ final class Snapshots {
   static PeerProgress progress(Cluster c, long leader, long peer) {
     PeerProgress p = c.node(leader).raw().status().progress().get(peer);
     if (p == null) {
-      throw new AssertionError("node " + leader + " has no progress for " + peer + " (not leading?)");
+      throw new AssertionError(
+          "node " + leader + " has no progress for " + peer + " (not leading?)");
     }
     return p;
   }

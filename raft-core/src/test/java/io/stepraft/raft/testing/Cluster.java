@@ -3,8 +3,8 @@ package io.stepraft.raft.testing;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
-import io.stepraft.raft.RawNode;
 import io.stepraft.raft.RaftException;
+import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.Storage;
 import io.stepraft.raft.pb.Message;
@@ -25,9 +25,9 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * An in-memory cluster of {@link TestNode}s on a network that can drop messages, cut links,
- * isolate nodes and recover. Everything is single-threaded and driven explicitly: {@link
- * #stabilize()} handles Readies and delivers messages until nothing is left to do.
+ * An in-memory cluster of {@link TestNode}s on a network that can drop messages, cut links, isolate
+ * nodes and recover. Everything is single-threaded and driven explicitly: {@link #stabilize()}
+ * handles Readies and delivers messages until nothing is left to do.
  */
 public final class Cluster {
   private final TreeMap<Long, TestNode> nodes = new TreeMap<>();
@@ -58,14 +58,16 @@ public final class Cluster {
    *
    * @param tweak adjusts each node's config (its id is already set)
    */
-  public static Cluster create(int n, UnaryOperator<Config.Builder> tweak, Function<Config, RawNode> factory) {
+  public static Cluster create(
+      int n, UnaryOperator<Config.Builder> tweak, Function<Config, RawNode> factory) {
     Cluster c = new Cluster(42);
     List<Peer> peers = new ArrayList<>();
     for (long id = 1; id <= n; id++) {
       peers.add(Peer.of(id));
     }
     for (long id = 1; id <= n; id++) {
-      Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage());
+      Config.Builder b =
+          Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage());
       TestNode node = new TestNode(tweak.apply(b).build(), factory);
       node.raw().bootstrap(peers);
       c.nodes.put(id, node);
@@ -82,8 +84,8 @@ public final class Cluster {
    * @param tweak adjusts each node's config (its id is already set)
    * @param wrap returns the Storage node {@code id} reads, given the MemoryStorage it writes
    */
-  public static Cluster createWrapped(int n, UnaryOperator<Config.Builder> tweak,
-      BiFunction<Long, MemoryStorage, Storage> wrap) {
+  public static Cluster createWrapped(
+      int n, UnaryOperator<Config.Builder> tweak, BiFunction<Long, MemoryStorage, Storage> wrap) {
     Cluster c = new Cluster(42);
     List<Peer> peers = new ArrayList<>();
     for (long id = 1; id <= n; id++) {
@@ -91,7 +93,8 @@ public final class Cluster {
     }
     for (long id = 1; id <= n; id++) {
       MemoryStorage ms = new MemoryStorage();
-      Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(wrap.apply(id, ms));
+      Config.Builder b =
+          Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(wrap.apply(id, ms));
       TestNode node = new TestNode(tweak.apply(b).build(), ms);
       node.raw().bootstrap(peers);
       c.nodes.put(id, node);
@@ -310,11 +313,13 @@ public final class Cluster {
    *
    * @param tweak adjusts each node's config (its id and storage are already set)
    */
-  public static Cluster fromStorages(List<MemoryStorage> storages, UnaryOperator<Config.Builder> tweak) {
+  public static Cluster fromStorages(
+      List<MemoryStorage> storages, UnaryOperator<Config.Builder> tweak) {
     Cluster c = new Cluster(42);
     for (int i = 0; i < storages.size(); i++) {
       long id = i + 1;
-      Config.Builder b = Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(storages.get(i));
+      Config.Builder b =
+          Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(storages.get(i));
       c.nodes.put(id, new TestNode(tweak.apply(b).build()));
     }
     c.stabilize();
@@ -331,8 +336,8 @@ public final class Cluster {
 
   /**
    * Holds back, instead of delivering, every message for which {@code rule} is true at delivery
-   * time, so that a test can step them in by hand, one at a time ({@link #stepHeld}).
-   * {@link #recover()} stops holding.
+   * time, so that a test can step them in by hand, one at a time ({@link #stepHeld}). {@link
+   * #recover()} stops holding.
    *
    * @return the list the held messages collect in, oldest first; the test may remove from it
    */
@@ -343,12 +348,15 @@ public final class Cluster {
   }
 
   /**
-   * Removes the oldest message of type {@code type} from {@code held}, steps it into its
-   * recipient, and stabilizes.
+   * Removes the oldest message of type {@code type} from {@code held}, steps it into its recipient,
+   * and stabilizes.
    */
   public void stepHeld(List<Message> held, MessageType type) {
-    Message m = held.stream().filter(x -> x.getType() == type).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type + " held in " + held));
+    Message m =
+        held.stream()
+            .filter(x -> x.getType() == type)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + type + " held in " + held));
     held.remove(m);
     node(m.getTo()).raw().step(m);
     stabilize();

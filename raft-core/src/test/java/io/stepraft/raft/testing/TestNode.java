@@ -25,12 +25,14 @@ public final class TestNode {
   private MemoryStorage storage;
   private RawNode node;
   private final List<Entry> applied = new ArrayList<>();
+
   /**
    * The index the state machine has reached: its last applied entry or a restored snapshot,
    * whichever came later. Raft must hand out the next committed entry at exactly this index + 1,
    * and a snapshot only above it.
    */
   private long appliedIndex;
+
   private final List<ReadState> readStates = new ArrayList<>();
   private ConfState confState;
   private final Function<Config, RawNode> factory;
@@ -45,8 +47,8 @@ public final class TestNode {
   }
 
   /**
-   * A node whose RawNode reads its log through {@code config.storage()} (a wrapper around
-   * {@code storage}, say) while the host writes to {@code storage}.
+   * A node whose RawNode reads its log through {@code config.storage()} (a wrapper around {@code
+   * storage}, say) while the host writes to {@code storage}.
    */
   TestNode(Config config, MemoryStorage storage) {
     this(config, storage, RawNode::new);
@@ -90,7 +92,10 @@ public final class TestNode {
     return applied;
   }
 
-  /** The index the state machine has reached: its last applied entry, or a restored snapshot after it. */
+  /**
+   * The index the state machine has reached: its last applied entry, or a restored snapshot after
+   * it.
+   */
   public long appliedIndex() {
     return appliedIndex;
   }
@@ -174,33 +179,59 @@ public final class TestNode {
   }
 
   /**
-   * Fails loudly if the state machine cannot take {@code rd} as it stands. Raft restores a
-   * snapshot only above its commit index, which is at least the applied index, and after a
-   * restore hands out committed entries only above the snapshot (as etcd's raft does): a snapshot
-   * at or below the applied index, or a committed entry at or below what the state machine
-   * already holds (applied or restored), would roll the state machine back; an entry beyond the
-   * next index would skip some.
+   * Fails loudly if the state machine cannot take {@code rd} as it stands. Raft restores a snapshot
+   * only above its commit index, which is at least the applied index, and after a restore hands out
+   * committed entries only above the snapshot (as etcd's raft does): a snapshot at or below the
+   * applied index, or a committed entry at or below what the state machine already holds (applied
+   * or restored), would roll the state machine back; an entry beyond the next index would skip
+   * some.
    */
   private void checkApplicable(Ready rd) {
     long at = appliedIndex;
     if (rd.hasSnapshot()) {
       long snapIndex = rd.snapshot().getMetadata().getIndex();
       if (snapIndex <= at) {
-        throw new AssertionError("node " + id + " was handed a snapshot at index " + snapIndex
-            + " but its state machine has already applied through index " + at + ": restoring it would roll it back");
+        throw new AssertionError(
+            "node "
+                + id
+                + " was handed a snapshot at index "
+                + snapIndex
+                + " but its state machine has already applied through index "
+                + at
+                + ": restoring it would roll it back");
       }
       at = snapIndex;
     }
     long snapshotIndex = storage.snapshot().getMetadata().getIndex();
     for (Entry e : rd.committedEntries()) {
       if (e.getIndex() <= at) {
-        throw new AssertionError("node " + id + " was handed committed entry " + e.getIndex() + " but its state "
-            + "machine already holds index " + at + " (storage snapshot at " + snapshotIndex + ", last applied entry "
-            + lastAppliedEntryIndex() + "): applying it would roll the state machine back");
+        throw new AssertionError(
+            "node "
+                + id
+                + " was handed committed entry "
+                + e.getIndex()
+                + " but its state "
+                + "machine already holds index "
+                + at
+                + " (storage snapshot at "
+                + snapshotIndex
+                + ", last applied entry "
+                + lastAppliedEntryIndex()
+                + "): applying it would roll the state machine back");
       }
       if (e.getIndex() != at + 1) {
-        throw new AssertionError("node " + id + " was handed committed entry " + e.getIndex() + " after index " + at
-            + ": entries " + (at + 1) + ".." + (e.getIndex() - 1) + " would never be applied");
+        throw new AssertionError(
+            "node "
+                + id
+                + " was handed committed entry "
+                + e.getIndex()
+                + " after index "
+                + at
+                + ": entries "
+                + (at + 1)
+                + ".."
+                + (e.getIndex() - 1)
+                + " would never be applied");
       }
       at = e.getIndex();
     }
@@ -219,26 +250,30 @@ public final class TestNode {
   }
 
   /**
-   * Restarts the node from its storage, as after a crash after the last handled Ready: the
-   * RawNode is rebuilt; applied entries are kept (the state machine is assumed durable).
+   * Restarts the node from its storage, as after a crash after the last handled Ready: the RawNode
+   * is rebuilt; applied entries are kept (the state machine is assumed durable).
    */
   public void restart() {
     persistConfState(appliedIndex);
-    config = config.toBuilder().applied(Math.min(appliedIndex, storage.initialState().hardState().getCommit())).build();
+    config =
+        config.toBuilder()
+            .applied(Math.min(appliedIndex, storage.initialState().hardState().getCommit()))
+            .build();
     node = factory.apply(config);
   }
 
   /**
    * Makes the configuration as of {@code appliedIndex} durable, as a host does by snapshotting its
    * state machine together with the ConfState: a restarted node reads its configuration from the
-   * storage's snapshot and is not handed the already applied configuration entries again.
-   * Nothing is compacted.
+   * storage's snapshot and is not handed the already applied configuration entries again. Nothing
+   * is compacted.
    */
   private void persistConfState(long appliedIndex) {
     if (appliedIndex <= storage.snapshot().getMetadata().getIndex()) {
       return;
     }
     boolean changed = !confState.equals(ConfState.getDefaultInstance());
-    storage.createSnapshot(appliedIndex, changed ? confState : null, com.google.protobuf.ByteString.EMPTY);
+    storage.createSnapshot(
+        appliedIndex, changed ? confState : null, com.google.protobuf.ByteString.EMPTY);
   }
 }

@@ -17,19 +17,19 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The harness itself: a {@link TestNode} refuses, loudly and naming the indexes, a Ready that
- * would roll its state machine back or skip entries, instead of quietly dropping what it applied.
- * Raft never produces such a Ready (it restores a snapshot only above its commit index and then
- * hands out committed entries only above the snapshot), so each test hands a node a real Ready
- * that another node legitimately produced at another point of its history.
+ * The harness itself: a {@link TestNode} refuses, loudly and naming the indexes, a Ready that would
+ * roll its state machine back or skip entries, instead of quietly dropping what it applied. Raft
+ * never produces such a Ready (it restores a snapshot only above its commit index and then hands
+ * out committed entries only above the snapshot), so each test hands a node a real Ready that
+ * another node legitimately produced at another point of its history.
  */
 class TestNodeTest {
   /**
    * Five nodes, leader 1. Nodes 4 and 5 were cut off after the first write and missed three more.
    * Node 4 then caught up by entries ({@link #entriesFor4}: a Ready with committed entries up to
    * {@link #snapshotIndex} at most); the leader snapshotted at {@link #snapshotIndex} and
-   * compacted; node 5 caught up from that snapshot ({@link #snapshotFor5}), and the others
-   * applied one more write after it.
+   * compacted; node 5 caught up from that snapshot ({@link #snapshotFor5}), and the others applied
+   * one more write after it.
    */
   private static final class History {
     final Cluster c = Cluster.create(5);
@@ -51,15 +51,22 @@ class TestNodeTest {
 
       TestNode leader = c.node(1);
       snapshotIndex = leader.appliedIndex();
-      leader.storage().createSnapshot(snapshotIndex, leader.raw().status().config(), ByteString.EMPTY);
+      leader
+          .storage()
+          .createSnapshot(snapshotIndex, leader.raw().status().config(), ByteString.EMPTY);
       leader.storage().compact(snapshotIndex);
       c.recover();
       List<Message> heldFor5 = c.hold(m -> m.getTo() == 5);
       c.propose(1, "a4");
       snapshotFor5 = catchUp(5, heldFor5, Ready::hasSnapshot);
-      assertEquals(snapshotIndex, snapshotFor5.snapshot().getMetadata().getIndex(), "setup: node 5's snapshot");
+      assertEquals(
+          snapshotIndex,
+          snapshotFor5.snapshot().getMetadata().getIndex(),
+          "setup: node 5's snapshot");
       assertEquals(snapshotIndex, c.node(5).appliedIndex(), "setup: node 5 restored the snapshot");
-      assertTrue(c.node(2).appliedIndex() > snapshotIndex, "setup: node 2 applied a write after the snapshot");
+      assertTrue(
+          c.node(2).appliedIndex() > snapshotIndex,
+          "setup: node 2 applied a write after the snapshot");
     }
 
     private Ready catchUp(long id, Predicate<Ready> wanted) {
@@ -99,12 +106,15 @@ class TestNodeTest {
     long first = stale.get(0).getIndex();
     assertTrue(stale.get(stale.size() - 1).getIndex() <= h.snapshotIndex, "setup: " + stale);
     TestNode n5 = h.c.node(5);
-    assertTrue(first > n5.applied().get(n5.applied().size() - 1).getIndex(),
+    assertTrue(
+        first > n5.applied().get(n5.applied().size() - 1).getIndex(),
         "setup: node 5 never applied these entries one by one");
     AssertionError e = assertThrows(AssertionError.class, () -> n5.handle(h.entriesFor4));
-    assertTrue(e.getMessage().contains("committed entry " + first)
-        && e.getMessage().contains("already holds index " + h.snapshotIndex)
-        && e.getMessage().contains("roll the state machine back"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("committed entry " + first)
+            && e.getMessage().contains("already holds index " + h.snapshotIndex)
+            && e.getMessage().contains("roll the state machine back"),
+        e.getMessage());
     assertEquals(h.snapshotIndex, n5.appliedIndex());
   }
 
@@ -115,10 +125,14 @@ class TestNodeTest {
     long applied = n2.appliedIndex();
     List<Entry> appliedBefore = List.copyOf(n2.applied());
     long storageSnapshotBefore = n2.storage().snapshot().getMetadata().getIndex();
-    assertTrue(storageSnapshotBefore < h.snapshotIndex, "setup: node 2's storage would accept the snapshot");
+    assertTrue(
+        storageSnapshotBefore < h.snapshotIndex,
+        "setup: node 2's storage would accept the snapshot");
     AssertionError e = assertThrows(AssertionError.class, () -> n2.handle(h.snapshotFor5));
-    assertTrue(e.getMessage().contains("snapshot at index " + h.snapshotIndex)
-        && e.getMessage().contains("applied through index " + applied), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("snapshot at index " + h.snapshotIndex)
+            && e.getMessage().contains("applied through index " + applied),
+        e.getMessage());
     assertEquals(appliedBefore, n2.applied(), "the applied entries after the snapshot are kept");
     assertEquals(storageSnapshotBefore, n2.storage().snapshot().getMetadata().getIndex());
   }
@@ -126,11 +140,18 @@ class TestNodeTest {
   @Test
   void committedEntriesThatSkipAnIndexFailLoudly() {
     History h = new History();
-    TestNode fresh = h.c.addNode(Config.builder().id(6).electionTicks(10).heartbeatTicks(1)
-        .storage(new MemoryStorage()));
+    TestNode fresh =
+        h.c.addNode(
+            Config.builder()
+                .id(6)
+                .electionTicks(10)
+                .heartbeatTicks(1)
+                .storage(new MemoryStorage()));
     long first = h.entriesFor4.committedEntries().get(0).getIndex();
     assertFalse(first == 1, "setup: the entries start after index 1");
     AssertionError e = assertThrows(AssertionError.class, () -> fresh.handle(h.entriesFor4));
-    assertTrue(e.getMessage().contains("entries 1.." + (first - 1) + " would never be applied"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("entries 1.." + (first - 1) + " would never be applied"),
+        e.getMessage());
   }
 }

@@ -25,8 +25,9 @@ class InflightsPropertyTest {
       long maxBytes = random.nextBoolean() ? 0 : random.nextLong(1, 500);
       Inflights in = new Inflights(capacity, maxBytes);
       Model model = new Model(capacity, maxBytes);
-      StringBuilder trace = new StringBuilder("seed " + SEED + " run " + run + " cap " + capacity
-          + " maxBytes " + maxBytes + ":");
+      StringBuilder trace =
+          new StringBuilder(
+              "seed " + SEED + " run " + run + " cap " + capacity + " maxBytes " + maxBytes + ":");
       for (int op = 0; op < OPS; op++) {
         step(random, in, model, trace);
         String context = trace.toString();

@@ -335,8 +335,7 @@ class ProgressTrackerTest {
     ProgressTracker t = new ProgressTracker(4, 0);
     assertThrows(IllegalArgumentException.class, () -> t.setConfig(null, set(), set(), false));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> t.setConfig(JointConfig.EMPTY, null, set(), false));
+        IllegalArgumentException.class, () -> t.setConfig(JointConfig.EMPTY, null, set(), false));
   }
 
   @Test

@@ -22,13 +22,24 @@ class ForgetLeaderTest {
     return c;
   }
 
-  /** Steps a MsgVote from 2 for the next term, with an up-to-date log, into 3; returns 3's answers. */
+  /**
+   * Steps a MsgVote from 2 for the next term, with an up-to-date log, into 3; returns 3's answers.
+   */
   private static List<Message> askVoteOf3(Cluster c) {
     long term = c.node(3).term();
     long last = c.node(3).storage().lastIndex();
     long lastTerm = c.node(3).storage().term(last);
-    c.node(3).raw().step(Message.newBuilder().setType(MessageType.MsgVote).setFrom(2).setTo(3)
-        .setTerm(term + 1).setIndex(last).setLogTerm(lastTerm).build());
+    c.node(3)
+        .raw()
+        .step(
+            Message.newBuilder()
+                .setType(MessageType.MsgVote)
+                .setFrom(2)
+                .setTo(3)
+                .setTerm(term + 1)
+                .setIndex(last)
+                .setLogTerm(lastTerm)
+                .build());
     return Msgs.of(c.collect(3), MessageType.MsgVoteResp, 2);
   }
 
@@ -52,7 +63,9 @@ class ForgetLeaderTest {
     assertEquals(term, c.node(3).term(), "the term did not move either");
   }
 
-  /** With lease-based reads forgetLeader is ignored: the follower keeps its leader and its lease. */
+  /**
+   * With lease-based reads forgetLeader is ignored: the follower keeps its leader and its lease.
+   */
   @Test
   void forgetLeaderIsIgnoredWithLeaseBasedReads() {
     Cluster c = leader1(ReadOnlyOption.LEASE_BASED);

@@ -14,12 +14,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Leadership transfer (Raft thesis §3.10): the leader brings the transferee's log up to date,
- * then sends it MsgTimeoutNow; the transferee campaigns at once in the next term.
+ * Leadership transfer (Raft thesis §3.10): the leader brings the transferee's log up to date, then
+ * sends it MsgTimeoutNow; the transferee campaigns at once in the next term.
  */
 class LeaderTransferTest {
   private static Cluster leader1(boolean preVoteAndCheckQuorum) {
-    Cluster c = Cluster.create(3, b -> b.preVote(preVoteAndCheckQuorum).checkQuorum(preVoteAndCheckQuorum));
+    Cluster c =
+        Cluster.create(3, b -> b.preVote(preVoteAndCheckQuorum).checkQuorum(preVoteAndCheckQuorum));
     c.campaign(1);
     c.propose(1, "a");
     return c;
@@ -106,8 +107,14 @@ class LeaderTransferTest {
     List<Message> seen = c.delivered();
     int timeoutNow = Msgs.firstIndexOf(seen, MessageType.MsgTimeoutNow);
     assertTrue(timeoutNow > 0, seen.toString());
-    boolean caughtUpFirst = seen.subList(0, timeoutNow).stream().anyMatch(m ->
-        m.getType() == MessageType.MsgAppResp && m.getFrom() == 3 && !m.getReject() && m.getIndex() == last);
+    boolean caughtUpFirst =
+        seen.subList(0, timeoutNow).stream()
+            .anyMatch(
+                m ->
+                    m.getType() == MessageType.MsgAppResp
+                        && m.getFrom() == 3
+                        && !m.getReject()
+                        && m.getIndex() == last);
     assertTrue(caughtUpFirst, seen.toString());
     assertEquals(Role.LEADER, c.node(3).role());
     assertEquals(List.of("a", "b", "c"), c.node(3).appliedData());
@@ -115,8 +122,8 @@ class LeaderTransferTest {
 
   /**
    * Five nodes, leader 1 with "a" everywhere; then the leader's messages to 2 are held back (in
-   * {@code to2}), "b" and "c" commit through 3, 4 and 5, and "d" and "e" reach no one: they are
-   * the leader's uncommitted tail, {@code committed + 1 .. last}.
+   * {@code to2}), "b" and "c" commit through 3, 4 and 5, and "d" and "e" reach no one: they are the
+   * leader's uncommitted tail, {@code committed + 1 .. last}.
    */
   private record TailOnTheLeader(Cluster c, List<Message> to2, long committed, long last) {
     static TailOnTheLeader create() {
@@ -143,7 +150,10 @@ class LeaderTransferTest {
       return Msgs.count(to2, MessageType.MsgTimeoutNow);
     }
 
-    /** Node 2 gets the rest of the log: MsgTimeoutNow comes exactly with the last index; 2 wins with the tail. */
+    /**
+     * Node 2 gets the rest of the log: MsgTimeoutNow comes exactly with the last index; 2 wins with
+     * the tail.
+     */
     void assertTimeoutNowExactlyAtTheLastIndexAndTheTailSurvives() {
       deliverAppendsToNode2Until(c, to2, last - 1);
       assertEquals(0, timeoutNows(), "2 lacks e");
@@ -153,7 +163,10 @@ class LeaderTransferTest {
       assertEquals(1, timeoutNows(), "sent as 2's match reached the last index");
       c.stepHeld(to2, MessageType.MsgTimeoutNow);
       assertEquals(Role.LEADER, c.node(2).role());
-      assertEquals(List.of("a", "b", "c", "d", "e"), c.node(2).appliedData(), "the tail survived the transfer");
+      assertEquals(
+          List.of("a", "b", "c", "d", "e"),
+          c.node(2).appliedData(),
+          "the tail survived the transfer");
     }
   }
 
@@ -179,8 +192,8 @@ class LeaderTransferTest {
   }
 
   /**
-   * The same rule when the transfer is requested: a transferee that holds every committed entry
-   * but not the leader's tail is caught up first instead of getting MsgTimeoutNow at once.
+   * The same rule when the transfer is requested: a transferee that holds every committed entry but
+   * not the leader's tail is caught up first instead of getting MsgTimeoutNow at once.
    */
   @Test
   void aTransfereeHoldingOnlyTheCommittedEntriesIsNotSentTimeoutNowOnRequest() {
@@ -199,15 +212,18 @@ class LeaderTransferTest {
   }
 
   /**
-   * Steps the held appends into node 2, oldest first, until the leader records its match at
-   * {@code index}; no MsgTimeoutNow may be sent before it reaches the leader's last index.
+   * Steps the held appends into node 2, oldest first, until the leader records its match at {@code
+   * index}; no MsgTimeoutNow may be sent before it reaches the leader's last index.
    */
   private static void deliverAppendsToNode2Until(Cluster c, List<Message> held, long index) {
     long last = c.node(1).storage().lastIndex();
     while (match(c, 2) < index) {
       c.stepHeld(held, MessageType.MsgApp);
       if (match(c, 2) < last) {
-        assertEquals(0, Msgs.count(held, MessageType.MsgTimeoutNow), "at match " + match(c, 2) + " of " + last);
+        assertEquals(
+            0,
+            Msgs.count(held, MessageType.MsgTimeoutNow),
+            "at match " + match(c, 2) + " of " + last);
       }
     }
     assertEquals(index, match(c, 2));

@@ -83,9 +83,15 @@ class TransferRulesTest {
   @Test
   void aTransferToALearnerIsIgnored() {
     Cluster c = leader1();
-    c.addNode(Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
-    c.node(1).raw().proposeConfChange(ConfChange.newBuilder()
-        .setType(ConfChangeType.ConfChangeAddLearnerNode).setNodeId(4).build());
+    c.addNode(
+        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
+    c.node(1)
+        .raw()
+        .proposeConfChange(
+            ConfChange.newBuilder()
+                .setType(ConfChangeType.ConfChangeAddLearnerNode)
+                .setNodeId(4)
+                .build());
     c.stabilize();
     c.node(1).raw().transferLeader(4);
     assertNothingStarted(c);
@@ -133,8 +139,8 @@ class TransferRulesTest {
   }
 
   /**
-   * A request to transfer to the leader itself while another transfer runs cancels that
-   * transfer (the previous one is aborted before the self check, as in etcd).
+   * A request to transfer to the leader itself while another transfer runs cancels that transfer
+   * (the previous one is aborted before the self check, as in etcd).
    */
   @Test
   void aTransferToSelfDuringATransferCancelsIt() {
@@ -149,16 +155,23 @@ class TransferRulesTest {
   void steppingDownClearsTheTransfer() {
     Cluster c = transferringToIsolated3();
     long term = c.node(1).term();
-    c.node(1).raw().step(Message.newBuilder().setType(MessageType.MsgHeartbeat).setFrom(2).setTo(1)
-        .setTerm(term + 1).build());
+    c.node(1)
+        .raw()
+        .step(
+            Message.newBuilder()
+                .setType(MessageType.MsgHeartbeat)
+                .setFrom(2)
+                .setTo(1)
+                .setTerm(term + 1)
+                .build());
     assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(0, transferee(c, 1));
   }
 
   /**
-   * Regression: transferLeader(0) on a follower was forwarded with an empty sender, which the
-   * send path fills in with the follower's own id, so the leader handed leadership to that
-   * follower. 0 is not a node id: the call is refused, on followers and leaders alike.
+   * Regression: transferLeader(0) on a follower was forwarded with an empty sender, which the send
+   * path fills in with the follower's own id, so the leader handed leadership to that follower. 0
+   * is not a node id: the call is refused, on followers and leaders alike.
    */
   @Test
   void transferLeaderToIdZeroIsRefusedAndMovesNothing() {
