@@ -275,8 +275,7 @@ class AsyncWritesCrashRestartTest {
   }
 
   @Test
-  void
-      asyncFollowerRestoresASnapshotThroughMsgStorageAppendAndAppliesLaterEntriesOnlyAfterItsResponse() {
+  void asyncFollowerRestoresASnapshotViaStorageAppendAndAppliesLaterEntriesAfterIt() {
     MemoryStorage storage = new MemoryStorage();
     ConfState voters = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
     storage.applySnapshot(

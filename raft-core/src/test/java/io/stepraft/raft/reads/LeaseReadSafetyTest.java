@@ -37,8 +37,7 @@ class LeaseReadSafetyTest {
    * node 1 in that window used to be answered at its stale commit index.
    */
   @Test
-  void
-      leaseReadOnALeaderDeposedWithinItsSecondQuorumCheckPeriodIsNotAnsweredFromItsStaleCommitIndex() {
+  void leaseReadOnALeaderDeposedInItsSecondCheckPeriodIsNotAnsweredFromItsStaleCommit() {
     Reads.DroppedReads rec = new Reads.DroppedReads();
     Cluster c = leaseCluster(rec);
     c.tickAll(10);

@@ -92,8 +92,7 @@ class SnapshotLoopTest {
   }
 
   @Test
-  void
-      snapshotsSentToOneFollowerAreStrictlyNewerEachTimeUnlessASendFailedAndBoundedBySnapshotsTaken() {
+  void snapshotsSentToOneFollowerAreNewerEachTimeUnlessASendFailedAndBoundedByThoseTaken() {
     for (long seed = 1; seed <= CASES; seed++) {
       try {
         runRandomCompactions(seed);

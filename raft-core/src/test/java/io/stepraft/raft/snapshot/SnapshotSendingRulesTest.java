@@ -131,8 +131,7 @@ class SnapshotSendingRulesTest {
   }
 
   @Test
-  void
-      reportUnreachableMovesAReplicatingFollowerToProbeAtItsMatchAndAHeartbeatRestoresReplication() {
+  void unreachableMovesAReplicatingFollowerToProbeAtItsMatchAndAHeartbeatRestoresIt() {
     Cluster c = Cluster.create(3);
     c.campaign(1);
     c.propose(1, "a");
