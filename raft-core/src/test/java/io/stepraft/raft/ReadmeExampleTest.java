@@ -59,16 +59,16 @@ class ReadmeExampleTest {
     static Host start(long id, Map<Long, List<Message>> network) {
       // readme:begin
       MemoryStorage storage = new MemoryStorage();
-      RawNode node =
-          new RawNode(
-              Config.builder()
-                  .id(id)
-                  .electionTicks(10)
-                  .heartbeatTicks(1) // this node's id: 1, 2 or 3
-                  .checkQuorum(true)
-                  .preVote(true)
-                  .storage(storage)
-                  .build());
+      Config config =
+          Config.builder()
+              .id(id) // this node's id: 1, 2 or 3
+              .electionTicks(10)
+              .heartbeatTicks(1)
+              .checkQuorum(true)
+              .preVote(true)
+              .storage(storage)
+              .build();
+      RawNode node = new RawNode(config);
       node.bootstrap(List.of(Peer.of(1), Peer.of(2), Peer.of(3))); // a brand-new cluster only
       // readme:end
       return new Host(storage, node, new Transport(id, network));
