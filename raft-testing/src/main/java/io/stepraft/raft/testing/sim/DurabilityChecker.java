@@ -1,0 +1,161 @@
+package io.stepraft.raft.testing.sim;
+
+import io.stepraft.raft.MemoryStorage;
+import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.HardState;
+import java.util.List;
+
+/**
+ * Durability of acknowledged writes (applied somewhere, see {@link History}), judged on what the
+ * disks hold durably, so that it covers every crash the model allows:
+ *
+ * <ul>
+ *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking set
+ *       of the latest configuration: the nodes without it must not form a quorum, or crashing them
+ *       all would lose it;
+ *   <li>when a disk durably overwrites an acknowledged entry, the other disks still hold it as a
+ *       blocking set;
+ *   <li>at the end of a run the leader's log holds every acknowledged entry.
+ * </ul>
+ *
+ * <p>It also watches the disks for the vote and commit checks.
+ */
+final class DurabilityChecker implements SimDisk.Observer {
+  private final Checks checks;
+  private final History history;
+  private final ElectionChecker elections;
+  private SimNode[] nodes;
+
+  /** The bootstrap entries: every initial member writes them itself before the cluster starts. */
+  private long bootstrapLast;
+
+  DurabilityChecker(Checks checks, History history, ElectionChecker elections) {
+    this.checks = checks;
+    this.history = history;
+    this.elections = elections;
+  }
+
+  void setNodes(SimNode[] nodes, long bootstrapLast) {
+    this.nodes = nodes;
+    this.bootstrapLast = bootstrapLast;
+  }
+
+  /** The entry at {@code index} was acknowledged: applied for the first time anywhere. */
+  void onAck(long index, long term) {
+    if (index <= bootstrapLast) {
+      return;
+    }
+    String lacking = lackingQuorum(index, term, 0);
+    if (lacking != null) {
+      checks.fail(
+          Check.DURABILITY,
+          "entry (index " + index + ", term " + term + ") was acknowledged but " + lacking);
+    }
+  }
+
+  /**
+   * Null if the disks holding {@code (index, term)} durably, {@code except} aside, are a blocking
+   * set of the latest configuration; else a description of the quorum that lacks it.
+   */
+  private String lackingQuorum(long index, long term, long except) {
+    ConfState cs = history.latestConfig();
+    if (cs == null) {
+      return null;
+    }
+    StringBuilder without = new StringBuilder();
+    long missing = 0;
+    for (int id = 1; id < nodes.length; id++) {
+      if (id == except || !nodes[id].disk.holds(index, term)) {
+        missing |= 1L << id;
+        without.append(' ').append(id);
+      }
+    }
+    if (isQuorum(cs.getVotersList(), missing)
+        && (cs.getVotersOutgoingCount() == 0 || isQuorum(cs.getVotersOutgoingList(), missing))) {
+      return "the nodes"
+          + without
+          + " lack it durably, a quorum of "
+          + cs.getVotersList()
+          + (cs.getVotersOutgoingCount() == 0 ? "" : " & " + cs.getVotersOutgoingList());
+    }
+    return null;
+  }
+
+  private static boolean isQuorum(List<Long> voters, long members) {
+    int n = 0;
+    for (long v : voters) {
+      if ((members & (1L << v)) != 0) {
+        n++;
+      }
+    }
+    return n > voters.size() / 2;
+  }
+
+  /**
+   * A disk is about to replace its entries from {@code e}'s index on. A node may lose an
+   * acknowledged entry this way (it follows a stale leader, say, and was not among those that
+   * committed the entry), but the others must still hold it as a blocking set.
+   */
+  @Override
+  public void beforeDurableEntry(long node, MemoryStorage durable, Entry e) {
+    long last = Math.min(durable.lastIndex(), history.size());
+    for (long i = Math.max(e.getIndex(), durable.firstIndex()); i <= last; i++) {
+      if (durable.term(i) != history.term(i)
+          || (i == e.getIndex() && e.getTerm() == history.term(i))) {
+        continue;
+      }
+      String lacking = lackingQuorum(i, history.term(i), node);
+      if (lacking != null) {
+        checks.fail(
+            Check.DURABILITY,
+            "node "
+                + node
+                + " durably overwrote acknowledged entry (index "
+                + i
+                + ", term "
+                + history.term(i)
+                + ") with term "
+                + e.getTerm()
+                + " at index "
+                + e.getIndex()
+                + ", and "
+                + lacking);
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void onDurableHardState(long node, HardState prev, HardState hs) {
+    elections.onDurable(node, hs);
+    if (hs.getTerm() < prev.getTerm()) {
+      checks.fail(
+          Check.SINGLE_VOTE,
+          "node " + node + " synced term " + hs.getTerm() + " after term " + prev.getTerm());
+    }
+  }
+
+  /** At the end of a run: the leader's log holds every acknowledged entry. */
+  void checkFinal(SimNode leader) {
+    MemoryStorage s = leader.storage;
+    long last = s.lastIndex();
+    for (long i = s.firstIndex(); i <= history.size(); i++) {
+      long t = i <= last ? s.term(i) : -1;
+      if (t != history.term(i)) {
+        checks.fail(
+            Check.DURABILITY,
+            "acknowledged entry (index "
+                + i
+                + ", term "
+                + history.term(i)
+                + ") is missing from the final leader "
+                + leader.id
+                + "'s log (term there: "
+                + t
+                + ")");
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package io.stepraft.raft.testing.sim;
+
+import java.util.SplittableRandom;
+
+/**
+ * The parameters of one simulated run, drawn at random within fixed bounds from the run's random
+ * source, so that a seed fixes them. Rates are probabilities per driver round (four per tick)
+ * unless said otherwise; times are in logical microticks (100 per tick).
+ *
+ * @param seed the run's seed
+ * @param cluster the nodes and their raft configuration
+ * @param network message loss, duplication and delay
+ * @param faults partitions, crashes and pauses
+ * @param load what the clients do
+ */
+public record SimParams(
+    long seed, ClusterParams cluster, NetworkParams network, FaultParams faults, LoadParams load) {
+
+  /**
+   * The nodes and their raft configuration.
+   *
+   * @param nodes how many nodes exist (3..7), ids {@code 1..nodes}
+   * @param initialVoters how many of them are bootstrapped as voters (3..nodes); the rest are
+   *     spares
+   * @param electionTicks the election timeout in ticks
+   * @param heartbeatTicks the heartbeat interval in ticks
+   * @param preVote whether PreVote is on
+   * @param checkQuorum whether CheckQuorum is on
+   * @param stepDownOnRemoval whether a removed leader steps down
+   * @param disableProposalForwarding whether followers refuse proposals
+   * @param maxSizePerMsgBytes the raft setting of that name
+   * @param maxInflightMsgs the raft setting of that name
+   * @param maxInflightBytes the raft setting of that name
+   * @param maxUncommittedBytes the raft setting maxUncommittedEntriesSizeBytes
+   * @param maxCommittedPerReadyBytes the raft setting maxCommittedSizePerReadyBytes
+   * @param lazyCommitSync whether the host skips fsync when only the commit index changed
+   * @param tickSkew how far a node's tick period may differ from the nominal one (fraction)
+   * @param asyncWrites whether nodes run with {@code asyncStorageWrites(true)}: the host then does
+   *     each MsgStorageAppend and MsgStorageApply later, as a separate event
+   * @param maxStorageDelayMicros with asyncWrites, the largest delay of one storage work item;
+   *     delays are uniform in {@code [1, max]}
+   */
+  public record ClusterParams(
+      int nodes,
+      int initialVoters,
+      int electionTicks,
+      int heartbeatTicks,
+      boolean preVote,
+      boolean checkQuorum,
+      boolean stepDownOnRemoval,
+      boolean disableProposalForwarding,
+      long maxSizePerMsgBytes,
+      int maxInflightMsgs,
+      long maxInflightBytes,
+      long maxUncommittedBytes,
+      long maxCommittedPerReadyBytes,
+      boolean lazyCommitSync,
+      double tickSkew,
+      boolean asyncWrites,
+      int maxStorageDelayMicros) {
+
+    /** A copy with asynchronous storage writes on or off. */
+    public ClusterParams withAsyncWrites(boolean async) {
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          async,
+          maxStorageDelayMicros);
+    }
+  }
+
+  /**
+   * Message loss, duplication and delay, per message.
+   *
+   * @param dropRate the probability that a message is lost
+   * @param dupRate the probability that a message is delivered twice
+   * @param maxDelayMicros the largest ordinary delay; delays are uniform in {@code [1, max]}
+   * @param spikeRate the probability that a message is held back further
+   * @param spikeMicros the largest extra delay of a held-back message
+   * @param holdRate the probability that a message, once it crossed the network, waits in its
+   *     receiver's queue for up to {@link #HOLD_ELECTION_TIMEOUTS_MAX} election timeouts, so that
+   *     it meets a newer term (or a leader that was cut off since)
+   * @param echoRate the probability that a forwarded read (MsgReadIndex) or a heartbeat answer
+   *     (MsgHeartbeatResp), the messages that confirm reads, is delivered once more after such a
+   *     wait
+   */
+  public record NetworkParams(
+      double dropRate,
+      double dupRate,
+      int maxDelayMicros,
+      double spikeRate,
+      int spikeMicros,
+      double holdRate,
+      double echoRate) {
+    /** The longest wait of a held message, in election timeouts. */
+    public static final int HOLD_ELECTION_TIMEOUTS_MAX = 4;
+  }
+
+  /**
+   * Partitions, crashes and pauses during the chaos phase.
+   *
+   * @param partitionRate the probability of a new partition (split, one-way cut or isolation)
+   * @param healRate the probability that every cut link heals
+   * @param crashRate the probability that a running node crashes
+   * @param pauseRate the probability that a running node pauses
+   * @param crashInReadyRate per Ready: the probability of a crash between its writes and fsync
+   * @param tornRate the probability that a crash keeps a prefix of the unsynced writes
+   * @param chaosTicks how long the chaos phase lasts
+   */
+  public record FaultParams(
+      double partitionRate,
+      double healRate,
+      double crashRate,
+      double pauseRate,
+      double crashInReadyRate,
+      double tornRate,
+      int chaosTicks) {}
+
+  /**
+   * What the clients do during the chaos phase.
+   *
+   * @param proposeRate the probability of a new proposal
+   * @param readRate the probability of a new ReadIndex read
+   * @param confChangeRate the probability of a membership change
+   * @param transferRate the probability of a leadership transfer
+   * @param compactRate the probability that a node snapshots and compacts its log
+   * @param maxPendingProposals the most proposals in flight at once
+   */
+  public record LoadParams(
+      double proposeRate,
+      double readRate,
+      double confChangeRate,
+      double transferRate,
+      double compactRate,
+      int maxPendingProposals) {}
+
+  /**
+   * Draws the parameters of run {@code seed} from its random source. Whether the run uses
+   * asynchronous storage writes (half the seeds) and their delays come from a second source seeded
+   * from {@code seed}, so that the draws of the main source, and the synchronous runs, stay as they
+   * were before that mode existed.
+   */
+  static SimParams draw(long seed, SplittableRandom rng) {
+    SplittableRandom storage = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    boolean async = storage.nextBoolean();
+    int storageDelay = 5 + storage.nextInt(300);
+    return new SimParams(
+        seed,
+        drawCluster(rng, async, storageDelay),
+        drawNetwork(rng),
+        drawFaults(rng),
+        drawLoad(rng));
+  }
+
+  private static ClusterParams drawCluster(SplittableRandom rng, boolean async, int storageDelay) {
+    int nodes = 3 + rng.nextInt(5);
+    int voters = 3 + rng.nextInt(nodes - 2);
+    long maxMsg = pick(rng, 64, 256, 4096, 1L << 20);
+    long maxInflightBytes = maxMsg * pick(rng, 1, 4, 64);
+    int election = (int) pick(rng, 5, 10, 10, 20);
+    return new ClusterParams(
+        nodes,
+        voters,
+        election,
+        1 + rng.nextInt(election / 4),
+        rng.nextBoolean(),
+        rng.nextBoolean(),
+        rng.nextBoolean(),
+        rng.nextInt(10) == 0,
+        maxMsg,
+        (int) pick(rng, 1, 2, 4, 16, 256),
+        maxInflightBytes,
+        pick(rng, 64, 512, 64L << 20),
+        pick(rng, 64, 1024, 16L << 20),
+        rng.nextBoolean(),
+        rng.nextDouble() * 0.1,
+        async,
+        storageDelay);
+  }
+
+  private static NetworkParams drawNetwork(SplittableRandom rng) {
+    double drop = rng.nextInt(5) == 0 ? 0 : rng.nextDouble() * 0.15;
+    return new NetworkParams(
+        drop,
+        rng.nextDouble() * 0.05,
+        5 + rng.nextInt(150),
+        rng.nextDouble() * 0.05,
+        100 + rng.nextInt(400),
+        rng.nextDouble() * 0.01,
+        rng.nextDouble() * 0.5);
+  }
+
+  /** A quarter of the runs are stormy: partitions and crashes three times as often. */
+  private static FaultParams drawFaults(SplittableRandom rng) {
+    double storm = rng.nextInt(4) == 0 ? 3 : 1;
+    return new FaultParams(
+        storm * rng.nextDouble() * 0.02,
+        0.005 + rng.nextDouble() * 0.02,
+        storm * rng.nextDouble() * 0.006,
+        rng.nextDouble() * 0.006,
+        storm * rng.nextDouble() * 0.004,
+        rng.nextDouble(),
+        150 + rng.nextInt(350));
+  }
+
+  private static LoadParams drawLoad(SplittableRandom rng) {
+    return new LoadParams(
+        0.05 + rng.nextDouble() * 0.4,
+        rng.nextDouble() * 0.2,
+        rng.nextDouble() * 0.04,
+        rng.nextDouble() * 0.01,
+        rng.nextDouble() * 0.03,
+        64);
+  }
+
+  private static long pick(SplittableRandom rng, long... choices) {
+    return choices[rng.nextInt(choices.length)];
+  }
+
+  /** A copy with other fault parameters. */
+  public SimParams withFaults(FaultParams f) {
+    return new SimParams(seed, cluster, network, f, load);
+  }
+
+  /** A copy with other network parameters. */
+  public SimParams withNetwork(NetworkParams n) {
+    return new SimParams(seed, cluster, n, faults, load);
+  }
+
+  /** A copy with other cluster parameters. */
+  public SimParams withCluster(ClusterParams c) {
+    return new SimParams(seed, c, network, faults, load);
+  }
+
+  /** A copy with other load parameters. */
+  public SimParams withLoad(LoadParams l) {
+    return new SimParams(seed, cluster, network, faults, l);
+  }
+}

@@ -1,0 +1,139 @@
+package io.stepraft.raft.testing.sim;
+
+/** Counters of one run, or totals over many. */
+public final class Stats {
+  long steps;
+  long readies;
+  long messages;
+  long lost;
+  long duplicated;
+  long held;
+  long echoed;
+  long undeliverable;
+  long refusals;
+  long partitions;
+  long crashes;
+  long tornCrashes;
+  long lostRecords;
+  long pauses;
+  long proposals;
+  long droppedProposals;
+  long retries;
+  long acknowledged;
+  long confChanges;
+  long configsApplied;
+  long refusedConfChanges;
+  long transfers;
+  long compactions;
+  long snapshotsSent;
+  long snapshotsRestored;
+  long reads;
+
+  Stats() {}
+
+  /** Events processed. */
+  public long steps() {
+    return steps;
+  }
+
+  /** Every fault injected: partitions, crashes and pauses. */
+  public long faults() {
+    return partitions + crashes + pauses;
+  }
+
+  /** Node crashes, between a Ready's writes and its fsync or at any other time. */
+  public long crashes() {
+    return crashes;
+  }
+
+  /** Proposals applied somewhere, so reported committed to their clients. */
+  public long acknowledged() {
+    return acknowledged;
+  }
+
+  void add(Stats o) {
+    steps += o.steps;
+    readies += o.readies;
+    messages += o.messages;
+    lost += o.lost;
+    duplicated += o.duplicated;
+    held += o.held;
+    echoed += o.echoed;
+    undeliverable += o.undeliverable;
+    refusals += o.refusals;
+    partitions += o.partitions;
+    crashes += o.crashes;
+    tornCrashes += o.tornCrashes;
+    lostRecords += o.lostRecords;
+    pauses += o.pauses;
+    proposals += o.proposals;
+    droppedProposals += o.droppedProposals;
+    retries += o.retries;
+    acknowledged += o.acknowledged;
+    confChanges += o.confChanges;
+    configsApplied += o.configsApplied;
+    refusedConfChanges += o.refusedConfChanges;
+    transfers += o.transfers;
+    compactions += o.compactions;
+    snapshotsSent += o.snapshotsSent;
+    snapshotsRestored += o.snapshotsRestored;
+    reads += o.reads;
+  }
+
+  /** Every counter, as {@code name=value} pairs. */
+  @Override
+  public String toString() {
+    return "steps="
+        + steps
+        + " readies="
+        + readies
+        + " messages="
+        + messages
+        + " lost="
+        + lost
+        + " duplicated="
+        + duplicated
+        + " held="
+        + held
+        + " echoed="
+        + echoed
+        + " undeliverable="
+        + undeliverable
+        + " refusals="
+        + refusals
+        + " partitions="
+        + partitions
+        + " crashes="
+        + crashes
+        + " tornCrashes="
+        + tornCrashes
+        + " lostRecords="
+        + lostRecords
+        + " pauses="
+        + pauses
+        + " proposals="
+        + proposals
+        + " droppedProposals="
+        + droppedProposals
+        + " retries="
+        + retries
+        + " acknowledged="
+        + acknowledged
+        + " confChanges="
+        + confChanges
+        + " configsApplied="
+        + configsApplied
+        + " refusedConfChanges="
+        + refusedConfChanges
+        + " transfers="
+        + transfers
+        + " compactions="
+        + compactions
+        + " snapshotsSent="
+        + snapshotsSent
+        + " snapshotsRestored="
+        + snapshotsRestored
+        + " reads="
+        + reads;
+  }
+}

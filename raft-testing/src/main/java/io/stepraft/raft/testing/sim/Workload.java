@@ -1,0 +1,330 @@
+package io.stepraft.raft.testing.sim;
+
+import com.google.protobuf.ByteString;
+import io.stepraft.raft.ReadState;
+import io.stepraft.raft.Role;
+import io.stepraft.raft.pb.ConfChange;
+import io.stepraft.raft.pb.ConfChangeSingle;
+import io.stepraft.raft.pb.ConfChangeTransition;
+import io.stepraft.raft.pb.ConfChangeType;
+import io.stepraft.raft.pb.ConfChangeV2;
+import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Snapshot;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The clients: they propose unique payloads, issue ReadIndex reads, change the membership, transfer
+ * leadership, and have nodes snapshot and compact their logs. A proposal is pending until it is
+ * acknowledged (applied by some node); a pending proposal is proposed again with the same payload
+ * after a timeout, as a client retries, so every proposal eventually resolves.
+ */
+final class Workload {
+  /** How long a client waits before it proposes again, in election timeouts. */
+  static final int RETRY_ELECTION_TIMEOUTS = 3;
+
+  /** The fewest applied entries a node compacts at once. */
+  static final int COMPACT_GAP_MIN = 8;
+
+  /**
+   * The fewest voters a membership change leaves. Changes are serialized (see {@code
+   * Host.applyConfChange}), so no configuration has fewer: with three or more voters in each half
+   * of every configuration, the members can always form a quorum of a configuration they still hold
+   * after a node's removal, whichever they hold.
+   */
+  static final int VOTERS_MIN = 3;
+
+  private final World w;
+  private final SimParams.LoadParams p;
+  private final SplittableRandom rng;
+  private final long retryMicros;
+
+  /**
+   * Payloads proposed and not yet acknowledged, with the time of the last attempt, oldest first.
+   */
+  private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
+
+  private long proposalSeq;
+  private long readSeq;
+
+  Workload(World w) {
+    this.w = w;
+    this.p = w.params.load();
+    this.rng = w.rng;
+    this.retryMicros =
+        (long) RETRY_ELECTION_TIMEOUTS * w.params.cluster().electionTicks() * World.TICK_MICROS;
+  }
+
+  /** One driver round of the chaos phase. */
+  void round() {
+    if (rng.nextDouble() < p.proposeRate() && pending.size() < p.maxPendingProposals()) {
+      String payload = "p" + (++proposalSeq);
+      w.stats.proposals++;
+      if (propose(payload)) {
+        pending.put(payload, w.now);
+      } else {
+        w.stats.droppedProposals++;
+      }
+    }
+    if (rng.nextDouble() < p.readRate()) {
+      read();
+    }
+    if (rng.nextDouble() < p.confChangeRate()) {
+      changeMembership();
+    }
+    if (rng.nextDouble() < p.transferRate()) {
+      transfer();
+    }
+    if (rng.nextDouble() < p.compactRate()) {
+      compact(w.nodes[1 + rng.nextInt(w.nodes.length - 1)]);
+    }
+    if (rng.nextDouble() < p.transferRate()) {
+      forgetLeader();
+    }
+    retry();
+  }
+
+  /**
+   * One driver round after the faults stopped: only retries, and leaving an explicit joint config.
+   */
+  void settleRound() {
+    retry();
+    ConfState cs = w.history.latestConfig();
+    if (cs != null
+        && cs.getVotersOutgoingCount() > 0
+        && !cs.getAutoLeave()
+        && rng.nextInt(40) == 0) {
+      proposeConf(ConfChangeV2.getDefaultInstance());
+    }
+  }
+
+  int pendingCount() {
+    return pending.size();
+  }
+
+  /** A payload was applied for the first time. */
+  void onAck(ByteString data) {
+    if (pending.remove(data.toStringUtf8()) != null) {
+      w.stats.acknowledged++;
+    }
+  }
+
+  private void retry() {
+    Iterator<Map.Entry<String, Long>> it = pending.entrySet().iterator();
+    List<String> again = new ArrayList<>();
+    while (it.hasNext()) {
+      Map.Entry<String, Long> e = it.next();
+      if (w.now - e.getValue() < retryMicros) {
+        break;
+      }
+      it.remove();
+      again.add(e.getKey());
+    }
+    for (String payload : again) {
+      w.stats.retries++;
+      propose(payload);
+      pending.put(payload, w.now);
+    }
+  }
+
+  private boolean propose(String payload) {
+    SimNode n = target();
+    if (n == null) {
+      return false;
+    }
+    w.trace.add(w.now, "propose", n.id, payload);
+    byte[] data = payload.getBytes(StandardCharsets.UTF_8);
+    return w.host.input(n, () -> n.raw.propose(data));
+  }
+
+  private void read() {
+    SimNode n = target();
+    if (n == null) {
+      return;
+    }
+    String ctx = "r" + (++readSeq);
+    byte[] bytes = ctx.getBytes(StandardCharsets.UTF_8);
+    w.stats.reads++;
+    w.reads.start(ctx, n.id, w.history.size());
+    w.trace.add(w.now, "read", n.id, ctx);
+    if (w.options.bug() == PlantedBug.STALE_READ) {
+      w.reads.onReadState(n.id, new ReadState(n.sm.applied(), bytes));
+      return;
+    }
+    if (!w.host.input(n, () -> n.raw.readIndex(bytes))) {
+      w.reads.cancel(ctx);
+    }
+  }
+
+  private void transfer() {
+    SimNode leader = w.leader();
+    ConfState cs = w.history.latestConfig();
+    if (leader == null || cs == null || cs.getVotersCount() == 0) {
+      return;
+    }
+    long to = cs.getVoters(rng.nextInt(cs.getVotersCount()));
+    SimNode via = rng.nextBoolean() ? leader : target();
+    if (via == null) {
+      return;
+    }
+    w.stats.transfers++;
+    w.trace.add(w.now, "transfer leader to " + to, via.id, null);
+    w.host.input(via, () -> via.raw.transferLeader(to));
+  }
+
+  /** A host that believes the leader is gone tells a follower to forget it. */
+  private void forgetLeader() {
+    SimNode n = target();
+    if (n != null && n.role != Role.LEADER) {
+      w.trace.add(w.now, "forget leader", n.id, null);
+      w.host.input(n, () -> n.raw.forgetLeader());
+    }
+  }
+
+  /** Snapshots a node's applied state and drops some of its log, on its storage and its disk. */
+  void compact(SimNode n) {
+    if (!n.isUp()) {
+      return;
+    }
+    long applied = n.sm.applied();
+    long snapIndex = n.storage.snapshot().getMetadata().getIndex();
+    if (applied - snapIndex < COMPACT_GAP_MIN || applied != n.raw.basicStatus().applied()) {
+      return;
+    }
+    long compactIndex = Math.max(n.storage.firstIndex(), applied - rng.nextInt(COMPACT_GAP_MIN));
+    w.stats.compactions++;
+    w.trace.add(w.now, "compact at " + compactIndex + ", snapshot", n.id, applied);
+    Snapshot s = n.storage.createSnapshot(applied, n.sm.conf(), n.sm.snapshotData());
+    n.storage.compact(compactIndex);
+    n.disk.compact(applied, n.sm.conf(), s.getData(), compactIndex);
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  private void changeMembership() {
+    ConfState cs = w.history.latestConfig();
+    if (cs == null) {
+      return;
+    }
+    if (cs.getVotersOutgoingCount() > 0) {
+      if (!cs.getAutoLeave()) {
+        proposeConf(ConfChangeV2.getDefaultInstance());
+      }
+      return;
+    }
+    List<Long> voters = cs.getVotersList();
+    List<Long> learners = cs.getLearnersList();
+    List<Long> spares = new ArrayList<>();
+    for (long id = 1; id < w.nodes.length; id++) {
+      if (!voters.contains(id) && !learners.contains(id)) {
+        spares.add(id);
+      }
+    }
+    ConfChangeV2 cc = pickChange(voters, learners, spares);
+    if (cc != null) {
+      proposeConf(cc);
+    }
+  }
+
+  private ConfChangeV2 pickChange(List<Long> voters, List<Long> learners, List<Long> spares) {
+    boolean canShrink = voters.size() > VOTERS_MIN;
+    switch (rng.nextInt(7)) {
+      case 0:
+        return spares.isEmpty()
+            ? null
+            : single(ConfChangeType.ConfChangeAddLearnerNode, any(spares));
+      case 1:
+        return learners.isEmpty() ? null : single(ConfChangeType.ConfChangeAddNode, any(learners));
+      case 2:
+        return spares.isEmpty() ? null : single(ConfChangeType.ConfChangeAddNode, any(spares));
+      case 3:
+        return canShrink ? single(ConfChangeType.ConfChangeRemoveNode, any(voters)) : null;
+      case 4:
+        return canShrink ? single(ConfChangeType.ConfChangeAddLearnerNode, any(voters)) : null;
+      case 5:
+        return learners.isEmpty()
+            ? null
+            : single(ConfChangeType.ConfChangeRemoveNode, any(learners));
+      default:
+        return spares.isEmpty() ? null : replaceVoter(any(spares), any(voters));
+    }
+  }
+
+  /** A joint change that swaps a voter for a spare; left automatically or by an explicit change. */
+  private ConfChangeV2 replaceVoter(long in, long out) {
+    ConfChangeTransition t =
+        rng.nextBoolean()
+            ? ConfChangeTransition.ConfChangeTransitionAuto
+            : ConfChangeTransition.ConfChangeTransitionJointExplicit;
+    return ConfChangeV2.newBuilder()
+        .setTransition(t)
+        .addChanges(
+            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(in))
+        .addChanges(
+            ConfChangeSingle.newBuilder()
+                .setType(ConfChangeType.ConfChangeRemoveNode)
+                .setNodeId(out))
+        .build();
+  }
+
+  private ConfChangeV2 single(ConfChangeType type, long id) {
+    return ConfChangeV2.newBuilder()
+        .addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id))
+        .build();
+  }
+
+  /**
+   * Proposes a membership change. As with etcd's {@code member add}, an added node is started only
+   * once the change is committed (see {@link World#onAcknowledged}).
+   */
+  private void proposeConf(ConfChangeV2 change) {
+    SimNode n = target();
+    if (n == null) {
+      return;
+    }
+    ByteString basedOn =
+        ByteString.copyFrom(ByteBuffer.allocate(8).putLong(w.history.latestConfigIndex()).flip());
+    ConfChangeV2 cc = change.toBuilder().setContext(basedOn).build();
+    w.stats.confChanges++;
+    w.trace.add(w.now, "propose conf change", n.id, cc.getChangesList() + " " + cc.getTransition());
+    if (cc.getChangesCount() == 1 && rng.nextBoolean()) {
+      ConfChangeSingle c = cc.getChanges(0);
+      ConfChange v1 =
+          ConfChange.newBuilder()
+              .setType(c.getType())
+              .setNodeId(c.getNodeId())
+              .setContext(basedOn)
+              .build();
+      w.host.input(n, () -> n.raw.proposeConfChange(v1));
+    } else {
+      w.host.input(n, () -> n.raw.proposeConfChange(cc));
+    }
+  }
+
+  private long any(List<Long> ids) {
+    return ids.get(rng.nextInt(ids.size()));
+  }
+
+  /** The node a client talks to: the leader half of the time, else any running node. */
+  private SimNode target() {
+    SimNode leader = w.leader();
+    if (leader != null && rng.nextBoolean()) {
+      return leader;
+    }
+    int n = w.nodes.length - 1;
+    int start = rng.nextInt(n);
+    for (int i = 0; i < n; i++) {
+      SimNode s = w.nodes[1 + (start + i) % n];
+      if (s.isUp()) {
+        return s;
+      }
+    }
+    return null;
+  }
+}
