@@ -46,25 +46,7 @@ class PlantedCoreBugTest {
     SimParams.NetworkParams n = p.network();
     SimParams.LoadParams l = p.load();
     SimParams.FaultParams f = p.faults();
-    return p.withCluster(
-            new SimParams.ClusterParams(
-                3,
-                3,
-                c.electionTicks(),
-                c.heartbeatTicks(),
-                false,
-                false,
-                c.stepDownOnRemoval(),
-                c.disableProposalForwarding(),
-                c.maxSizePerMsgBytes(),
-                c.maxInflightMsgs(),
-                c.maxInflightBytes(),
-                c.maxUncommittedBytes(),
-                c.maxCommittedPerReadyBytes(),
-                c.lazyCommitSync(),
-                c.tickSkew(),
-                c.asyncWrites(),
-                c.maxStorageDelayMicros()))
+    return p.withCluster(c.withNodes(3, 3).withPreVoteAndCheckQuorum(false, false))
         .withNetwork(
             new SimParams.NetworkParams(
                 n.dropRate(),
@@ -98,24 +80,9 @@ class PlantedCoreBugTest {
     SimParams.ClusterParams c = p.cluster();
     SimParams.FaultParams f = p.faults();
     return p.withCluster(
-            new SimParams.ClusterParams(
-                c.nodes(),
-                c.initialVoters(),
-                c.electionTicks(),
-                c.heartbeatTicks(),
-                false,
-                false,
-                c.stepDownOnRemoval(),
-                c.disableProposalForwarding(),
-                64,
-                1,
-                64,
-                c.maxUncommittedBytes(),
-                c.maxCommittedPerReadyBytes(),
-                c.lazyCommitSync(),
-                c.tickSkew(),
-                false,
-                c.maxStorageDelayMicros()))
+            c.withPreVoteAndCheckQuorum(false, false)
+                .withReplicationLimits(64, 1, 64)
+                .withAsyncWrites(false))
         .withFaults(
             new SimParams.FaultParams(
                 0.06,

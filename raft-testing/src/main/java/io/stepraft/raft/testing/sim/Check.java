@@ -34,5 +34,10 @@ public enum Check {
    */
   LIVENESS,
   /** The core threw an unexpected exception: an invariant it checks itself broke. */
-  CORE_INVARIANT
+  CORE_INVARIANT,
+  /**
+   * The simulated host, its clients or the application under test threw: a bug in the test or in
+   * the application. Always enabled.
+   */
+  HOST_EXCEPTION
 }

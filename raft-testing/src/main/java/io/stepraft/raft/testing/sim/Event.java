@@ -33,6 +33,10 @@ record Event(
      */
     APPEND_WORK,
     /** With asynchronous storage writes: the node's apply thread does its next MsgStorageApply. */
-    APPLY_WORK
+    APPLY_WORK,
+    /** A host that batches its inputs handles the node's Readies now. */
+    READY,
+    /** A host that held a written Ready back finishes it now: fsync, send, apply, advance. */
+    READY_DONE
   }
 }

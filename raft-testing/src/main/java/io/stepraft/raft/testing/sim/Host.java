@@ -61,18 +61,63 @@ final class Host {
     }
   }
 
-  /** Calls into the core, then handles the Readies that follow. */
+  /**
+   * Calls into the core, then handles the Readies that follow: at once, or, when the run's hosts
+   * batch their inputs ({@link SimParams.ClusterParams#maxReadyDelayMicros}), a little later, so
+   * that several inputs (ticks, messages, proposals) are stepped before one Ready is handled.
+   */
   boolean input(SimNode n, Runnable r) {
     boolean ok = call(n, r);
-    drive(n);
+    wake(n);
     return ok;
   }
 
-  /** Handles Readies until the node has none left or stops running. */
+  /** Has the node's Readies handled now, or schedules that for a little later. */
+  void wake(SimNode n) {
+    int maxDelay = w.params.cluster().maxReadyDelayMicros();
+    if (maxDelay == 0) {
+      drive(n);
+    } else if (!n.readyScheduled && n.outstanding == null && n.isUp()) {
+      n.readyScheduled = true;
+      w.events.schedule(
+          w.now + 1 + w.rng.nextInt(maxDelay), Event.Kind.READY, n.id, n.epoch, 0, false, null);
+    }
+  }
+
+  /** A scheduled READY (or a held Ready's end) came due: handle the node's Readies. */
+  void onReadyEvent(SimNode n, Event e) {
+    if (n.epoch != e.epoch() || !n.isUp()) {
+      return; // stale: the node paused, crashed or restarted since (resume and restart wake it)
+    }
+    if (e.kind() == Event.Kind.READY) {
+      n.readyScheduled = false;
+      drive(n);
+    } else if (n.outstanding != null) {
+      Ready rd = n.outstanding;
+      n.outstanding = null;
+      try {
+        if (finish(n, rd)) {
+          n.raw.advance(rd);
+        }
+      } catch (Violation v) {
+        throw v;
+      } catch (RuntimeException ex) {
+        w.corePanic(n, ex);
+        return;
+      }
+      drive(n);
+    }
+  }
+
+  /**
+   * Handles Readies until the node has none left, stops running, or holds one back: when the run's
+   * hosts hold Readies, a synchronous host writes a Ready and finishes it (fsync, send, apply,
+   * advance) only later, stepping further input in between.
+   */
   void drive(SimNode n) {
     int rounds = 0;
     try {
-      while (n.isUp() && n.raw.hasReady()) {
+      while (n.isUp() && n.outstanding == null && n.raw.hasReady()) {
         if (++rounds > READY_ROUNDS_MAX) {
           w.checks.fail(
               Check.CORE_INVARIANT,
@@ -86,7 +131,21 @@ final class Host {
           }
           continue;
         }
-        if (!handle(n, rd)) {
+        begin(n, rd);
+        int maxHold = w.params.cluster().maxReadyDelayMicros();
+        if (maxHold > 0 && w.rng.nextInt(4) == 0) {
+          n.outstanding = rd;
+          w.events.schedule(
+              w.now + 1 + w.rng.nextInt(maxHold),
+              Event.Kind.READY_DONE,
+              n.id,
+              n.epoch,
+              0,
+              false,
+              null);
+          return;
+        }
+        if (!finish(n, rd)) {
           return;
         }
         n.raw.advance(rd);
@@ -98,8 +157,8 @@ final class Host {
     }
   }
 
-  /** Handles one Ready; returns false if the node crashed before it was done. */
-  private boolean handle(SimNode n, Ready rd) {
+  /** The first half of a Ready: observe it and write it to the storage and the disk's buffer. */
+  private void begin(SimNode n, Ready rd) {
     w.stats.readies++;
     w.trace.add(w.now, "ready", n.id, rd);
     boolean becameLeader = observeSoftState(n, rd);
@@ -112,6 +171,13 @@ final class Host {
     if (bug == PlantedBug.SEND_BEFORE_PERSIST) {
       send(n, rd);
     }
+  }
+
+  /**
+   * The second half: fsync, send, apply. Returns false if the node crashed before it was done (the
+   * caller must not advance).
+   */
+  private boolean finish(SimNode n, Ready rd) {
     if (w.faults.crashBeforeFsync()) {
       w.crash(n, "crash between write and fsync");
       return false;

@@ -63,6 +63,12 @@ final class SimNode {
   /** With asynchronous storage writes: the MsgStorageApply messages not yet done, in order. */
   final ArrayDeque<Message> applyWork = new ArrayDeque<>();
 
+  /** Whether a READY event is scheduled to handle this node's Readies. */
+  boolean readyScheduled;
+
+  /** A synchronous Ready written but not yet finished (fsync, send, apply, advance), or null. */
+  io.stepraft.raft.Ready outstanding;
+
   /** Bumped when the process dies: its pending storage work events are then ignored. */
   int workGen;
 
@@ -113,6 +119,8 @@ final class SimNode {
     applyScheduled = false;
     leaderCheckTerm = 0;
     role = Role.FOLLOWER;
+    readyScheduled = false;
+    outstanding = null;
   }
 
   @Override

@@ -15,6 +15,11 @@ import java.util.SplittableRandom;
  */
 public record SimParams(
     long seed, ClusterParams cluster, NetworkParams network, FaultParams faults, LoadParams load) {
+  /**
+   * The nominal length of a tick in simulated time, for figures per second: 100 ms, etcd's default
+   * heartbeat interval.
+   */
+  public static final int TICK_MILLIS = 100;
 
   /**
    * The nodes and their raft configuration.
@@ -39,6 +44,10 @@ public record SimParams(
    *     each MsgStorageAppend and MsgStorageApply later, as a separate event
    * @param maxStorageDelayMicros with asyncWrites, the largest delay of one storage work item;
    *     delays are uniform in {@code [1, max]}
+   * @param maxReadyDelayMicros 0 for hosts that handle each input's Ready at once; else hosts wait
+   *     up to this long before handling Readies, stepping every input that arrives meanwhile, and a
+   *     synchronous host holds a quarter of its Readies written but unfinished (no fsync, send,
+   *     apply or advance) for up to this long too
    */
   public record ClusterParams(
       int nodes,
@@ -57,7 +66,8 @@ public record SimParams(
       boolean lazyCommitSync,
       double tickSkew,
       boolean asyncWrites,
-      int maxStorageDelayMicros) {
+      int maxStorageDelayMicros,
+      int maxReadyDelayMicros) {
 
     /** A copy with asynchronous storage writes on or off. */
     public ClusterParams withAsyncWrites(boolean async) {
@@ -78,7 +88,101 @@ public record SimParams(
           lazyCommitSync,
           tickSkew,
           async,
-          maxStorageDelayMicros);
+          maxStorageDelayMicros,
+          maxReadyDelayMicros);
+    }
+
+    /** A copy with {@code nodes} nodes of which the first {@code voters} start as voters. */
+    public ClusterParams withNodes(int nodes, int voters) {
+      return new ClusterParams(
+          nodes,
+          voters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          asyncWrites,
+          maxStorageDelayMicros,
+          maxReadyDelayMicros);
+    }
+
+    /** A copy with PreVote and CheckQuorum set. */
+    public ClusterParams withPreVoteAndCheckQuorum(boolean preVote, boolean checkQuorum) {
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          asyncWrites,
+          maxStorageDelayMicros,
+          maxReadyDelayMicros);
+    }
+
+    /** A copy with other replication limits. */
+    public ClusterParams withReplicationLimits(
+        long maxSizePerMsgBytes, int maxInflightMsgs, long maxInflightBytes) {
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          asyncWrites,
+          maxStorageDelayMicros,
+          maxReadyDelayMicros);
+    }
+
+    /** A copy whose hosts handle Readies at once (0) or batch and hold them up to that long. */
+    public ClusterParams withReadyDelay(int maxReadyDelayMicros) {
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          asyncWrites,
+          maxStorageDelayMicros,
+          maxReadyDelayMicros);
     }
   }
 
@@ -157,9 +261,11 @@ public record SimParams(
     SplittableRandom storage = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     boolean async = storage.nextBoolean();
     int storageDelay = 5 + storage.nextInt(300);
+    // Half the runs' hosts batch their inputs and hold Readies, for up to two ticks.
+    int readyDelay = storage.nextBoolean() ? 0 : 1 + storage.nextInt(2 * World.TICK_MICROS);
     return new SimParams(
         seed,
-        drawCluster(rng, async, storageDelay),
+        drawCluster(rng, async, storageDelay).withReadyDelay(readyDelay),
         drawNetwork(rng),
         drawFaults(rng),
         drawLoad(rng));
@@ -188,7 +294,8 @@ public record SimParams(
         rng.nextBoolean(),
         rng.nextDouble() * 0.1,
         async,
-        storageDelay);
+        storageDelay,
+        0);
   }
 
   private static NetworkParams drawNetwork(SplittableRandom rng) {

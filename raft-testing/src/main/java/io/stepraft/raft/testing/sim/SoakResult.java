@@ -13,6 +13,8 @@ public final class SoakResult {
   private long ticks;
   private long reads;
   private long settleMax;
+  private double leaderElectionTimeoutsMax;
+  private double settleElectionTimeoutsMax;
 
   SoakResult() {}
 
@@ -25,6 +27,11 @@ public final class SoakResult {
     ticks += r.simulatedTicks();
     reads += r.readsChecked();
     settleMax = Math.max(settleMax, r.settleTicks());
+    double electionTicks = r.params().cluster().electionTicks();
+    leaderElectionTimeoutsMax =
+        Math.max(leaderElectionTimeoutsMax, r.leaderTicks() / electionTicks);
+    settleElectionTimeoutsMax =
+        Math.max(settleElectionTimeoutsMax, r.settleTicks() / electionTicks);
     if (!r.ok()) {
       failures.add(r);
     }
@@ -66,12 +73,34 @@ public final class SoakResult {
         "simulation: %d/%d seeds, %d violations, %.1f s", runs, total, failures.size(), seconds());
   }
 
+  /**
+   * Writes acknowledged per simulated second in the fault-free tails, a nominal tick being {@link
+   * SimParams#TICK_MILLIS} milliseconds.
+   */
+  public double tailWritesPerSecond() {
+    return totals.tailTicks == 0
+        ? 0
+        : totals.tailAcknowledged * 1000.0 / (totals.tailTicks * SimParams.TICK_MILLIS);
+  }
+
+  /** The longest time from the heal until every member knew the leader, in election timeouts. */
+  public double leaderElectionTimeoutsMax() {
+    return leaderElectionTimeoutsMax;
+  }
+
+  /** The longest time from the heal until the cluster converged, in election timeouts. */
+  public double settleElectionTimeoutsMax() {
+    return settleElectionTimeoutsMax;
+  }
+
   /** One line of totals. */
   public String summary() {
     return String.format(
         "simulation summary: %d seeds run, %d steps, %d simulated ticks, %d faults injected (%d"
             + " crashes), %d writes acknowledged, %d reads checked, longest settle %d ticks, %d"
-            + " violations, %.1f s",
+            + " violations, %.1f s; liveness: leader known within %.1f and converged within %.1f"
+            + " election timeouts of the heal at most, %.1f writes per simulated second in the"
+            + " fault-free tails",
         runs,
         totals.steps(),
         ticks,
@@ -81,7 +110,10 @@ public final class SoakResult {
         reads,
         settleMax,
         failures.size(),
-        seconds());
+        seconds(),
+        leaderElectionTimeoutsMax,
+        settleElectionTimeoutsMax,
+        tailWritesPerSecond());
   }
 
   private double seconds() {

@@ -29,6 +29,11 @@ public final class Stats {
   long snapshotsRestored;
   long reads;
 
+  /** Ticks of the fault-free tail, and the writes acknowledged in it. */
+  long tailTicks;
+
+  long tailAcknowledged;
+
   Stats() {}
 
   /** Events processed. */
@@ -78,6 +83,8 @@ public final class Stats {
     snapshotsSent += o.snapshotsSent;
     snapshotsRestored += o.snapshotsRestored;
     reads += o.reads;
+    tailTicks += o.tailTicks;
+    tailAcknowledged += o.tailAcknowledged;
   }
 
   /** Every counter, as {@code name=value} pairs. */
@@ -134,6 +141,10 @@ public final class Stats {
         + " snapshotsRestored="
         + snapshotsRestored
         + " reads="
-        + reads;
+        + reads
+        + " tailTicks="
+        + tailTicks
+        + " tailAcknowledged="
+        + tailAcknowledged;
   }
 }

@@ -51,6 +51,10 @@ final class Workload {
   private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
 
   private long proposalSeq;
+
+  /** Whether the fault-free tail is on: proposals and reads, no faults and no other changes. */
+  private boolean tail;
+
   private long readSeq;
 
   Workload(World w) {
@@ -63,18 +67,7 @@ final class Workload {
 
   /** One driver round of the chaos phase. */
   void round() {
-    if (rng.nextDouble() < p.proposeRate() && pending.size() < p.maxPendingProposals()) {
-      String payload = "p" + (++proposalSeq);
-      w.stats.proposals++;
-      if (propose(payload)) {
-        pending.put(payload, w.now);
-      } else {
-        w.stats.droppedProposals++;
-      }
-    }
-    if (rng.nextDouble() < p.readRate()) {
-      read();
-    }
+    proposeAndRead();
     if (rng.nextDouble() < p.confChangeRate()) {
       changeMembership();
     }
@@ -94,6 +87,9 @@ final class Workload {
    * One driver round after the faults stopped: only retries, and leaving an explicit joint config.
    */
   void settleRound() {
+    if (tail) {
+      proposeAndRead();
+    }
     retry();
     ConfState cs = w.history.latestConfig();
     if (cs != null
@@ -101,6 +97,32 @@ final class Workload {
         && !cs.getAutoLeave()
         && rng.nextInt(40) == 0) {
       proposeConf(ConfChangeV2.getDefaultInstance());
+    }
+  }
+
+  /** Starts the fault-free tail: clients propose and read again, without changing anything else. */
+  void startTail() {
+    tail = true;
+  }
+
+  /** Ends the fault-free tail: only retries from now on. */
+  void endTail() {
+    tail = false;
+  }
+
+  /** New proposals and reads, each at the run's rate. */
+  private void proposeAndRead() {
+    if (rng.nextDouble() < p.proposeRate() && pending.size() < p.maxPendingProposals()) {
+      String payload = "p" + (++proposalSeq);
+      w.stats.proposals++;
+      if (propose(payload)) {
+        pending.put(payload, w.now);
+      } else {
+        w.stats.droppedProposals++;
+      }
+    }
+    if (rng.nextDouble() < p.readRate()) {
+      read();
     }
   }
 

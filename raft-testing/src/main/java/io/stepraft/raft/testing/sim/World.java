@@ -60,7 +60,7 @@ final class World {
   /** How many ticks after the heal every member first followed one leader; -1 if never. */
   long leaderTicks = -1;
 
-  private long settleTicks = -1;
+  long settleTicks = -1;
 
   private World(long seed, SimOptions options) {
     this.rng = new SplittableRandom(seed);
@@ -104,6 +104,11 @@ final class World {
       w.simulate();
     } catch (Violation e) {
       v = e;
+    } catch (RuntimeException e) {
+      // Not a broken Raft property but a broken test or application: reported with the seed and
+      // the replay command all the same.
+      w.trace.add(w.now, "host exception", 0, e.toString());
+      v = new Violation(Check.HOST_EXCEPTION, e.toString(), e);
     }
     return new RunResult(
         seed,
@@ -131,9 +136,8 @@ final class World {
     }
     events.schedule(DRIVER_MICROS, Event.Kind.DRIVER, 0, 0, 0, false, null);
     runUntil((long) params.faults().chaosTicks() * TICK_MICROS);
-    SimNode leader = Liveness.settle(this);
+    SimNode leader = Liveness.settleAndServe(this);
     if (leader != null) {
-      settleTicks = Liveness.ticksTaken(this);
       durability.checkFinal(leader);
     }
   }
@@ -196,6 +200,7 @@ final class World {
         }
       }
       case APPEND_WORK, APPLY_WORK -> host.storageWork(nodes[(int) e.node()], e);
+      case READY, READY_DONE -> host.onReadyEvent(nodes[(int) e.node()], e);
       case UNREACHABLE -> {
         SimNode n = nodes[(int) e.node()];
         if (n.isUp()) {
@@ -309,6 +314,7 @@ final class World {
     stats.pauses++;
     n.status = SimNode.Status.PAUSED;
     n.epoch++;
+    n.readyScheduled = false; // its event is stale now
     trace.add(now, "pause", n.id, micros);
     events.schedule(now + micros, Event.Kind.RESUME, n.id, n.epoch, 0, false, null);
   }
@@ -316,6 +322,10 @@ final class World {
   void resume(SimNode n) {
     n.status = SimNode.Status.UP;
     n.epoch++;
+    if (n.outstanding != null) {
+      // The Ready it held when it paused is finished first.
+      events.schedule(now + 1, Event.Kind.READY_DONE, n.id, n.epoch, 0, false, null);
+    }
     trace.add(now, "resume", n.id, n.inbox.size());
     scheduleTick(n, 1 + rng.nextInt(n.tickMicros));
     while (n.isUp() && !n.inbox.isEmpty()) {
