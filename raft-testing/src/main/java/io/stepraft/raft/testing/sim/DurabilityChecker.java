@@ -14,6 +14,12 @@ import java.util.List;
  *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking set
  *       of the latest configuration: the nodes without it must not form a quorum, or crashing them
  *       all would lose it;
+ *   <li>and no node may be able to win an election without it, judged on the configuration that
+ *       node holds (both halves of a joint one): a voter of its own configuration that lacks the
+ *       entry durably and may campaign in it (no configuration change in its durable log is known
+ *       committed but unapplied, nor are there two of them), together with the voters that lack it
+ *       and whose durable logs are no more up to date than its own (so they would grant it their
+ *       votes), must not form a quorum;
  *   <li>when a disk durably overwrites an acknowledged entry, the other disks still hold it as a
  *       blocking set;
  *   <li>at the end of a run the leader's log holds every acknowledged entry.
@@ -56,12 +62,17 @@ final class DurabilityChecker implements SimDisk.Observer {
 
   /**
    * Null if the disks holding {@code (index, term)} durably, {@code except} aside, are a blocking
-   * set of the latest configuration; else a description of the quorum that lacks it.
+   * set of the latest configuration and no node could be elected without the entry in the
+   * configuration it holds; else a description of the quorum that lacks it.
    */
   private String lackingQuorum(long index, long term, long except) {
     ConfState cs = history.latestConfig();
     if (cs == null) {
       return null;
+    }
+    String electable = electableWithout(index, term, except);
+    if (electable != null) {
+      return electable;
     }
     StringBuilder without = new StringBuilder();
     long missing = 0;
@@ -78,6 +89,51 @@ final class DurabilityChecker implements SimDisk.Observer {
           + " lack it durably, a quorum of "
           + cs.getVotersList()
           + (cs.getVotersOutgoingCount() == 0 ? "" : " & " + cs.getVotersOutgoingList());
+    }
+    return null;
+  }
+
+  /**
+   * Null unless some node lacking {@code (index, term)} durably could win an election in the
+   * configuration it holds: with its own vote and those of the voters that lack the entry and whose
+   * durable logs are no more up to date than its own, a quorum of each half. Then a description.
+   */
+  private String electableWithout(long index, long term, long except) {
+    for (int id = 1; id < nodes.length; id++) {
+      SimNode n = nodes[id];
+      ConfState cs = n.sm.conf();
+      if (n.status == SimNode.Status.NEW
+          || (id != except && n.disk.holds(index, term))
+          || !(cs.getVotersList().contains((long) id)
+              || cs.getVotersOutgoingList().contains((long) id))
+          || !n.disk.mayCampaignAfter(n.sm.applied())) {
+        continue; // it cannot campaign in this configuration (it applies newer ones first)
+      }
+      long lastTerm = n.disk.durableLastTerm();
+      long lastIndex = n.disk.durableLastIndex();
+      long voters = 0;
+      StringBuilder names = new StringBuilder();
+      for (int v = 1; v < nodes.length; v++) {
+        SimNode o = nodes[v];
+        boolean lacks = v == except || v == id || !o.disk.holds(index, term);
+        boolean behind =
+            o.disk.durableLastTerm() < lastTerm
+                || (o.disk.durableLastTerm() == lastTerm && o.disk.durableLastIndex() <= lastIndex);
+        if (v == id || (lacks && behind)) {
+          voters |= 1L << v;
+          names.append(' ').append(v);
+        }
+      }
+      if (isQuorum(cs.getVotersList(), voters)
+          && (cs.getVotersOutgoingCount() == 0 || isQuorum(cs.getVotersOutgoingList(), voters))) {
+        return "node "
+            + id
+            + " lacks it durably and could be elected without it by the nodes"
+            + names
+            + ", a quorum of its configuration "
+            + cs.getVotersList()
+            + (cs.getVotersOutgoingCount() == 0 ? "" : " & " + cs.getVotersOutgoingList());
+      }
     }
     return null;
   }
