@@ -256,7 +256,7 @@ public final class RawNode {
     // With synchronous writes the host persists a Ready before applying it, so entries may be
     // applied in the Ready that persists them; asynchronous hosts apply only what is durable.
     List<Entry> committed = r.raftLog.nextCommittedEnts(!raft.asyncStorageWrites);
-    boolean mustSync = mustSync(r.hardState(), prevHardState, entries.size());
+    boolean mustSync = mustSync(r.hardState(), prevHardState, entries.size(), snap != null);
     List<Message> messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size() + 2);
     messages.addAll(r.msgs);
     if (raft.asyncStorageWrites) {
@@ -276,8 +276,16 @@ public final class RawNode {
     return rd;
   }
 
-  private static boolean mustSync(HardState now, HardState prev, int newEntries) {
-    return newEntries != 0 || now.getVote() != prev.getVote() || now.getTerm() != prev.getTerm();
+  /**
+   * Whether the Ready's writes must be synced before its messages leave: new entries, a new term or
+   * vote, or a snapshot (the follower acknowledges it in this Ready's messages; etcd's raft leaves
+   * that to the host).
+   */
+  private static boolean mustSync(HardState now, HardState prev, int newEntries, boolean snapshot) {
+    return newEntries != 0
+        || snapshot
+        || now.getVote() != prev.getVote()
+        || now.getTerm() != prev.getTerm();
   }
 
   private void accept(Ready rd) {

@@ -107,8 +107,9 @@ public final class Ready {
   }
 
   /**
-   * Whether the hard state and entries must reach the disk synchronously: true when the term, the
-   * vote or the log changed. (A commit index alone may be written lazily.)
+   * Whether the snapshot, hard state and entries must reach the disk synchronously before the
+   * messages are sent: true when the term, the vote or the log changed, or a snapshot is to be
+   * persisted (the messages acknowledge it). A commit index alone may be written lazily.
    */
   public boolean mustSync() {
     return mustSync;

@@ -106,6 +106,22 @@ class FollowerSnapshotTest {
     return m;
   }
 
+  /**
+   * The follower acknowledges a restored snapshot in the same Ready that carries it, so the Ready
+   * must be synced before it is sent even when the term and vote did not change (etcd's raft leaves
+   * the snapshot out of MustSync).
+   */
+  @Test
+  void aReadyThatCarriesASnapshotMustBeSyncedEvenInTheSameTerm() {
+    Follower f = new Follower(3, 3);
+    f.node.step(msgSnap(1, snapshot(8, 1, VOTERS_123)));
+    f.handle();
+    Ready withSnapshot = f.readies.stream().filter(Ready::hasSnapshot).findFirst().orElseThrow();
+    assertTrue(
+        withSnapshot.messages().stream().anyMatch(m -> m.getType() == MessageType.MsgAppResp));
+    assertTrue(withSnapshot.mustSync(), "the snapshot it acknowledges must be durable first");
+  }
+
   @Test
   void snapshotOlderThanTheCommitIndexIsIgnoredAndAnsweredWithTheCommitIndex() {
     Follower f = new Follower(10, 10);

@@ -13,8 +13,8 @@ public interface ReplicatedStateMachine {
   /**
    * Applies a committed command.
    *
-   * @param index the log index of the command; indexes arrive in increasing order, without gaps
-   *     except across a {@link #restore}
+   * @param index the log index of the command; indexes increase, but skip raft's own entries (a new
+   *     leader's empty entry, configuration changes) and jump forward across a {@link #restore}
    * @param command the command as proposed
    * @return the output for the client that proposed it
    */

@@ -67,7 +67,8 @@ public record SimParams(
       double tickSkew,
       boolean asyncWrites,
       int maxStorageDelayMicros,
-      int maxReadyDelayMicros) {
+      int maxReadyDelayMicros,
+      boolean leaseReads) {
 
     /** A copy with asynchronous storage writes on or off. */
     public ClusterParams withAsyncWrites(boolean async) {
@@ -89,7 +90,8 @@ public record SimParams(
           tickSkew,
           async,
           maxStorageDelayMicros,
-          maxReadyDelayMicros);
+          maxReadyDelayMicros,
+          leaseReads);
     }
 
     /** A copy with {@code nodes} nodes of which the first {@code voters} start as voters. */
@@ -112,7 +114,8 @@ public record SimParams(
           tickSkew,
           asyncWrites,
           maxStorageDelayMicros,
-          maxReadyDelayMicros);
+          maxReadyDelayMicros,
+          leaseReads);
     }
 
     /** A copy with PreVote and CheckQuorum set. */
@@ -135,7 +138,8 @@ public record SimParams(
           tickSkew,
           asyncWrites,
           maxStorageDelayMicros,
-          maxReadyDelayMicros);
+          maxReadyDelayMicros,
+          leaseReads);
     }
 
     /** A copy with other replication limits. */
@@ -159,7 +163,8 @@ public record SimParams(
           tickSkew,
           asyncWrites,
           maxStorageDelayMicros,
-          maxReadyDelayMicros);
+          maxReadyDelayMicros,
+          leaseReads);
     }
 
     /** A copy whose hosts handle Readies at once (0) or batch and hold them up to that long. */
@@ -182,7 +187,56 @@ public record SimParams(
           tickSkew,
           asyncWrites,
           maxStorageDelayMicros,
-          maxReadyDelayMicros);
+          maxReadyDelayMicros,
+          leaseReads);
+    }
+
+    /** A copy whose nodes' tick periods differ from the nominal one by up to {@code tickSkew}. */
+    public ClusterParams withTickSkew(double tickSkew) {
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          asyncWrites,
+          maxStorageDelayMicros,
+          maxReadyDelayMicros,
+          leaseReads);
+    }
+
+    /** A copy whose reads are lease-based (which needs CheckQuorum) or safe. */
+    public ClusterParams withLeaseReads(boolean leaseReads) {
+      return new ClusterParams(
+          nodes,
+          initialVoters,
+          electionTicks,
+          heartbeatTicks,
+          preVote,
+          checkQuorum,
+          stepDownOnRemoval,
+          disableProposalForwarding,
+          maxSizePerMsgBytes,
+          maxInflightMsgs,
+          maxInflightBytes,
+          maxUncommittedBytes,
+          maxCommittedPerReadyBytes,
+          lazyCommitSync,
+          tickSkew,
+          asyncWrites,
+          maxStorageDelayMicros,
+          maxReadyDelayMicros,
+          leaseReads);
     }
   }
 
@@ -211,6 +265,11 @@ public record SimParams(
       double echoRate) {
     /** The longest wait of a held message, in election timeouts. */
     public static final int HOLD_ELECTION_TIMEOUTS_MAX = 4;
+
+    /** A copy whose delays are bounded: no spikes, no held or echoed messages. */
+    public NetworkParams bounded() {
+      return new NetworkParams(dropRate, dupRate, maxDelayMicros, 0, spikeMicros, 0, 0);
+    }
   }
 
   /**
@@ -231,7 +290,13 @@ public record SimParams(
       double pauseRate,
       double crashInReadyRate,
       double tornRate,
-      int chaosTicks) {}
+      int chaosTicks) {
+    /** A copy without process pauses (a paused process is a clock that stopped). */
+    public FaultParams withoutPauses() {
+      return new FaultParams(
+          partitionRate, healRate, crashRate, 0, crashInReadyRate, tornRate, chaosTicks);
+    }
+  }
 
   /**
    * What the clients do during the chaos phase.
@@ -263,12 +328,17 @@ public record SimParams(
     int storageDelay = 5 + storage.nextInt(300);
     // Half the runs' hosts batch their inputs and hold Readies, for up to two ticks.
     int readyDelay = storage.nextBoolean() ? 0 : 1 + storage.nextInt(2 * World.TICK_MICROS);
-    return new SimParams(
-        seed,
-        drawCluster(rng, async, storageDelay).withReadyDelay(readyDelay),
-        drawNetwork(rng),
-        drawFaults(rng),
-        drawLoad(rng));
+    ClusterParams cluster = drawCluster(rng, async, storageDelay).withReadyDelay(readyDelay);
+    NetworkParams network = drawNetwork(rng);
+    FaultParams faults = drawFaults(rng);
+    LoadParams load = drawLoad(rng);
+    // A quarter of the runs with CheckQuorum read by lease, under the conditions a lease relies on.
+    if (cluster.checkQuorum() && storage.nextInt(4) == 0) {
+      cluster = cluster.withLeaseReads(true).withTickSkew(0);
+      network = network.bounded();
+      faults = faults.withoutPauses();
+    }
+    return new SimParams(seed, cluster, network, faults, load);
   }
 
   private static ClusterParams drawCluster(SplittableRandom rng, boolean async, int storageDelay) {
@@ -295,7 +365,8 @@ public record SimParams(
         rng.nextDouble() * 0.1,
         async,
         storageDelay,
-        0);
+        0,
+        false);
   }
 
   private static NetworkParams drawNetwork(SplittableRandom rng) {

@@ -333,11 +333,28 @@ final class Workload {
     return ids.get(rng.nextInt(ids.size()));
   }
 
-  /** The node a client talks to: the leader half of the time, else any running node. */
+  /** A running node that believes it leads (in any term), at random; null if none. */
+  private SimNode anyLeader() {
+    int n = w.nodes.length - 1;
+    int start = rng.nextInt(n);
+    for (int i = 0; i < n; i++) {
+      SimNode s = w.nodes[1 + (start + i) % n];
+      if (s.isUp() && s.role == Role.LEADER) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The node a client talks to: a leader half of the time, else any running node. */
   private SimNode target() {
-    SimNode leader = w.leader();
-    if (leader != null && rng.nextBoolean()) {
-      return leader;
+    if (rng.nextBoolean()) {
+      // A client that talks to a leader picks one that believes it leads, stale or not, as a
+      // client does that has not heard of a newer one.
+      SimNode leader = anyLeader();
+      if (leader != null) {
+        return leader;
+      }
     }
     int n = w.nodes.length - 1;
     int start = rng.nextInt(n);

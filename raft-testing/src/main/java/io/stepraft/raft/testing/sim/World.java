@@ -3,6 +3,7 @@ package io.stepraft.raft.testing.sim;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
+import io.stepraft.raft.ReadOnlyOption;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.SnapshotStatus;
 import io.stepraft.raft.pb.ConfState;
@@ -262,6 +263,7 @@ final class World {
         .maxUncommittedEntriesSizeBytes(c.maxUncommittedBytes())
         .maxCommittedSizePerReadyBytes(c.maxCommittedPerReadyBytes())
         .asyncStorageWrites(c.asyncWrites())
+        .readOnlyOption(c.leaseReads() ? ReadOnlyOption.LEASE_BASED : ReadOnlyOption.SAFE)
         .randomSeed(rng.nextLong())
         .build();
   }
