@@ -9,5 +9,6 @@ module io.stepraft.raft.testing {
   requires org.slf4j;
 
   exports io.stepraft.raft.testing;
+  exports io.stepraft.raft.testing.cluster;
   exports io.stepraft.raft.testing.sim;
 }
