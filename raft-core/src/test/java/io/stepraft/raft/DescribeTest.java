@@ -44,17 +44,17 @@ class DescribeTest {
         .build();
   }
 
+  private static Message.Builder msg(MessageType type, long from, long to, long term) {
+    return Message.newBuilder().setType(type).setFrom(from).setTo(to).setTerm(term);
+  }
+
   private static final ConfState VOTERS_123 =
       ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
 
   @Test
   void aMsgAppShowsRouteTermLogPositionCommitAndItsEntry() {
     Message m =
-        Message.newBuilder()
-            .setType(MessageType.MsgApp)
-            .setFrom(1)
-            .setTo(2)
-            .setTerm(2)
+        msg(MessageType.MsgApp, 1, 2, 2)
             .setLogTerm(2)
             .setIndex(5)
             .setCommit(5)
@@ -68,11 +68,7 @@ class DescribeTest {
   @Test
   void severalEntriesGoOnIndentedLinesOfTheirOwn() {
     Message m =
-        Message.newBuilder()
-            .setType(MessageType.MsgApp)
-            .setFrom(1)
-            .setTo(3)
-            .setTerm(2)
+        msg(MessageType.MsgApp, 1, 3, 2)
             .setLogTerm(1)
             .setIndex(3)
             .setCommit(3)
@@ -90,48 +86,28 @@ class DescribeTest {
   @Test
   void aRejectionShowsItsHintAndAVoteRequestItsLogPosition() {
     Message rejected =
-        Message.newBuilder()
-            .setType(MessageType.MsgAppResp)
-            .setFrom(2)
-            .setTo(1)
-            .setTerm(3)
+        msg(MessageType.MsgAppResp, 2, 1, 3)
             .setLogTerm(1)
             .setIndex(6)
             .setReject(true)
             .setRejectHint(4)
             .build();
     assertEquals("2->1 MsgAppResp Term:3 Log:1/6 Rejected (Hint: 4)", Describe.message(rejected));
-    Message vote =
-        Message.newBuilder()
-            .setType(MessageType.MsgPreVote)
-            .setFrom(3)
-            .setTo(1)
-            .setTerm(4)
-            .setLogTerm(2)
-            .setIndex(9)
-            .build();
+    Message vote = msg(MessageType.MsgPreVote, 3, 1, 4).setLogTerm(2).setIndex(9).build();
     assertEquals("3->1 MsgPreVote Term:4 Log:2/9", Describe.message(vote));
   }
 
   @Test
   void aContextIsShownAsTextOrHex() {
     Message hb =
-        Message.newBuilder()
-            .setType(MessageType.MsgHeartbeat)
-            .setFrom(1)
-            .setTo(2)
-            .setTerm(2)
+        msg(MessageType.MsgHeartbeat, 1, 2, 2)
             .setCommit(4)
             .setContext(ByteString.copyFrom(new byte[] {0, 0, 0, 7}))
             .build();
     assertEquals(
         "1->2 MsgHeartbeat Term:2 Log:0/0 Commit:4 Context:0x00000007", Describe.message(hb));
     Message campaignTransfer =
-        Message.newBuilder()
-            .setType(MessageType.MsgVote)
-            .setFrom(2)
-            .setTo(3)
-            .setTerm(5)
+        msg(MessageType.MsgVote, 2, 3, 5)
             .setLogTerm(4)
             .setIndex(8)
             .setContext(ByteString.copyFromUtf8("CampaignTransfer"))
@@ -148,14 +124,7 @@ class DescribeTest {
             .setMetadata(
                 SnapshotMetadata.newBuilder().setIndex(11).setTerm(2).setConfState(VOTERS_123))
             .build();
-    Message m =
-        Message.newBuilder()
-            .setType(MessageType.MsgSnap)
-            .setFrom(1)
-            .setTo(3)
-            .setTerm(2)
-            .setSnapshot(snap)
-            .build();
+    Message m = msg(MessageType.MsgSnap, 1, 3, 2).setSnapshot(snap).build();
     assertEquals(
         "1->3 MsgSnap Term:2 Log:0/0\n  Snapshot: Index:11 Term:2 ConfState:(Voters:[1 2 3])",
         Describe.message(m));
@@ -164,22 +133,11 @@ class DescribeTest {
   @Test
   void storageMessagesNameTheLocalThreadsAndNestTheirResponses() {
     Message append =
-        Message.newBuilder()
-            .setType(MessageType.MsgStorageAppend)
-            .setFrom(1)
-            .setTo(-1)
-            .setTerm(2)
+        msg(MessageType.MsgStorageAppend, 1, -1, 2)
             .setVote(1)
             .setCommit(3)
             .addEntries(normal(2, 4, "a"))
-            .addResponses(
-                Message.newBuilder()
-                    .setType(MessageType.MsgStorageAppendResp)
-                    .setFrom(-1)
-                    .setTo(1)
-                    .setTerm(2)
-                    .setLogTerm(2)
-                    .setIndex(4))
+            .addResponses(msg(MessageType.MsgStorageAppendResp, -1, 1, 2).setLogTerm(2).setIndex(4))
             .build();
     assertEquals(
         "1->AppendThread MsgStorageAppend Term:2 Log:0/0 Commit:3 Vote:1"
@@ -284,11 +242,7 @@ class DescribeTest {
     ConfChangeV2 add =
         ConfChangeV2.newBuilder().addChanges(single(ConfChangeType.ConfChangeAddNode, 4)).build();
     Message m =
-        Message.newBuilder()
-            .setType(MessageType.MsgApp)
-            .setFrom(1)
-            .setTo(2)
-            .setTerm(2)
+        msg(MessageType.MsgApp, 1, 2, 2)
             .setLogTerm(2)
             .setIndex(5)
             .addEntries(normal(2, 6, "put k v"))

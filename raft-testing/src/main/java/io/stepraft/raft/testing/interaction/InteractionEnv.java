@@ -100,11 +100,7 @@ final class InteractionEnv {
 
   /** Runs the node's append thread over all its queued work. */
   void processAppendThread(long id) {
-    HostNode n = node(id);
-    if (!n.asyncWrites()) {
-      throw new IllegalArgumentException(
-          "node " + id + " writes synchronously: it has no append thread");
-    }
+    HostNode n = storageThreadsOf(id);
     while (n.hasAppendWork()) {
       printStorageWork(n.runAppendThread());
     }
@@ -112,14 +108,19 @@ final class InteractionEnv {
 
   /** Runs the node's apply thread over all its queued work. */
   void processApplyThread(long id) {
-    HostNode n = node(id);
-    if (!n.asyncWrites()) {
-      throw new IllegalArgumentException(
-          "node " + id + " writes synchronously: it has no apply thread");
-    }
+    HostNode n = storageThreadsOf(id);
     while (n.hasApplyWork()) {
       printStorageWork(n.runApplyThread());
     }
+  }
+
+  private HostNode storageThreadsOf(long id) {
+    HostNode n = node(id);
+    if (!n.asyncWrites()) {
+      throw new IllegalArgumentException(
+          "node " + id + " writes synchronously: it has no storage threads");
+    }
+    return n;
   }
 
   private void printStorageWork(Message done) {

@@ -31,6 +31,14 @@ class InteractionRunnerTest {
     return p;
   }
 
+  /** Runs a script that must fail as malformed and returns the failure's message. */
+  private String scriptError(String text) throws IOException {
+    Path p = script("bad.txt", text);
+    return assertThrows(
+            AssertionError.class, () -> InteractionRunner.run(p, Describe::bytes, false))
+        .getMessage();
+  }
+
   @Test
   void aMatchingScriptPasses() throws IOException {
     Path p =
@@ -157,53 +165,41 @@ class InteractionRunnerTest {
 
   @Test
   void anUnknownCommandNamesTheFileAndLine() throws IOException {
-    Path p = script("bad.txt", SINGLE_NODE + "frobnicate 1\n----\nok\n");
-    AssertionError e =
-        assertThrows(AssertionError.class, () -> InteractionRunner.run(p, Describe::bytes, false));
+    String message = scriptError(SINGLE_NODE + "frobnicate 1\n----\nok\n");
     assertTrue(
-        e.getMessage().startsWith("bad.txt:6: frobnicate 1: unknown command frobnicate; "),
-        e.getMessage());
+        message.startsWith("bad.txt:6: frobnicate 1: unknown command frobnicate; "), message);
   }
 
   @Test
   void aBadArgumentNamesTheUsage() throws IOException {
-    Path p = script("bad.txt", SINGLE_NODE + "campaign 1 fast=true\n----\nok\n");
-    AssertionError e =
-        assertThrows(AssertionError.class, () -> InteractionRunner.run(p, Describe::bytes, false));
+    String message = scriptError(SINGLE_NODE + "campaign 1 fast=true\n----\nok\n");
     assertEquals(
         "bad.txt:6: campaign 1 fast=true: unknown argument fast=...; campaign takes no key=value"
             + " arguments (usage: campaign ID)",
-        e.getMessage());
+        message);
   }
 
   @Test
   void aMissingArgumentNamesTheUsage() throws IOException {
-    Path p = script("bad.txt", SINGLE_NODE + "compact 1\n----\nok\n");
-    AssertionError e =
-        assertThrows(AssertionError.class, () -> InteractionRunner.run(p, Describe::bytes, false));
+    String message = scriptError(SINGLE_NODE + "compact 1\n----\nok\n");
     assertEquals(
         "bad.txt:6: compact 1: compact takes 2 positional arguments, got 1"
             + " (usage: compact ID INDEX)",
-        e.getMessage());
+        message);
   }
 
   @Test
   void aMissingNodeIsAScriptError() throws IOException {
-    Path p = script("bad.txt", SINGLE_NODE + "propose 7 x\n----\nok\n");
-    AssertionError e =
-        assertThrows(AssertionError.class, () -> InteractionRunner.run(p, Describe::bytes, false));
+    String message = scriptError(SINGLE_NODE + "propose 7 x\n----\nok\n");
     assertEquals(
-        "bad.txt:6: propose 7 x: no node 7; the nodes are [1] (usage: propose ID DATA)",
-        e.getMessage());
+        "bad.txt:6: propose 7 x: no node 7; the nodes are [1] (usage: propose ID DATA)", message);
   }
 
   @Test
   void aCommandWithoutSeparatorNamesTheLine() throws IOException {
-    Path p = script("bad.txt", "# comment\ncampaign 1\nstabilize\n----\n");
-    AssertionError e =
-        assertThrows(AssertionError.class, () -> InteractionRunner.run(p, Describe::bytes, false));
+    String message = scriptError("# comment\ncampaign 1\nstabilize\n----\n");
     assertEquals(
-        "bad.txt:3: expected ---- after the command on line 2, found 'stabilize'", e.getMessage());
+        "bad.txt:3: expected ---- after the command on line 2, found 'stabilize'", message);
   }
 
   @Test
