@@ -11,4 +11,5 @@ module io.stepraft.raft.testing {
   exports io.stepraft.raft.testing;
   exports io.stepraft.raft.testing.cluster;
   exports io.stepraft.raft.testing.sim;
+  exports io.stepraft.raft.testing.interaction;
 }

@@ -24,6 +24,8 @@ import java.util.List;
  * </ol>
  *
  * <p>All lists are immutable and never null; absent values are the empty default instances.
+ *
+ * @see Describe#ready(Ready)
  */
 public final class Ready {
   private final SoftState softState;
