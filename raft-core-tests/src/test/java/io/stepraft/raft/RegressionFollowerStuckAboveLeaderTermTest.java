@@ -37,6 +37,24 @@ class RegressionFollowerStuckAboveLeaderTermTest {
     assertEquals(7, out.get(0).getTerm());
   }
 
+  /**
+   * Found by the simulator (seed 185 of the batching hosts): a node whose term rose above the
+   * leader's while it was a voter, and whose configuration now makes it a learner (it applied its
+   * demotion, the cluster since promoted it again), never campaigns, so no MsgVote of its would
+   * ever tell the leader its term. It answers the lower-term heartbeat with its term too.
+   */
+  @Test
+  void aLearnerInItsOwnConfigurationAnswersALowerTermHeartbeatFromOneOfItsVotersWithItsTerm() {
+    RawNode follower =
+        node(5, 7, ConfState.newBuilder().addAllVoters(List.of(2L, 3L, 4L)).addLearners(5).build());
+    follower.step(heartbeat(2, 5, 6));
+    List<Message> out = drain(follower);
+    assertEquals(1, out.size(), out.toString());
+    assertEquals(MessageType.MsgAppResp, out.get(0).getType());
+    assertEquals(2, out.get(0).getTo());
+    assertEquals(7, out.get(0).getTerm());
+  }
+
   @Test
   void aFollowerStillIgnoresALowerTermAppendFromOneOfItsVoters() {
     RawNode follower = node(5, 7, ConfState.newBuilder().addAllVoters(List.of(4L, 5L, 6L)).build());

@@ -511,13 +511,15 @@ final class Raft {
 
   private void stepLowerTerm(Message m) {
     MessageType t = m.getType();
-    boolean mayNeverHearOurTerm = checkQuorum || preVote || !trk.voters().contains(m.getFrom());
+    boolean mayNeverHearOurTerm =
+        checkQuorum || preVote || !trk.voters().contains(m.getFrom()) || !promotable();
     if (mayNeverHearOurTerm && (t == MessageType.MsgHeartbeat || t == MessageType.MsgApp)) {
       // A leader with a stale term, e.g. one cut off while the others moved on. With CheckQuorum
       // it would never hear of the new term (its votes are ignored under the lease) and with
       // PreVote the others never raise their term to its. Without either, our own MsgVote carries
-      // our term to it, but only if it is one of our voters: a node whose configuration is stale
-      // would otherwise ignore the leader forever. Tell it the current term so that it steps down.
+      // our term to it, but only if it is one of our voters and we can campaign at all: a node
+      // whose configuration is stale, or that is a learner in it, would otherwise ignore the
+      // leader forever. Tell it the current term so that it steps down.
       send(Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgAppResp));
     } else if (t == MessageType.MsgPreVote) {
       // Answer with a rejection so that a pre-candidate of a lower term learns of ours and does

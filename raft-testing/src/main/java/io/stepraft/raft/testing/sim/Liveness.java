@@ -15,10 +15,10 @@ import io.stepraft.raft.pb.ConfState;
  */
 final class Liveness {
   /** Election timeouts after the heal by which every member must know one leader. */
-  static final int LEADER_ELECTION_TIMEOUTS_MAX = 50;
+  static final int LEADER_ELECTION_TIMEOUTS_MAX = 100;
 
   /** Election timeouts after the heal (or the tail's load) by which the cluster must converge. */
-  static final int CONVERGE_ELECTION_TIMEOUTS_MAX = 250;
+  static final int CONVERGE_ELECTION_TIMEOUTS_MAX = 300;
 
   /** Election timeouts of fault-free client load after the cluster converged. */
   static final int TAIL_ELECTION_TIMEOUTS = 10;
@@ -167,6 +167,9 @@ final class Liveness {
 
   private static String describe(World w) {
     ConfState cs = w.history.latestConfig();
+    if (cs == null) {
+      cs = ConfState.getDefaultInstance();
+    }
     StringBuilder sb =
         new StringBuilder("latest config ")
             .append(cs.getVotersList())
