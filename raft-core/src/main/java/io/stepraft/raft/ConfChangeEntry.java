@@ -14,7 +14,7 @@ import io.stepraft.raft.pb.Entry;
  *   if (e.getType() == EntryType.EntryNormal) {
  *     stateMachine.apply(e);
  *   } else {
- *     confState = node.applyConfChange(ConfChangeEntry.decode(e));
+ *     confState = node.applyConfChange(e); // decodes it with ConfChangeEntry.decode
  *   }
  * }
  * }</pre>

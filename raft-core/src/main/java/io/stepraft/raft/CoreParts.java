@@ -8,26 +8,25 @@ import java.util.function.Supplier;
  * #STANDARD}; tests in this package build nodes with broken parts (a planted bug) through {@link
  * RawNode}'s package-private constructor, so that no production path tests a flag for them.
  *
- * @param commitRule how the leader commits what a quorum holds
+ * @param rules the safety rules
  * @param readQueue makes the queue of the leader's pending reads (one per node)
  */
-record CoreParts(CommitRule commitRule, Supplier<ReadQueue> readQueue) {
+record CoreParts(SafetyRules rules, Supplier<ReadQueue> readQueue) {
   /** The parts of every production node. */
-  static final CoreParts STANDARD =
-      new CoreParts(CommitRule.CURRENT_TERM_ONLY, PositionedReadQueue::new);
+  static final CoreParts STANDARD = new CoreParts(SafetyRules.STANDARD, PositionedReadQueue::new);
 
   CoreParts {
-    Objects.requireNonNull(commitRule, "commitRule");
+    Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(readQueue, "readQueue");
   }
 
-  /** A copy with another commit rule. */
-  CoreParts withCommitRule(CommitRule rule) {
-    return new CoreParts(rule, readQueue);
+  /** A copy with other safety rules. */
+  CoreParts withRules(SafetyRules other) {
+    return new CoreParts(other, readQueue);
   }
 
   /** A copy with another kind of read queue. */
   CoreParts withReadQueue(Supplier<ReadQueue> queue) {
-    return new CoreParts(commitRule, queue);
+    return new CoreParts(rules, queue);
   }
 }

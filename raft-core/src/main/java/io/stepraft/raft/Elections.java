@@ -1,6 +1,5 @@
 package io.stepraft.raft;
 
-import static io.stepraft.raft.Raft.NONE;
 import static io.stepraft.raft.Raft.hex;
 
 import io.stepraft.raft.pb.Entry;
@@ -33,10 +32,7 @@ final class Elections {
         m.getType() == MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
     // We may vote if this repeats a vote we cast, if we have not voted and know no leader in this
     // term, or if this is a pre-vote for a future term...
-    boolean canVote =
-        r.vote == m.getFrom()
-            || (r.vote == NONE && r.lead == NONE)
-            || (m.getType() == MessageType.MsgPreVote && m.getTerm() > r.term);
+    boolean canVote = r.rules.mayVote(r, m);
     // ...and the candidate's log is at least as up to date as ours (§5.4.1).
     if (canVote && r.raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
       r.logger.info(

@@ -105,8 +105,8 @@ final class LeaderReads {
     }
   }
 
-  boolean committedEntryInCurrentTerm() {
-    return r.raftLog.termOrZero(r.raftLog.committed()) == r.term;
+  private boolean committedEntryInCurrentTerm() {
+    return r.rules.mayAnswerReads(r.raftLog, r.term);
   }
 
   private void confirm(Message m) {

@@ -399,7 +399,7 @@ final class LeaderRole {
 
   /** Commits the highest index a quorum holds, as the commit rule allows (§5.4.2). */
   private boolean maybeCommit() {
-    return r.parts.commitRule().maybeCommit(r.raftLog, r.trk.committed(), r.term);
+    return r.rules.maybeCommit(r.raftLog, r.trk, r.term);
   }
 
   // ---------------------------------------------------------------- heartbeats and authority

@@ -67,6 +67,9 @@ final class Raft {
   final RaftListener listener;
   final CoreParts parts;
 
+  /** The safety rules ({@link SafetyRules#STANDARD} unless a test planted a bug). */
+  final SafetyRules rules;
+
   // Read anywhere in the package; changed only by this class's methods.
   long term;
 
@@ -98,6 +101,12 @@ final class Raft {
    */
   List<Message> msgsAfterAppend = new ArrayList<>();
 
+  /**
+   * The index of the newest snapshot this node started from or restored: its configuration holds
+   * every change at or below it.
+   */
+  long restoredSnapshotIndex;
+
   /** Reads confirmed since the last Ready, for the host. */
   final List<ReadState> readStates = new ArrayList<>();
 
@@ -108,9 +117,10 @@ final class Raft {
 
   Raft(Config c, CoreParts parts) {
     this.parts = parts;
+    this.rules = parts.rules();
     id = c.id();
     logger = LoggerFactory.getLogger(c.loggerName());
-    raftLog = new RaftLog(c.storage(), logger, c.maxCommittedSizePerReadyBytes());
+    raftLog = new RaftLog(c.storage(), logger, c.maxCommittedSizePerReadyBytes(), rules);
     maxSizePerMsgBytes = c.maxSizePerMsgBytes();
     maxUncommittedEntriesSizeBytes = c.maxUncommittedEntriesSizeBytes();
     electionTicks = c.electionTicks();
@@ -131,6 +141,7 @@ final class Raft {
     followerRole = new FollowerRole(this);
     candidateRole = new CandidateRole(this, followerRole);
 
+    restoredSnapshotIndex = raftLog.firstIndex() - 1;
     Storage.InitialState initial = c.storage().initialState();
     ConfState cs =
         initial.confState() == null ? ConfState.getDefaultInstance() : initial.confState();
@@ -502,7 +513,7 @@ final class Raft {
       }
       return true;
     }
-    if (mTerm < term) {
+    if (rules.isStale(m, term)) {
       stepLowerTerm(m);
       return false;
     }
@@ -634,6 +645,7 @@ final class Raft {
       return false;
     }
     raftLog.restore(s);
+    restoredSnapshotIndex = sIndex;
     trk = fresh;
     ConfChanges.checkEquivalent(cs, switchToConfig(restored));
     logger.info(

@@ -53,6 +53,8 @@ final class RaftLog {
 
   final Logger logger;
 
+  private final SafetyRules rules;
+
   /**
    * A log over {@code storage}: everything the storage holds is stable and considered applied up to
    * its snapshot; the caller restores the commit and apply cursors from the hard state.
@@ -61,6 +63,11 @@ final class RaftLog {
    *     EntrySizes#NO_LIMIT} for none
    */
   RaftLog(Storage storage, Logger logger, long maxApplyingEntsSizeBytes) {
+    this(storage, logger, maxApplyingEntsSizeBytes, SafetyRules.STANDARD);
+  }
+
+  /** A log whose appends find conflicts by {@code rules} (a test may plant a bug there). */
+  RaftLog(Storage storage, Logger logger, long maxApplyingEntsSizeBytes, SafetyRules rules) {
     if (maxApplyingEntsSizeBytes <= 0) {
       throw new IllegalArgumentException(
           "maxApplyingEntsSizeBytes " + maxApplyingEntsSizeBytes + " must be positive");
@@ -68,6 +75,7 @@ final class RaftLog {
     this.storage = Objects.requireNonNull(storage, "storage");
     this.logger = Objects.requireNonNull(logger, "logger");
     this.maxApplyingEntsSizeBytes = maxApplyingEntsSizeBytes;
+    this.rules = Objects.requireNonNull(rules, "rules");
     long firstIndex = storage.firstIndex();
     long lastIndex = storage.lastIndex();
     this.unstable = new UnstableLog(lastIndex + 1, logger);
@@ -110,7 +118,7 @@ final class RaftLog {
       return -1;
     }
     long lastNew = index + ents.size();
-    long conflict = findConflict(ents);
+    long conflict = rules.findConflict(this, ents);
     if (conflict != 0) {
       if (conflict <= committed) {
         throw new IllegalStateException(

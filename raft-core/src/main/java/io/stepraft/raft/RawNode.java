@@ -186,8 +186,29 @@ public final class RawNode {
   }
 
   /**
+   * Applies the configuration change that a committed entry carries (either encoding, see {@link
+   * ConfChangeEntry#decode}) and returns the new configuration, which the host should store with
+   * its snapshot state. Prefer this form in an apply loop: a host may step messages between {@link
+   * #ready()} and {@link #advance}, and a snapshot restored meanwhile already holds the effect of
+   * every change at or below its index. Such a change is not applied again (that would corrupt the
+   * snapshot's configuration); the current configuration is returned.
+   *
+   * @param entry a committed entry of type {@code EntryConfChange} or {@code EntryConfChangeV2}
+   * @throws InvalidConfChangeException if the entry holds no decodable change, or the change is
+   *     invalid in the current configuration; nothing changed
+   */
+  public ConfState applyConfChange(Entry entry) {
+    ConfChangeV2 cc = ConfChangeEntry.decode(entry);
+    if (entry.getIndex() <= raft.restoredSnapshotIndex) {
+      return raft.trk.confState();
+    }
+    return raft.applyConfChange(cc);
+  }
+
+  /**
    * Applies a committed configuration change to this node and returns the new configuration, which
-   * the host should store with its snapshot state.
+   * the host should store with its snapshot state. See {@link #applyConfChange(Entry)}, which also
+   * guards against a snapshot restored since the entry was handed out.
    *
    * @throws InvalidConfChangeException if the change is invalid in the current configuration;
    *     nothing changed

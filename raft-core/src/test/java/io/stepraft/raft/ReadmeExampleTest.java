@@ -98,7 +98,7 @@ class ReadmeExampleTest {
           if (e.getType() == EntryType.EntryNormal) {
             stateMachine.apply(e.getIndex(), e.getData());
           } else { // a membership change
-            stateMachine.saveConfState(node.applyConfChange(ConfChangeEntry.decode(e)));
+            stateMachine.saveConfState(node.applyConfChange(e));
           }
         }
         node.advance(rd); // 4. tell raft it is done

@@ -1,6 +1,5 @@
 package io.stepraft.raft.testing;
 
-import io.stepraft.raft.ConfChangeEntry;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
@@ -245,7 +244,7 @@ public final class StepNode {
     applied.add(e);
     appliedIndex = e.getIndex();
     if (e.getType() != EntryType.EntryNormal) {
-      confState = node.applyConfChange(ConfChangeEntry.decode(e));
+      confState = node.applyConfChange(e);
     }
   }
 

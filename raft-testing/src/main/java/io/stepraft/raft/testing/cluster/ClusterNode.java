@@ -424,7 +424,7 @@ final class ClusterNode {
     ConfChangeV2 change = ConfChangeEntry.decode(e);
     Op.Logged<?> op = pending.onApplied(index, Envelope.id(change.getContext()));
     try {
-      confState = raw.applyConfChange(change);
+      confState = raw.applyConfChange(e);
       if (op != null) {
         op.applied(null, confState);
       }

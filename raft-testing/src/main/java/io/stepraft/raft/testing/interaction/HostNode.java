@@ -1,7 +1,6 @@
 package io.stepraft.raft.testing.interaction;
 
 import com.google.protobuf.ByteString;
-import io.stepraft.raft.ConfChangeEntry;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.Describe;
 import io.stepraft.raft.InvalidConfChangeException;
@@ -161,7 +160,7 @@ final class HostNode {
     for (Entry e : committed) {
       if (e.getType() != EntryType.EntryNormal) {
         try {
-          confStates.put(e.getIndex(), raw.applyConfChange(ConfChangeEntry.decode(e)));
+          confStates.put(e.getIndex(), raw.applyConfChange(e));
         } catch (InvalidConfChangeException ex) {
           // A host skips a change it cannot apply; the configuration stays as it was.
           out.line("error: cannot apply " + Describe.entry(e) + ": " + ex.getMessage());

@@ -42,6 +42,37 @@ final class Faults {
         w.pause(n, ticks(0.2 + rng.nextDouble() * 2.8));
       }
     }
+    storm();
+  }
+
+  /** The faults a storm aims at its rare state. */
+  private void storm() {
+    switch (w.params.storm()) {
+      case FIGURE_8 -> {
+        // A leader whose log runs ahead of its commit index goes down: its tail sits on whoever
+        // got it, and the next leader may lack it.
+        SimNode leader = w.leader();
+        if (leader != null
+            && leader.storage.lastIndex() > leader.raw.basicStatus().hardState().getCommit()
+            && rng.nextDouble() < 0.03) {
+          w.crash(leader, "crash a leader with an uncommitted tail", ticks(0.5 + rng.nextDouble()));
+        }
+      }
+      case JOINT -> {
+        io.stepraft.raft.pb.ConfState cs = w.history.latestConfig();
+        if (cs != null && cs.getVotersOutgoingCount() > 0 && rng.nextDouble() < 0.05) {
+          if (rng.nextBoolean()) {
+            SimNode n = rng.nextBoolean() ? w.leader() : randomNode(true);
+            if (n != null) {
+              w.crash(n, "crash while joint");
+            }
+          } else {
+            partition();
+          }
+        }
+      }
+      default -> {}
+    }
   }
 
   /** Whether to crash a node between a Ready's writes and its fsync. */

@@ -4,6 +4,7 @@ import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Snapshot;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The oracle: the committed log as the nodes apply it. The first node to apply an index fixes the
@@ -19,6 +20,9 @@ final class History {
   private int size;
   private ConfState latestConfig;
   private long latestConfigIndex;
+
+  /** The nodes that were ever members of an applied configuration, as a bit set of ids. */
+  private long everMembers;
 
   History(Checks checks) {
     this.checks = checks;
@@ -40,6 +44,11 @@ final class History {
   /** The configuration as of the highest applied index, or null before any. */
   ConfState latestConfig() {
     return latestConfig;
+  }
+
+  /** Whether {@code id} was ever a member (voter or learner) of an applied configuration. */
+  boolean everMember(long id) {
+    return (everMembers & (1L << id)) != 0;
   }
 
   long latestConfigIndex() {
@@ -151,6 +160,16 @@ final class History {
 
   /** Records the configuration that applying index {@code index} produced. */
   void onConfig(long index, ConfState cs) {
+    for (List<Long> ids :
+        List.of(
+            cs.getVotersList(),
+            cs.getLearnersList(),
+            cs.getVotersOutgoingList(),
+            cs.getLearnersNextList())) {
+      for (long id : ids) {
+        everMembers |= 1L << id;
+      }
+    }
     if (index >= latestConfigIndex) {
       latestConfig = cs;
       latestConfigIndex = index;

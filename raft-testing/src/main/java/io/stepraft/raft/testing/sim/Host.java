@@ -1,13 +1,12 @@
 package io.stepraft.raft.testing.sim;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import io.stepraft.raft.ConfChangeEntry;
 import io.stepraft.raft.InvalidConfChangeException;
 import io.stepraft.raft.RaftException;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
 import io.stepraft.raft.Role;
-import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
@@ -604,16 +603,12 @@ final class Host {
    */
   private ConfState applyConfChange(SimNode n, Entry e) {
     try {
-      ConfState cs;
-      if (e.getType() == EntryType.EntryConfChange) {
-        ConfChange cc = ConfChange.parseFrom(e.getData());
-        cs = basedOnCurrent(n, cc.getContext()) ? n.raw.applyConfChange(cc) : null;
-      } else if (e.getType() == EntryType.EntryConfChangeV2) {
-        ConfChangeV2 cc = ConfChangeV2.parseFrom(e.getData());
-        cs = basedOnCurrent(n, cc.getContext()) ? n.raw.applyConfChange(cc) : null;
-      } else {
+      if (e.getType() == EntryType.EntryNormal) {
         return null;
       }
+      ConfChangeV2 cc = ConfChangeEntry.decode(e);
+      // Through the entry, so that a change a snapshot restored since already holds is skipped.
+      ConfState cs = basedOnCurrent(n, cc.getContext()) ? n.raw.applyConfChange(e) : null;
       if (cs == null) {
         w.stats.refusedConfChanges++;
       } else {
@@ -623,9 +618,6 @@ final class Host {
     } catch (InvalidConfChangeException ex) {
       w.stats.refusedConfChanges++;
       return null;
-    } catch (InvalidProtocolBufferException ex) {
-      throw new IllegalStateException(
-          "undecodable configuration change at index " + e.getIndex(), ex);
     }
   }
 

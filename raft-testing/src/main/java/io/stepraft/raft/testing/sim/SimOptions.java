@@ -21,6 +21,7 @@ public final class SimOptions {
   private final UnaryOperator<SimParams> tweak;
   private final Function<Config, RawNode> nodeFactory;
   private final LongFunction<String> replayCommand;
+  private final SimParams.Storm storm;
 
   private SimOptions(
       PlantedBug bug,
@@ -30,7 +31,8 @@ public final class SimOptions {
       int traceDepth,
       UnaryOperator<SimParams> tweak,
       Function<Config, RawNode> nodeFactory,
-      LongFunction<String> replayCommand) {
+      LongFunction<String> replayCommand,
+      SimParams.Storm storm) {
     this.bug = bug;
     this.enabled = Set.copyOf(enabled);
     this.verbose = verbose;
@@ -39,6 +41,7 @@ public final class SimOptions {
     this.tweak = Objects.requireNonNull(tweak, "tweak");
     this.nodeFactory = Objects.requireNonNull(nodeFactory, "nodeFactory");
     this.replayCommand = Objects.requireNonNull(replayCommand, "replayCommand");
+    this.storm = storm;
   }
 
   /**
@@ -54,13 +57,14 @@ public final class SimOptions {
         60,
         p -> p,
         RawNode::new,
-        seed -> "Simulator.run(" + seed + ", options) with options.verbose(true)");
+        seed -> "Simulator.run(" + seed + ", options) with options.verbose(true)",
+        null);
   }
 
   /** A copy that prints every event as it happens (or not). */
   public SimOptions verbose(boolean on) {
     return new SimOptions(
-        bug, enabled, on, panicIsCrash, traceDepth, tweak, nodeFactory, replayCommand);
+        bug, enabled, on, panicIsCrash, traceDepth, tweak, nodeFactory, replayCommand, storm);
   }
 
   /**
@@ -76,7 +80,8 @@ public final class SimOptions {
         traceDepth,
         tweak,
         nodeFactory,
-        replayCommand);
+        replayCommand,
+        storm);
   }
 
   /**
@@ -85,31 +90,49 @@ public final class SimOptions {
    * a planted bug, whose other symptoms are what is looked for.
    */
   public SimOptions crashOnCorePanic(boolean on) {
-    return new SimOptions(bug, enabled, verbose, on, traceDepth, tweak, nodeFactory, replayCommand);
+    return new SimOptions(
+        bug, enabled, verbose, on, traceDepth, tweak, nodeFactory, replayCommand, storm);
   }
 
   /** A copy whose drawn parameters are adjusted by {@code t} (raise fault rates, say). */
   public SimOptions tweak(UnaryOperator<SimParams> t) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, t, nodeFactory, replayCommand);
+        bug, enabled, verbose, panicIsCrash, traceDepth, t, nodeFactory, replayCommand, storm);
   }
 
   /** A copy that builds its nodes with {@code factory} instead of {@code RawNode::new}. */
   public SimOptions nodeFactory(Function<Config, RawNode> factory) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, factory, replayCommand);
+        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, factory, replayCommand, storm);
   }
 
   /** A copy whose failure reports give {@code command.apply(seed)} as the way to replay a seed. */
   public SimOptions replayCommand(LongFunction<String> command) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, nodeFactory, command);
+        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, nodeFactory, command, storm);
+  }
+
+  /**
+   * A copy whose runs all have {@code s} for their storm (its biases on the drawn parameters, and
+   * its faults), instead of the drawn one; null restores the drawn storms.
+   */
+  public SimOptions storm(SimParams.Storm s) {
+    return new SimOptions(
+        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, nodeFactory, replayCommand, s);
   }
 
   /** A copy with a bug planted in the host, only {@code checks} enabled, panics as crashes. */
   SimOptions planted(PlantedBug b, Set<Check> checks) {
     return new SimOptions(
-        b, EnumSet.copyOf(checks), verbose, true, traceDepth, tweak, nodeFactory, replayCommand);
+        b,
+        EnumSet.copyOf(checks),
+        verbose,
+        true,
+        traceDepth,
+        tweak,
+        nodeFactory,
+        replayCommand,
+        storm);
   }
 
   PlantedBug bug() {
@@ -138,6 +161,10 @@ public final class SimOptions {
 
   Function<Config, RawNode> nodeFactory() {
     return nodeFactory;
+  }
+
+  SimParams.Storm storm() {
+    return storm;
   }
 
   String replayCommand(long seed) {

@@ -12,9 +12,44 @@ import java.util.SplittableRandom;
  * @param network message loss, duplication and delay
  * @param faults partitions, crashes and pauses
  * @param load what the clients do
+ * @param storm the rare state the run's schedule is biased toward
  */
 public record SimParams(
-    long seed, ClusterParams cluster, NetworkParams network, FaultParams faults, LoadParams load) {
+    long seed,
+    ClusterParams cluster,
+    NetworkParams network,
+    FaultParams faults,
+    LoadParams load,
+    Storm storm) {
+
+  /**
+   * A schedule biased toward a rare, dangerous state, or none. Half the runs have a storm, an
+   * eighth each kind.
+   */
+  public enum Storm {
+    /** No bias. */
+    NONE,
+    /**
+     * Leaders crash while their log has an uncommitted tail, replication is slow (small messages,
+     * one in flight) and leaders change often: entries of older terms sit on bare majorities when a
+     * new leader comes (Figure 8 of the Raft paper).
+     */
+    FIGURE_8,
+    /**
+     * Membership changes through joint configurations, often, with crashes and partitions while a
+     * configuration is joint.
+     */
+    JOINT,
+    /** Frequent snapshots and compaction racing with partitions that make logs conflict. */
+    SNAPSHOTS,
+    /**
+     * Many messages held in their receiver's queue across leader changes, and forwarded reads and
+     * heartbeat answers echoed, on three nodes without CheckQuorum with many reads and partitions:
+     * stale acknowledgements and requests meet newer leaders, and deposed leaders keep serving.
+     */
+    LATE_MESSAGES
+  }
+
   /**
    * The nominal length of a tick in simulated time, for figures per second: 100 ms, etcd's default
    * heartbeat interval.
@@ -266,6 +301,12 @@ public record SimParams(
     /** The longest wait of a held message, in election timeouts. */
     public static final int HOLD_ELECTION_TIMEOUTS_MAX = 4;
 
+    /** A copy with these rates of held and echoed messages. */
+    public NetworkParams withLateMessages(double holdRate, double echoRate) {
+      return new NetworkParams(
+          dropRate, dupRate, maxDelayMicros, spikeRate, spikeMicros, holdRate, echoRate);
+    }
+
     /** A copy whose delays are bounded: no spikes, no held or echoed messages. */
     public NetworkParams bounded() {
       return new NetworkParams(dropRate, dupRate, maxDelayMicros, 0, spikeMicros, 0, 0);
@@ -291,6 +332,12 @@ public record SimParams(
       double crashInReadyRate,
       double tornRate,
       int chaosTicks) {
+    /** A copy with this rate of new partitions. */
+    public FaultParams withPartitionRate(double rate) {
+      return new FaultParams(
+          rate, healRate, crashRate, pauseRate, crashInReadyRate, tornRate, chaosTicks);
+    }
+
     /** A copy without process pauses (a paused process is a clock that stopped). */
     public FaultParams withoutPauses() {
       return new FaultParams(
@@ -314,7 +361,19 @@ public record SimParams(
       double confChangeRate,
       double transferRate,
       double compactRate,
-      int maxPendingProposals) {}
+      int maxPendingProposals) {
+    /** A copy with these rates of proposals, reads and membership changes. */
+    public LoadParams withRates(double proposeRate, double readRate, double confChangeRate) {
+      return new LoadParams(
+          proposeRate, readRate, confChangeRate, transferRate, compactRate, maxPendingProposals);
+    }
+
+    /** A copy with this rate of snapshots and compactions. */
+    public LoadParams withCompactRate(double rate) {
+      return new LoadParams(
+          proposeRate, readRate, confChangeRate, transferRate, rate, maxPendingProposals);
+    }
+  }
 
   /**
    * Draws the parameters of run {@code seed} from its random source. Whether the run uses
@@ -322,7 +381,7 @@ public record SimParams(
    * from {@code seed}, so that the draws of the main source, and the synchronous runs, stay as they
    * were before that mode existed.
    */
-  static SimParams draw(long seed, SplittableRandom rng) {
+  static SimParams draw(long seed, SplittableRandom rng, Storm storm) {
     SplittableRandom storage = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     boolean async = storage.nextBoolean();
     int storageDelay = 5 + storage.nextInt(300);
@@ -338,7 +397,55 @@ public record SimParams(
       network = network.bounded();
       faults = faults.withoutPauses();
     }
-    return new SimParams(seed, cluster, network, faults, load);
+    SimParams p = new SimParams(seed, cluster, network, faults, load, Storm.NONE);
+    Storm drawn =
+        storage.nextBoolean()
+            ? Storm.values()[1 + storage.nextInt(Storm.values().length - 1)]
+            : Storm.NONE;
+    return p.storming(storm == null ? drawn : storm);
+  }
+
+  /**
+   * A copy biased toward the rare state of {@code s}: its parameters, and its storm for the faults.
+   * Meant for unbiased parameters; to run a seed in a given storm use {@link SimOptions#storm}.
+   */
+  SimParams storming(Storm s) {
+    ClusterParams c = cluster;
+    NetworkParams n = network;
+    FaultParams f = faults;
+    LoadParams l = load;
+    switch (s) {
+      case FIGURE_8 -> {
+        // Five voters, one entry per message and few in flight: replication lags, so tails sit
+        // uncommitted on a few nodes when their leader falls.
+        c = c.withNodes(5, 5).withReplicationLimits(1, 4, 4).withAsyncWrites(false);
+        l = l.withRates(l.proposeRate(), l.readRate(), l.confChangeRate() / 4);
+        if (!c.leaseReads()) {
+          n = n.withLateMessages(Math.max(n.holdRate(), 0.02), n.echoRate());
+        }
+      }
+      case JOINT -> {
+        // Joint swaps often, with slow replication so that each half's quorum holds another tail.
+        c = c.withReplicationLimits(64, 2, 128);
+        l = l.withRates(l.proposeRate(), l.readRate(), 0.08);
+      }
+      case SNAPSHOTS -> {
+        l = l.withCompactRate(0.2);
+        f = f.withPartitionRate(Math.max(f.partitionRate(), 0.02));
+      }
+      case LATE_MESSAGES -> {
+        // Three nodes without CheckQuorum, so that a leader cut off keeps leading and serving, and
+        // many reads and partitions: late acknowledgements and requests meet deposed leaders.
+        if (!c.leaseReads()) {
+          c = c.withNodes(3, 3).withPreVoteAndCheckQuorum(c.preVote(), false);
+          n = n.withLateMessages(0.05, 0.5);
+          l = l.withRates(l.proposeRate(), Math.max(l.readRate(), 0.3), l.confChangeRate());
+          f = f.withPartitionRate(Math.max(f.partitionRate(), 0.03));
+        }
+      }
+      case NONE -> {}
+    }
+    return new SimParams(seed, c, n, f, l, s);
   }
 
   private static ClusterParams drawCluster(SplittableRandom rng, boolean async, int storageDelay) {
@@ -408,23 +515,28 @@ public record SimParams(
     return choices[rng.nextInt(choices.length)];
   }
 
+  /** A copy with another storm (its biases on the other parameters are not undone). */
+  public SimParams withStorm(Storm s) {
+    return new SimParams(seed, cluster, network, faults, load, s);
+  }
+
   /** A copy with other fault parameters. */
   public SimParams withFaults(FaultParams f) {
-    return new SimParams(seed, cluster, network, f, load);
+    return new SimParams(seed, cluster, network, f, load, storm);
   }
 
   /** A copy with other network parameters. */
   public SimParams withNetwork(NetworkParams n) {
-    return new SimParams(seed, cluster, n, faults, load);
+    return new SimParams(seed, cluster, n, faults, load, storm);
   }
 
   /** A copy with other cluster parameters. */
   public SimParams withCluster(ClusterParams c) {
-    return new SimParams(seed, c, network, faults, load);
+    return new SimParams(seed, c, network, faults, load, storm);
   }
 
   /** A copy with other load parameters. */
   public SimParams withLoad(LoadParams l) {
-    return new SimParams(seed, cluster, network, faults, l);
+    return new SimParams(seed, cluster, network, faults, l, storm);
   }
 }

@@ -216,10 +216,11 @@ final class Workload {
     }
     long applied = n.sm.applied();
     long snapIndex = n.storage.snapshot().getMetadata().getIndex();
-    if (applied - snapIndex < COMPACT_GAP_MIN || applied != n.raw.basicStatus().applied()) {
+    int gapMin = w.params.storm() == SimParams.Storm.SNAPSHOTS ? 2 : COMPACT_GAP_MIN;
+    if (applied - snapIndex < gapMin || applied != n.raw.basicStatus().applied()) {
       return;
     }
-    long compactIndex = Math.max(n.storage.firstIndex(), applied - rng.nextInt(COMPACT_GAP_MIN));
+    long compactIndex = Math.max(n.storage.firstIndex(), applied - rng.nextInt(gapMin));
     w.stats.compactions++;
     w.trace.add(w.now, "compact at " + compactIndex + ", snapshot", n.id, applied);
     Snapshot s = n.storage.createSnapshot(applied, n.sm.conf(), n.sm.snapshotData());
@@ -244,7 +245,9 @@ final class Workload {
     List<Long> learners = cs.getLearnersList();
     List<Long> spares = new ArrayList<>();
     for (long id = 1; id < w.nodes.length; id++) {
-      if (!voters.contains(id) && !learners.contains(id)) {
+      // As etcd does, a member once removed never comes back under its id: its old log holds
+      // configurations the cluster left long ago, and stale members may still count it.
+      if (!voters.contains(id) && !learners.contains(id) && !w.history.everMember(id)) {
         spares.add(id);
       }
     }
@@ -256,6 +259,9 @@ final class Workload {
 
   private ConfChangeV2 pickChange(List<Long> voters, List<Long> learners, List<Long> spares) {
     boolean canShrink = voters.size() > VOTERS_MIN;
+    if (w.params.storm() == SimParams.Storm.JOINT && !spares.isEmpty() && rng.nextBoolean()) {
+      return replaceVoter(any(spares), any(voters));
+    }
     switch (rng.nextInt(7)) {
       case 0:
         return spares.isEmpty()

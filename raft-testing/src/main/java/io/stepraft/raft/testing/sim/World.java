@@ -65,7 +65,7 @@ final class World {
 
   private World(long seed, SimOptions options) {
     this.rng = new SplittableRandom(seed);
-    SimParams p = options.tweak().apply(SimParams.draw(seed, rng));
+    SimParams p = options.tweak().apply(SimParams.draw(seed, rng, options.storm()));
     if (options.bug() != PlantedBug.NONE && p.cluster().asyncWrites()) {
       // The planted host bugs are written for the synchronous host loop.
       p = p.withCluster(p.cluster().withAsyncWrites(false));

@@ -77,7 +77,8 @@
  *   <li>A node is started when a configuration that adds it is committed, as after etcd's {@code
  *       member add}, and shut down (after a sync) once every member has applied its removal;
  *       stopping it at once could strand members that still hold a joint configuration needing it.
- *       A node added again restarts from its old disk.
+ *       A removed node is never added again (etcd refuses a removed member's id too: its old log
+ *       holds configurations the cluster left long ago, and stale members may still count it).
  *   <li>Membership changes are validated when applied, as etcd's server does: a change carries in
  *       its context the index of the configuration it was computed from and is refused if another
  *       change was applied since, so concurrent changes never compound, and every configuration
