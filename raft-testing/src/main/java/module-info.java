@@ -9,4 +9,5 @@ module io.stepraft.raft.testing {
   requires org.slf4j;
 
   exports io.stepraft.raft.testing;
+  exports io.stepraft.raft.testing.lincheck;
 }
