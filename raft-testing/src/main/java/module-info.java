@@ -12,4 +12,5 @@ module io.stepraft.raft.testing {
   exports io.stepraft.raft.testing.cluster;
   exports io.stepraft.raft.testing.sim;
   exports io.stepraft.raft.testing.interaction;
+  exports io.stepraft.raft.testing.lincheck;
 }
