@@ -30,6 +30,11 @@ public enum Check {
   /** A ReadIndex result is never older than a write that completed before the read began. */
   READ_INDEX,
   /**
+   * The history of client operations (writes acknowledged with their outputs, reads served from a
+   * state machine) is linearizable under the application's model.
+   */
+  LINEARIZABILITY,
+  /**
    * Once faults stop, a leader is elected and every pending proposal resolves within bounded ticks.
    */
   LIVENESS,

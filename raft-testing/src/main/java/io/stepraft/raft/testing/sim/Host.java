@@ -49,7 +49,7 @@ final class Host {
     try {
       r.run();
       return true;
-    } catch (Violation v) {
+    } catch (Violation | ApplicationFailure v) {
       throw v;
     } catch (RaftException e) {
       w.stats.refusals++;
@@ -98,7 +98,7 @@ final class Host {
         if (finish(n, rd)) {
           n.raw.advance(rd);
         }
-      } catch (Violation v) {
+      } catch (Violation | ApplicationFailure v) {
         throw v;
       } catch (RuntimeException ex) {
         w.corePanic(n, ex);
@@ -149,7 +149,7 @@ final class Host {
         }
         n.raw.advance(rd);
       }
-    } catch (Violation v) {
+    } catch (Violation | ApplicationFailure v) {
       throw v;
     } catch (RuntimeException e) {
       w.corePanic(n, e);
@@ -237,7 +237,7 @@ final class Host {
       }
     }
     for (ReadState rs : rd.readStates()) {
-      w.reads.onReadState(n.id, rs);
+      onReadState(n, rs);
     }
     return n.isUp();
   }
@@ -301,7 +301,7 @@ final class Host {
       if (!done) {
         return;
       }
-    } catch (Violation v) {
+    } catch (Violation | ApplicationFailure v) {
       throw v;
     } catch (RuntimeException ex) {
       w.corePanic(n, ex);
@@ -530,7 +530,22 @@ final class Host {
       }
     }
     for (ReadState rs : rd.readStates()) {
-      w.reads.onReadState(n.id, rs);
+      onReadState(n, rs);
+    }
+  }
+
+  /** A read got its read index on {@code n}: checked now, served once {@code n} applied it. */
+  void onReadState(SimNode n, ReadState rs) {
+    w.reads.onReadState(n.id, rs);
+    n.readsToServe.addLast(rs);
+    serveReads(n);
+  }
+
+  /** Serves, from the state machine, the reads whose index {@code n} has applied. */
+  void serveReads(SimNode n) {
+    while (!n.readsToServe.isEmpty() && n.readsToServe.peekFirst().index() <= n.sm.applied()) {
+      ReadState rs = n.readsToServe.pollFirst();
+      w.load.serve(n, rs);
     }
   }
 
@@ -542,6 +557,7 @@ final class Host {
     w.history.onSnapshot(n.id, s);
     n.sm.restore(s);
     w.stats.snapshotsRestored++;
+    serveReads(n);
   }
 
   private void applyEntry(SimNode n, Entry e) {
@@ -578,10 +594,11 @@ final class Host {
             + e.getIndex()
             + " beyond its commit index "
             + n.commitSeen);
-    n.sm.apply(e, cs);
+    ByteString output = n.sm.apply(e, cs);
     if (w.history.onApply(n.id, e, n.sm.digest())) {
-      w.onAcknowledged(e, cs);
+      w.onAcknowledged(e, cs, output);
     }
+    serveReads(n);
   }
 
   /** The buggy host of {@link PlantedBug#APPLY_UNCOMMITTED}: applies new normal entries at once. */

@@ -2,6 +2,7 @@ package io.stepraft.raft.testing.sim;
 
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
+import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
@@ -29,7 +30,7 @@ final class SimNode {
 
   final long id;
   final SimDisk disk;
-  final StateMachine sm = new StateMachine();
+  final StateMachine sm;
 
   /** This node's tick period in microticks: nominal, skewed a little. */
   final int tickMicros;
@@ -91,8 +92,12 @@ final class SimNode {
    */
   long snapshotFloor;
 
-  SimNode(long id, SimDisk disk, int tickMicros) {
+  /** Reads with an answer (a read index) that this node serves once it applied that index. */
+  final ArrayDeque<ReadState> readsToServe = new ArrayDeque<>();
+
+  SimNode(long id, SimDisk disk, int tickMicros, StateMachine sm) {
     this.id = id;
+    this.sm = sm;
     this.disk = disk;
     this.tickMicros = tickMicros;
   }
@@ -121,6 +126,7 @@ final class SimNode {
     role = Role.FOLLOWER;
     readyScheduled = false;
     outstanding = null;
+    readsToServe.clear();
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,6 +23,7 @@ public final class SimOptions {
   private final Function<Config, RawNode> nodeFactory;
   private final LongFunction<String> replayCommand;
   private final SimParams.Storm storm;
+  private final Supplier<? extends SimApplication<?, ?>> application;
 
   private SimOptions(
       PlantedBug bug,
@@ -32,7 +34,8 @@ public final class SimOptions {
       UnaryOperator<SimParams> tweak,
       Function<Config, RawNode> nodeFactory,
       LongFunction<String> replayCommand,
-      SimParams.Storm storm) {
+      SimParams.Storm storm,
+      Supplier<? extends SimApplication<?, ?>> application) {
     this.bug = bug;
     this.enabled = Set.copyOf(enabled);
     this.verbose = verbose;
@@ -42,6 +45,7 @@ public final class SimOptions {
     this.nodeFactory = Objects.requireNonNull(nodeFactory, "nodeFactory");
     this.replayCommand = Objects.requireNonNull(replayCommand, "replayCommand");
     this.storm = storm;
+    this.application = Objects.requireNonNull(application, "application");
   }
 
   /**
@@ -58,13 +62,23 @@ public final class SimOptions {
         p -> p,
         RawNode::new,
         seed -> "Simulator.run(" + seed + ", options) with options.verbose(true)",
-        null);
+        null,
+        KeyValueApplication::create);
   }
 
   /** A copy that prints every event as it happens (or not). */
   public SimOptions verbose(boolean on) {
     return new SimOptions(
-        bug, enabled, on, panicIsCrash, traceDepth, tweak, nodeFactory, replayCommand, storm);
+        bug,
+        enabled,
+        on,
+        panicIsCrash,
+        traceDepth,
+        tweak,
+        nodeFactory,
+        replayCommand,
+        storm,
+        application);
   }
 
   /**
@@ -81,7 +95,8 @@ public final class SimOptions {
         tweak,
         nodeFactory,
         replayCommand,
-        storm);
+        storm,
+        application);
   }
 
   /**
@@ -91,25 +106,61 @@ public final class SimOptions {
    */
   public SimOptions crashOnCorePanic(boolean on) {
     return new SimOptions(
-        bug, enabled, verbose, on, traceDepth, tweak, nodeFactory, replayCommand, storm);
+        bug,
+        enabled,
+        verbose,
+        on,
+        traceDepth,
+        tweak,
+        nodeFactory,
+        replayCommand,
+        storm,
+        application);
   }
 
   /** A copy whose drawn parameters are adjusted by {@code t} (raise fault rates, say). */
   public SimOptions tweak(UnaryOperator<SimParams> t) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, t, nodeFactory, replayCommand, storm);
+        bug,
+        enabled,
+        verbose,
+        panicIsCrash,
+        traceDepth,
+        t,
+        nodeFactory,
+        replayCommand,
+        storm,
+        application);
   }
 
   /** A copy that builds its nodes with {@code factory} instead of {@code RawNode::new}. */
   public SimOptions nodeFactory(Function<Config, RawNode> factory) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, factory, replayCommand, storm);
+        bug,
+        enabled,
+        verbose,
+        panicIsCrash,
+        traceDepth,
+        tweak,
+        factory,
+        replayCommand,
+        storm,
+        application);
   }
 
   /** A copy whose failure reports give {@code command.apply(seed)} as the way to replay a seed. */
   public SimOptions replayCommand(LongFunction<String> command) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, nodeFactory, command, storm);
+        bug,
+        enabled,
+        verbose,
+        panicIsCrash,
+        traceDepth,
+        tweak,
+        nodeFactory,
+        command,
+        storm,
+        application);
   }
 
   /**
@@ -118,7 +169,35 @@ public final class SimOptions {
    */
   public SimOptions storm(SimParams.Storm s) {
     return new SimOptions(
-        bug, enabled, verbose, panicIsCrash, traceDepth, tweak, nodeFactory, replayCommand, s);
+        bug,
+        enabled,
+        verbose,
+        panicIsCrash,
+        traceDepth,
+        tweak,
+        nodeFactory,
+        replayCommand,
+        s,
+        application);
+  }
+
+  /**
+   * A copy whose runs use the application {@code factory} makes (one per run): its state machine on
+   * every node, its commands and queries, its model for the linearizability check. The default is
+   * {@link KeyValueApplication}.
+   */
+  public SimOptions application(Supplier<? extends SimApplication<?, ?>> factory) {
+    return new SimOptions(
+        bug,
+        enabled,
+        verbose,
+        panicIsCrash,
+        traceDepth,
+        tweak,
+        nodeFactory,
+        replayCommand,
+        storm,
+        factory);
   }
 
   /** A copy with a bug planted in the host, only {@code checks} enabled, panics as crashes. */
@@ -132,7 +211,8 @@ public final class SimOptions {
         tweak,
         nodeFactory,
         replayCommand,
-        storm);
+        storm,
+        application);
   }
 
   PlantedBug bug() {
@@ -161,6 +241,11 @@ public final class SimOptions {
 
   Function<Config, RawNode> nodeFactory() {
     return nodeFactory;
+  }
+
+  @SuppressWarnings("unchecked")
+  SimApplication<Object, Object> application() {
+    return (SimApplication<Object, Object>) application.get();
   }
 
   SimParams.Storm storm() {

@@ -153,7 +153,7 @@ public record SimParams(
           leaseReads);
     }
 
-    /** A copy with PreVote and CheckQuorum set. */
+    /** A copy with PreVote and CheckQuorum set (lease reads need CheckQuorum: off without it). */
     public ClusterParams withPreVoteAndCheckQuorum(boolean preVote, boolean checkQuorum) {
       return new ClusterParams(
           nodes,
@@ -174,7 +174,7 @@ public record SimParams(
           asyncWrites,
           maxStorageDelayMicros,
           maxReadyDelayMicros,
-          leaseReads);
+          leaseReads && checkQuorum);
     }
 
     /** A copy with other replication limits. */
@@ -418,15 +418,19 @@ public record SimParams(
       case FIGURE_8 -> {
         // Five voters, one entry per message and few in flight: replication lags, so tails sit
         // uncommitted on a few nodes when their leader falls.
-        c = c.withNodes(5, 5).withReplicationLimits(1, 4, 4).withAsyncWrites(false);
-        l = l.withRates(l.proposeRate(), l.readRate(), l.confChangeRate() / 4);
+        c =
+            c.withNodes(5, 5)
+                .withReplicationLimits(1, 4, 256)
+                .withAsyncWrites(false)
+                .withReadyDelay(0);
+        l = l.withRates(Math.max(l.proposeRate(), 0.3), l.readRate(), l.confChangeRate() / 4);
         if (!c.leaseReads()) {
           n = n.withLateMessages(Math.max(n.holdRate(), 0.02), n.echoRate());
         }
       }
       case JOINT -> {
         // Joint swaps often, with slow replication so that each half's quorum holds another tail.
-        c = c.withReplicationLimits(64, 2, 128);
+        c = c.withReplicationLimits(256, 2, 512);
         l = l.withRates(l.proposeRate(), l.readRate(), 0.08);
       }
       case SNAPSHOTS -> {
@@ -451,7 +455,7 @@ public record SimParams(
   private static ClusterParams drawCluster(SplittableRandom rng, boolean async, int storageDelay) {
     int nodes = 3 + rng.nextInt(5);
     int voters = 3 + rng.nextInt(nodes - 2);
-    long maxMsg = pick(rng, 64, 256, 4096, 1L << 20);
+    long maxMsg = pick(rng, 256, 1024, 4096, 1L << 20);
     long maxInflightBytes = maxMsg * pick(rng, 1, 4, 64);
     int election = (int) pick(rng, 5, 10, 10, 20);
     return new ClusterParams(

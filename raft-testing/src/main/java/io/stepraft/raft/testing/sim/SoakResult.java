@@ -100,7 +100,8 @@ public final class SoakResult {
             + " crashes), %d writes acknowledged, %d reads checked, longest settle %d ticks, %d"
             + " violations, %.1f s; liveness: leader known within %.1f and converged within %.1f"
             + " election timeouts of the heal at most, %.1f writes per simulated second in the"
-            + " fault-free tails",
+            + " fault-free tails; linearizability: %d histories linearizable, %d undecided within"
+            + " the budget",
         runs,
         totals.steps(),
         ticks,
@@ -113,7 +114,9 @@ public final class SoakResult {
         seconds(),
         leaderElectionTimeoutsMax,
         settleElectionTimeoutsMax,
-        tailWritesPerSecond());
+        tailWritesPerSecond(),
+        totals.linearizable,
+        totals.linearizabilityUnknown);
   }
 
   private double seconds() {

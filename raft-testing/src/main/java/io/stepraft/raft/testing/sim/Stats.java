@@ -34,6 +34,11 @@ public final class Stats {
 
   long tailAcknowledged;
 
+  /** Runs whose history the linearizability check passed, or could not decide within its budget. */
+  long linearizable;
+
+  long linearizabilityUnknown;
+
   Stats() {}
 
   /** Events processed. */
@@ -85,6 +90,8 @@ public final class Stats {
     reads += o.reads;
     tailTicks += o.tailTicks;
     tailAcknowledged += o.tailAcknowledged;
+    linearizable += o.linearizable;
+    linearizabilityUnknown += o.linearizabilityUnknown;
   }
 
   /** Every counter, as {@code name=value} pairs. */
@@ -145,6 +152,10 @@ public final class Stats {
         + " tailTicks="
         + tailTicks
         + " tailAcknowledged="
-        + tailAcknowledged;
+        + tailAcknowledged
+        + " linearizable="
+        + linearizable
+        + " linearizabilityUnknown="
+        + linearizabilityUnknown;
   }
 }

@@ -10,9 +10,15 @@ import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.testing.lincheck.Budget;
+import io.stepraft.raft.testing.lincheck.CheckResult;
+import io.stepraft.raft.testing.lincheck.HistoryRecorder;
+import io.stepraft.raft.testing.lincheck.LinearizabilityChecker;
+import io.stepraft.raft.testing.lincheck.Model;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,15 +46,47 @@ final class Workload {
    */
   static final int VOTERS_MIN = 3;
 
+  /**
+   * The most proposals per driver round in the fault-free tail: a load every configuration drawn
+   * can serve, so that a tail that does not converge is a liveness failure, not an overload.
+   */
+  static final double TAIL_PROPOSE_RATE_MAX = 0.1;
+
+  /** What the linearizability check of one run may spend before it answers "unknown". */
+  static final Budget LINEARIZABILITY_BUDGET = Budget.steps(2_000_000);
+
   private final World w;
   private final SimParams.LoadParams p;
   private final SplittableRandom rng;
   private final long retryMicros;
 
-  /**
-   * Payloads proposed and not yet acknowledged, with the time of the last attempt, oldest first.
-   */
-  private final LinkedHashMap<String, Long> pending = new LinkedHashMap<>();
+  /** A write proposed and not yet acknowledged. */
+  private static final class Pending {
+    final Object command;
+    final ByteString entryData;
+    final HistoryRecorder.Call<Object, Object> call;
+    long lastAttempt;
+
+    Pending(
+        Object command, ByteString entryData, HistoryRecorder.Call<Object, Object> call, long at) {
+      this.command = command;
+      this.entryData = entryData;
+      this.call = call;
+      this.lastAttempt = at;
+    }
+  }
+
+  /** A read started, for serving its answer and completing its operation. */
+  private record Read(Object query, HistoryRecorder.Call<Object, Object> call) {}
+
+  /** Writes proposed and not yet acknowledged, by request id, oldest attempt first. */
+  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+
+  /** Reads started, by context. */
+  private final Map<String, Read> readsByContext = new HashMap<>();
+
+  /** Every client operation, with invocation and completion in simulated time. */
+  private final HistoryRecorder<Object, Object> clients;
 
   private long proposalSeq;
 
@@ -63,11 +101,12 @@ final class Workload {
     this.rng = w.rng;
     this.retryMicros =
         (long) RETRY_ELECTION_TIMEOUTS * w.params.cluster().electionTicks() * World.TICK_MICROS;
+    this.clients = new HistoryRecorder<>(() -> w.now);
   }
 
   /** One driver round of the chaos phase. */
   void round() {
-    proposeAndRead();
+    proposeAndRead(p.proposeRate());
     if (rng.nextDouble() < p.confChangeRate()) {
       changeMembership();
     }
@@ -88,7 +127,7 @@ final class Workload {
    */
   void settleRound() {
     if (tail) {
-      proposeAndRead();
+      proposeAndRead(Math.min(p.proposeRate(), TAIL_PROPOSE_RATE_MAX));
     }
     retry();
     ConfState cs = w.history.latestConfig();
@@ -110,15 +149,21 @@ final class Workload {
     tail = false;
   }
 
-  /** New proposals and reads, each at the run's rate. */
-  private void proposeAndRead() {
-    if (rng.nextDouble() < p.proposeRate() && pending.size() < p.maxPendingProposals()) {
-      String payload = "p" + (++proposalSeq);
+  /** New proposals at {@code proposeRate} and reads at the run's rate. */
+  private void proposeAndRead(double proposeRate) {
+    if (rng.nextDouble() < proposeRate && pending.size() < p.maxPendingProposals()) {
+      long id = ++proposalSeq;
+      Object command = w.app.nextCommand(rng);
+      ByteString data = Envelope.wrap(id, w.app.encode(command));
       w.stats.proposals++;
-      if (propose(payload)) {
-        pending.put(payload, w.now);
+      Pending write = new Pending(command, data, clients.invoke(id, command), w.now);
+      if (propose(id, write)) {
+        pending.put(id, write);
       } else {
+        // Refused before it reached any log (no node up, no leader known, a limit): it never
+        // takes effect.
         w.stats.droppedProposals++;
+        write.call.fail();
       }
     }
     if (rng.nextDouble() < p.readRate()) {
@@ -131,38 +176,75 @@ final class Workload {
   }
 
   /** A payload was applied for the first time. */
-  void onAck(ByteString data) {
-    if (pending.remove(data.toStringUtf8()) != null) {
+  /** A write was applied for the first time, with this output: its client learns it. */
+  void onAck(ByteString data, ByteString output) {
+    Pending write = pending.remove(Envelope.id(data));
+    if (write != null) {
       w.stats.acknowledged++;
+      write.call.ok(w.app.decodeOutput(write.command, output));
+    }
+  }
+
+  /** Node {@code n} applied the read index of {@code rs}: it serves the read from its state. */
+  void serve(SimNode n, ReadState rs) {
+    Read read = readsByContext.remove(new String(rs.requestContext(), StandardCharsets.UTF_8));
+    if (read == null || read.query() == null) {
+      return; // answered already (a duplicated read is answered per copy), or nothing to read
+    }
+    read.call().ok(w.app.decodeOutput(read.query(), n.sm.read(w.app.encode(read.query()))));
+  }
+
+  /**
+   * At the end of a run: the history of client operations (writes that never resolved may or may
+   * not have taken effect) must be linearizable under the application's model.
+   */
+  void checkLinearizable() {
+    Model<?, Object, Object> model = w.app.model();
+    if (model == null) {
+      return;
+    }
+    // A read that was never answered took no effect and showed nothing: it leaves the history.
+    for (Read read : readsByContext.values()) {
+      if (read.call() != null) {
+        read.call().fail();
+      }
+    }
+    readsByContext.clear();
+    CheckResult<Object, Object> result =
+        LinearizabilityChecker.check(model, clients.history(), LINEARIZABILITY_BUDGET);
+    switch (result.outcome()) {
+      case LINEARIZABLE -> w.stats.linearizable++;
+      case UNKNOWN -> w.stats.linearizabilityUnknown++;
+      case NOT_LINEARIZABLE -> w.checks.fail(Check.LINEARIZABILITY, result.report());
     }
   }
 
   private void retry() {
-    Iterator<Map.Entry<String, Long>> it = pending.entrySet().iterator();
-    List<String> again = new ArrayList<>();
+    Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator();
+    List<Map.Entry<Long, Pending>> again = new ArrayList<>();
     while (it.hasNext()) {
-      Map.Entry<String, Long> e = it.next();
-      if (w.now - e.getValue() < retryMicros) {
+      Map.Entry<Long, Pending> e = it.next();
+      if (w.now - e.getValue().lastAttempt < retryMicros) {
         break;
       }
       it.remove();
-      again.add(e.getKey());
+      again.add(e);
     }
-    for (String payload : again) {
+    for (Map.Entry<Long, Pending> e : again) {
       w.stats.retries++;
-      propose(payload);
-      pending.put(payload, w.now);
+      propose(e.getKey(), e.getValue());
+      e.getValue().lastAttempt = w.now;
+      pending.put(e.getKey(), e.getValue());
     }
   }
 
-  private boolean propose(String payload) {
+  private boolean propose(long id, Pending write) {
     SimNode n = target();
     if (n == null) {
       return false;
     }
-    w.trace.add(w.now, "propose", n.id, payload);
-    byte[] data = payload.getBytes(StandardCharsets.UTF_8);
-    return w.host.input(n, () -> n.raw.propose(data));
+    w.trace.add(w.now, "propose", n.id, "#" + id + " " + write.command);
+    return w.host.input(n, () -> n.raw.propose(write.entryData));
   }
 
   private void read() {
@@ -172,15 +254,22 @@ final class Workload {
     }
     String ctx = "r" + (++readSeq);
     byte[] bytes = ctx.getBytes(StandardCharsets.UTF_8);
+    Object query = w.app.nextQuery(rng);
     w.stats.reads++;
     w.reads.start(ctx, n.id, w.history.size());
-    w.trace.add(w.now, "read", n.id, ctx);
+    readsByContext.put(
+        ctx, new Read(query, query == null ? null : clients.invoke(-readSeq, query)));
+    w.trace.add(w.now, "read", n.id, ctx + " " + query);
     if (w.options.bug() == PlantedBug.STALE_READ) {
-      w.reads.onReadState(n.id, new ReadState(n.sm.applied(), bytes));
+      w.host.onReadState(n, new ReadState(n.sm.applied(), bytes));
       return;
     }
     if (!w.host.input(n, () -> n.raw.readIndex(bytes))) {
       w.reads.cancel(ctx);
+      Read refused = readsByContext.remove(ctx);
+      if (refused.call() != null) {
+        refused.call().fail();
+      }
     }
   }
 

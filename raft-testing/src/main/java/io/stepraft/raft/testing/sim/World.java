@@ -1,5 +1,6 @@
 package io.stepraft.raft.testing.sim;
 
+import com.google.protobuf.ByteString;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Peer;
@@ -34,6 +35,10 @@ final class World {
   final boolean async;
 
   final SimOptions options;
+
+  /** The application every node runs, and its clients. */
+  final SimApplication<Object, Object> app;
+
   final SplittableRandom rng;
   final Stats stats = new Stats();
   final EventQueue events = new EventQueue();
@@ -71,6 +76,7 @@ final class World {
       p = p.withCluster(p.cluster().withAsyncWrites(false));
     }
     this.params = p;
+    this.app = options.application();
     this.async = p.cluster().asyncWrites();
     this.options = options;
     this.trace = new Trace(options.traceDepth(), options.verbose(), System.out);
@@ -88,7 +94,12 @@ final class World {
     double skew = params.cluster().tickSkew();
     for (int id = 1; id < nodes.length; id++) {
       int period = (int) Math.round(TICK_MICROS * (1 + (rng.nextDouble() * 2 - 1) * skew));
-      nodes[id] = new SimNode(id, new SimDisk(id, durability, options.bug()), period);
+      nodes[id] =
+          new SimNode(
+              id,
+              new SimDisk(id, durability, options.bug()),
+              period,
+              new StateMachine(app.newStateMachine()));
     }
     durability.setNodes(nodes, params.cluster().initialVoters());
     this.membership = new Membership(this);
@@ -141,6 +152,7 @@ final class World {
     if (leader != null) {
       durability.checkFinal(leader);
     }
+    load.checkLinearizable();
   }
 
   /** Processes every event up to time {@code t}. */
@@ -376,11 +388,11 @@ final class World {
   }
 
   /** The first application of {@code e} anywhere: the client learns its write is committed. */
-  void onAcknowledged(Entry e, ConfState cs) {
+  void onAcknowledged(Entry e, ConfState cs, ByteString output) {
     durability.onAck(e.getIndex(), e.getTerm());
     if (e.getType() == EntryType.EntryNormal) {
       if (!e.getData().isEmpty()) {
-        load.onAck(e.getData());
+        load.onAck(e.getData(), output);
       }
       return;
     }

@@ -79,6 +79,16 @@ class PlantedBugTest {
   }
 
   @Test
+  void linearizabilityCatchesAHostThatServesReadsLocally() {
+    assertCaught(PlantedBug.STALE_READ, Check.LINEARIZABILITY, p -> p);
+  }
+
+  @Test
+  void linearizabilityCatchesAHostThatAppliesUncommittedEntries() {
+    assertCaught(PlantedBug.APPLY_UNCOMMITTED, Check.LINEARIZABILITY, p -> p);
+  }
+
+  @Test
   void readIndexCatchesAHostThatServesReadsLocally() {
     assertCaught(PlantedBug.STALE_READ, Check.READ_INDEX, p -> p);
   }

@@ -3,14 +3,13 @@ package io.stepraft.raft.testing.sim;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lease-based reads are safe only under the assumptions a lease rests on, and the simulator tells
- * the two cases apart. Every run here reads by lease, on three nodes, under the network the lease
- * needs (bounded delays, no pauses) and with many reads and partitions. With clocks that tick at
- * one rate, every read is linearizable; with clocks that drift apart (each node's tick period off
- * by up to half), a leader whose clock runs slow still serves reads from its lease after its
- * followers' faster clocks let them elect a new leader, and the read checker catches a stale read.
+ * Lease-based reads under the assumptions a lease rests on: every run here reads by lease, on three
+ * nodes, with clocks that tick at one rate, a network whose delays are bounded and no pauses, and
+ * many reads and partitions; every read is linearizable. Where the assumption breaks (a leader
+ * whose clock runs slow), raft-core-tests' {@code LeaseReadClockDriftScenarioTest} shows the stale
+ * read.
  */
-class LeaseReadClockDriftTest {
+class LeaseReadSimulationTest {
   private static SimParams leaseRuns(SimParams p, double tickSkew) {
     SimParams.LoadParams l = p.load();
     SimParams.FaultParams f = p.faults();
@@ -42,15 +41,7 @@ class LeaseReadClockDriftTest {
 
   @Test
   void leaseReadsAreLinearizableWhenClocksTickAtOneRate() {
-    SimulationAssertions.assertSeedsPass(1, 200, SimOptions.defaults().tweak(p -> leaseRuns(p, 0)));
-  }
-
-  @Test
-  void leaseReadsGoStaleWhenClocksDriftApart() {
-    SimulationAssertions.assertCaught(
-        SimOptions.defaults().tweak(p -> leaseRuns(p, 0.5)),
-        Check.READ_INDEX,
-        SimOptions.defaults().tweak(p -> leaseRuns(p, 0)),
-        1000);
+    SimulationAssertions.assertSeedsPass(
+        1, 200, SimOptions.defaults().storm(SimParams.Storm.NONE).tweak(p -> leaseRuns(p, 0)));
   }
 }
