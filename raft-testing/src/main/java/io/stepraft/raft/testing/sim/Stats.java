@@ -56,6 +56,16 @@ public final class Stats {
     return crashes;
   }
 
+  /** Runs whose client history the linearizability check found linearizable. */
+  public long linearizable() {
+    return linearizable;
+  }
+
+  /** Runs whose client history the linearizability check could not decide within its budget. */
+  public long linearizabilityUnknown() {
+    return linearizabilityUnknown;
+  }
+
   /** Proposals applied somewhere, so reported committed to their clients. */
   public long acknowledged() {
     return acknowledged;

@@ -2,9 +2,8 @@ package io.stepraft.raft.testing.lincheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.stepraft.raft.testing.DocPage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +20,9 @@ import org.junit.jupiter.api.Test;
  * section's {@code text} block; the test fails when page and code drift apart.
  */
 class DocsExampleTest {
-  private static final Path PAGE = Path.of("../docs/testing.md");
   private static final Path THIS_FILE =
       Path.of("src/test/java/io/stepraft/raft/testing/lincheck/DocsExampleTest.java");
   private static final String SECTION = "## Linearizability checker";
-  private static final String BEGIN = "// docs:begin";
-  private static final String END = "// docs:end";
   private static final int CLIENTS = 3;
   private static final int REQUESTS = 100;
 
@@ -105,47 +101,12 @@ class DocsExampleTest {
     String report = result.report();
     // docs:end
     assertEquals(CheckResult.Outcome.NOT_LINEARIZABLE, result.outcome());
-    assertEquals(blocks(section(), "```text\n").get(0), report);
+    assertEquals(DocPage.blocks(DocPage.section(SECTION), "```text\n").get(0), report);
   }
 
   @Test
-  void thePageShowsThisCode() throws IOException {
-    assertEquals(blocks(section(), "```java\n"), markedCode());
-  }
-
-  private static String section() throws IOException {
-    String page = Files.readString(PAGE, StandardCharsets.UTF_8);
-    int start = page.indexOf(SECTION);
-    int end = page.indexOf("\n## ", start + SECTION.length());
-    return page.substring(start, end < 0 ? page.length() : end);
-  }
-
-  private static List<String> blocks(String text, String fence) {
-    List<String> blocks = new ArrayList<>();
-    for (int at = text.indexOf(fence); at >= 0; at = text.indexOf(fence, at)) {
-      int end = text.indexOf("```\n", at + fence.length());
-      blocks.add(text.substring(at + fence.length(), end));
-      at = end + 4;
-    }
-    return blocks;
-  }
-
-  private static List<String> markedCode() throws IOException {
-    List<String> blocks = new ArrayList<>();
-    StringBuilder block = null;
-    int indent = 0;
-    for (String line : Files.readAllLines(THIS_FILE, StandardCharsets.UTF_8)) {
-      String trimmed = line.strip();
-      if (trimmed.equals(BEGIN)) {
-        block = new StringBuilder();
-        indent = line.indexOf(BEGIN);
-      } else if (trimmed.equals(END)) {
-        blocks.add(block.toString());
-        block = null;
-      } else if (block != null) {
-        block.append(line.length() > indent ? line.substring(indent) : line.strip()).append('\n');
-      }
-    }
-    return blocks;
+  void thePageShowsThisCode() {
+    assertEquals(
+        DocPage.blocks(DocPage.section(SECTION), "```java\n"), DocPage.markedCode(THIS_FILE));
   }
 }
