@@ -1,8 +1,10 @@
 package io.stepraft.raft.testing.sim;
 
+import io.stepraft.raft.BasicStatus;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.HardState;
 import java.util.List;
 
@@ -14,11 +16,11 @@ import java.util.List;
  *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking set
  *       of the latest configuration: the nodes without it must not form a quorum, or crashing them
  *       all would lose it;
- *   <li>and no node may be able to win an election without it, judged on the configuration that
- *       node holds (both halves of a joint one): a voter of its own configuration that lacks the
- *       entry durably and may campaign in it (no configuration change in its durable log is known
- *       committed but unapplied, nor are there two of them), together with the voters that lack it
- *       and whose durable logs are no more up to date than its own (so they would grant it their
+ *   <li>and no running node may be able to win an election without it, judged on the configuration
+ *       that node holds (both halves of a joint one): a voter of its own configuration that lacks
+ *       the entry and may campaign in it (no configuration change in its log is committed but
+ *       unapplied, nor are there two of them), together with the voters that lack it durably and
+ *       whose durable logs are no more up to date than its log (so they would grant it their
  *       votes), must not form a quorum;
  *   <li>when a disk durably overwrites an acknowledged entry, the other disks still hold it as a
  *       blocking set;
@@ -94,23 +96,26 @@ final class DurabilityChecker implements SimDisk.Observer {
   }
 
   /**
-   * Null unless some node lacking {@code (index, term)} durably could win an election in the
-   * configuration it holds: with its own vote and those of the voters that lack the entry and whose
-   * durable logs are no more up to date than its own, a quorum of each half. Then a description.
+   * Null unless some running node lacking {@code (index, term)} could win an election in the
+   * configuration it holds now: with its own vote and those of the voters that lack the entry
+   * durably and whose durable logs are no more up to date than its log, a quorum of each half. Then
+   * a description. (A crashed node is judged once it runs again: its configuration is then rebuilt
+   * from its disk.)
    */
   private String electableWithout(long index, long term, long except) {
     for (int id = 1; id < nodes.length; id++) {
       SimNode n = nodes[id];
-      ConfState cs = n.sm.conf();
-      if (n.status == SimNode.Status.NEW
-          || (id != except && n.disk.holds(index, term))
-          || !(cs.getVotersList().contains((long) id)
+      if (!n.isRunning() || n.raw == null || (id != except && holds(n.storage, index, term))) {
+        continue;
+      }
+      ConfState cs = n.raw.status().config();
+      if (!(cs.getVotersList().contains((long) id)
               || cs.getVotersOutgoingList().contains((long) id))
-          || !n.disk.mayCampaignAfter(n.sm.applied())) {
+          || !mayCampaign(n)) {
         continue; // it cannot campaign in this configuration (it applies newer ones first)
       }
-      long lastTerm = n.disk.durableLastTerm();
-      long lastIndex = n.disk.durableLastIndex();
+      long lastIndex = n.storage.lastIndex();
+      long lastTerm = lastIndex == 0 ? 0 : n.storage.term(lastIndex);
       long voters = 0;
       StringBuilder names = new StringBuilder();
       for (int v = 1; v < nodes.length; v++) {
@@ -128,7 +133,7 @@ final class DurabilityChecker implements SimDisk.Observer {
           && (cs.getVotersOutgoingCount() == 0 || isQuorum(cs.getVotersOutgoingList(), voters))) {
         return "node "
             + id
-            + " lacks it durably and could be elected without it by the nodes"
+            + " lacks it and could be elected without it by the nodes"
             + names
             + ", a quorum of its configuration "
             + cs.getVotersList()
@@ -136,6 +141,34 @@ final class DurabilityChecker implements SimDisk.Observer {
       }
     }
     return null;
+  }
+
+  /** Whether {@code log} holds the entry {@code (index, term)} or a snapshot covering it. */
+  private static boolean holds(MemoryStorage log, long index, long term) {
+    if (log.snapshot().getMetadata().getIndex() >= index) {
+      return true;
+    }
+    return index >= log.firstIndex() && index <= log.lastIndex() && log.term(index) == term;
+  }
+
+  /**
+   * Whether the node could campaign now as far as configuration changes go (see {@code
+   * Elections.hasUnappliedConfChanges}): none in its log after its applied index is committed, and
+   * there are fewer than two.
+   */
+  private static boolean mayCampaign(SimNode n) {
+    BasicStatus s = n.raw.basicStatus();
+    long commit = s.hardState().getCommit();
+    int changes = 0;
+    for (long i = Math.max(s.applied() + 1, n.storage.firstIndex());
+        i <= n.storage.lastIndex();
+        i++) {
+      if (n.storage.entries(i, i + 1, Long.MAX_VALUE).get(0).getType() != EntryType.EntryNormal
+          && (i <= commit || ++changes >= 2)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isQuorum(List<Long> voters, long members) {

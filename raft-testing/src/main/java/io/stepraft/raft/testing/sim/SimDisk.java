@@ -182,27 +182,6 @@ final class SimDisk {
     return durable.term(index) == term;
   }
 
-  /**
-   * Whether a restart from the durable copy could campaign at once as far as configuration changes
-   * go (see {@code Elections.hasUnappliedConfChanges}): no configuration change among the durable
-   * entries after {@code applied} is known committed (at or below the durable commit index), and
-   * there are fewer than two of them.
-   */
-  boolean mayCampaignAfter(long applied) {
-    long commit = Math.max(durableHs.getCommit(), applied);
-    long from = Math.max(applied + 1, durable.firstIndex());
-    int changes = 0;
-    for (long i = from; i <= durable.lastIndex(); i++) {
-      io.stepraft.raft.pb.EntryType t = durable.entries(i, i + 1, Long.MAX_VALUE).get(0).getType();
-      if (t != io.stepraft.raft.pb.EntryType.EntryNormal) {
-        if (i <= commit || ++changes >= 2) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   /** The index of the last durable entry (or of the durable snapshot). */
   long durableLastIndex() {
     return durable.lastIndex();

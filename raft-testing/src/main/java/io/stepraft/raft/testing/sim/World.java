@@ -58,6 +58,10 @@ final class World {
   final SimNode[] nodes;
 
   final Membership membership;
+
+  /** The founding members, bootstrapped at the start (ids {@code 1..initialVoters}). */
+  private final List<Peer> founders = new ArrayList<>();
+
   long now;
 
   /** When the settling phase began. */
@@ -139,12 +143,11 @@ final class World {
   }
 
   private void simulate() {
-    List<Peer> peers = new ArrayList<>();
     for (int id = 1; id <= params.cluster().initialVoters(); id++) {
-      peers.add(Peer.of(id));
+      founders.add(Peer.of(id));
     }
     for (int id = 1; id <= params.cluster().initialVoters(); id++) {
-      startFresh(nodes[id], peers);
+      startFresh(nodes[id], founders);
     }
     events.schedule(DRIVER_MICROS, Event.Kind.DRIVER, 0, 0, 0, false, null);
     runUntil((long) params.faults().chaosTicks() * TICK_MICROS);
@@ -287,6 +290,11 @@ final class World {
    */
   void restart(SimNode n) {
     MemoryStorage storage = n.disk.load();
+    if (rebootstraps(n, storage)) {
+      trace.add(now, "bootstrap again (nothing was persisted)", n.id, null);
+      startFresh(n, founders);
+      return;
+    }
     Snapshot snap = storage.snapshot();
     long snapIndex = snap.getMetadata().getIndex();
     if (snapIndex > n.sm.applied()) {
@@ -305,6 +313,20 @@ final class World {
               + n.disk.maxSyncedCommit()
               + " its disk had synced");
     }
+  }
+
+  /**
+   * Whether a founding member restarts by bootstrapping again, as a host does that finds its
+   * storage empty: nothing of its first write survived, so it never sent a message and has nothing
+   * to forget. Only while the founding configuration is still the latest (a host told it was
+   * removed would not; the simulator knows from the history what an operator would).
+   */
+  private boolean rebootstraps(SimNode n, MemoryStorage storage) {
+    return n.id <= founders.size()
+        && storage.lastIndex() == 0
+        && storage.snapshot().getMetadata().getIndex() == 0
+        && storage.hardState().getTerm() == 0
+        && history.latestConfigIndex() <= founders.size();
   }
 
   /** Crashes a node: its unsynced writes are lost or torn, and it restarts after a while. */

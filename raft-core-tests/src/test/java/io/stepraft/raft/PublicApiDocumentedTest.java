@@ -13,21 +13,31 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every public declaration of the exported API package carries a Javadoc comment. (javac's doclint
- * checks the comments' syntax in the build; this checks that they exist.)
+ * Every public declaration of the published API carries a Javadoc comment: raft-core's API package
+ * and every package of raft-testing. (javac's doclint checks the comments' syntax in the build;
+ * this checks that they exist.)
  */
 class PublicApiDocumentedTest {
-  private static final Path API = Path.of("src/main/java/io/stepraft/raft");
   private static final Pattern PUBLIC_DECL =
       Pattern.compile(
           "^\\s*public\\s+(?!.*=).*[({]\\s*$|^\\s*public\\s+static\\s+final\\s+.*=.*;\\s*$");
 
   @Test
-  void everyPublicDeclarationOfTheApiPackageIsDocumented() throws IOException {
+  void everyPublicDeclarationOfRaftCoresApiPackageIsDocumented() throws IOException {
+    assertDocumented(Files.list(Path.of("../raft-core/src/main/java/io/stepraft/raft")), 100);
+  }
+
+  @Test
+  void everyPublicDeclarationOfRaftTestingIsDocumented() throws IOException {
+    assertDocumented(
+        Files.walk(Path.of("../raft-testing/src/main/java/io/stepraft/raft/testing")), 200);
+  }
+
+  private static void assertDocumented(Stream<Path> sources, int atLeast) throws IOException {
     List<String> undocumented = new ArrayList<>();
     int checked = 0;
-    try (Stream<Path> files = Files.list(API)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+    try (sources) {
+      for (Path f : sources.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
         List<String> lines = Files.readAllLines(f);
         for (int i = 0; i < lines.size(); i++) {
           if (!PUBLIC_DECL.matcher(lines.get(i)).find()) {
@@ -47,7 +57,7 @@ class PublicApiDocumentedTest {
       }
     }
     assertTrue(
-        checked > 100,
+        checked > atLeast,
         "the scan found only " + checked + " public declarations; is the path right?");
     assertEquals(List.of(), undocumented);
   }
