@@ -190,6 +190,16 @@ final class Raft {
         .build();
   }
 
+  /** Whether the soft state is {@code ss} (without allocating one). */
+  boolean softStateEquals(SoftState ss) {
+    return ss.lead() == lead && ss.role() == role;
+  }
+
+  /** Whether term, vote and commit index are all 0 (without allocating a hard state). */
+  boolean hardStateIsEmpty() {
+    return term == 0 && vote == 0 && raftLog.committed() == 0;
+  }
+
   boolean hardStateEquals(HardState hs) {
     return hs.getTerm() == term && hs.getVote() == vote && hs.getCommit() == raftLog.committed();
   }
@@ -421,6 +431,40 @@ final class Raft {
 
   // ---------------------------------------------------------------- stepping
 
+  /**
+   * The host wrote a Ready's entries (up to {@code (index, logTerm)}; index 0 for none) and its
+   * snapshot (or null), while the node was in term {@code ackTerm}: what a MsgStorageAppendResp
+   * says, for synchronous writes, without the message. After a term change only the snapshot counts
+   * (see {@link #stepTerm}).
+   */
+  void storageAppended(long ackTerm, long index, long logTerm, Snapshot snap) {
+    if (ackTerm != 0 && ackTerm < term) {
+      if (!isEmpty(snap)) {
+        appliedSnapshot(snap);
+      }
+      return;
+    }
+    appended(index, logTerm, snap);
+  }
+
+  private void appended(long index, long logTerm, Snapshot snap) {
+    if (index != 0) {
+      raftLog.stableTo(index, logTerm);
+    }
+    if (!isEmpty(snap)) {
+      appliedSnapshot(snap);
+    }
+  }
+
+  /**
+   * The host applied entries up to {@code index}, of {@code bytes} bytes serialized and {@code
+   * payloadBytes} of payload: what a MsgStorageApplyResp says.
+   */
+  void storageApplied(long index, long bytes, long payloadBytes) {
+    appliedTo(index, bytes);
+    leaderRole.reduceUncommittedSize(payloadBytes);
+  }
+
   /** Steps a message through the term rules, then the role's handler. */
   void step(Message m) {
     listener.messageStepped(id, m);
@@ -431,19 +475,15 @@ final class Raft {
       case MsgHup ->
           elections.hup(
               preVote ? Elections.CampaignType.PRE_ELECTION : Elections.CampaignType.ELECTION);
-      case MsgStorageAppendResp -> {
-        if (m.getIndex() != 0) {
-          raftLog.stableTo(m.getIndex(), m.getLogTerm());
-        }
-        if (m.hasSnapshot() && !isEmpty(m.getSnapshot())) {
-          appliedSnapshot(m.getSnapshot());
-        }
-      }
+      case MsgStorageAppendResp ->
+          appended(m.getIndex(), m.getLogTerm(), m.hasSnapshot() ? m.getSnapshot() : null);
       case MsgStorageApplyResp -> {
         if (m.getEntriesCount() > 0) {
           List<Entry> ents = m.getEntriesList();
-          appliedTo(ents.get(ents.size() - 1).getIndex(), EntrySizes.entriesSize(ents));
-          leaderRole.reduceUncommittedSize(EntrySizes.payloadsSize(ents));
+          storageApplied(
+              ents.get(ents.size() - 1).getIndex(),
+              EntrySizes.entriesSize(ents),
+              EntrySizes.payloadsSize(ents));
         }
       }
       case MsgVote, MsgPreVote -> elections.handleVoteRequest(m);

@@ -24,7 +24,9 @@ public interface RaftListener {
   default void roleChanged(long nodeId, Role role, long term, long lead) {}
 
   /**
-   * The node is about to handle a message (from the network, the host or itself).
+   * The node is about to handle a message (from the network, the host or itself). With synchronous
+   * storage writes, the acknowledgements of a Ready's writes are taken at {@link RawNode#advance}
+   * without a message and do not show here.
    *
    * @param nodeId the node
    * @param message the message

@@ -495,7 +495,7 @@ final class RaftLog {
     }
     long unstableOffset = unstable.offset;
     if (lo >= unstableOffset) {
-      return new ArrayList<>(EntrySizes.limitSize(unstable.view(lo, hi), maxSizeBytes));
+      return List.copyOf(EntrySizes.limitSize(unstable.view(lo, hi), maxSizeBytes));
     }
     long cut = Math.min(hi, unstableOffset);
     List<Entry> stored = storageEntries(lo, cut, maxSizeBytes);

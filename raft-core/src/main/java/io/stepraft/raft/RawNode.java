@@ -39,7 +39,21 @@ public final class RawNode {
   /**
    * Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state.
    */
-  private final List<Message> stepsOnAdvance = new ArrayList<>();
+  private List<Message> stepsOnAdvance = new ArrayList<>();
+
+  // The acknowledgements of the outstanding Ready's writes (synchronous writes only), stepped at
+  // advance() after the self-addressed messages; see StorageMessages for their asynchronous form.
+  private boolean ackAppend;
+  private long ackTerm;
+  private long ackIndex;
+  private long ackLogTerm;
+  private Snapshot ackSnapshot;
+  private long ackAppliedIndex;
+  private long ackAppliedBytes;
+  private long ackAppliedPayloadBytes;
+
+  /** The list {@link #advance} swaps in for {@link #stepsOnAdvance} (saves a copy per Ready). */
+  private List<Message> spareSteps = new ArrayList<>();
 
   private boolean readyOutstanding;
 
@@ -239,10 +253,10 @@ public final class RawNode {
   /** Whether {@link #ready()} has anything for the host to do. */
   public boolean hasReady() {
     Raft r = raft;
-    if (!r.softState().equals(prevSoftState)) {
+    if (!r.softStateEquals(prevSoftState)) {
       return true;
     }
-    if (!Raft.isEmpty(r.hardState()) && !r.hardStateEquals(prevHardState)) {
+    if (!r.hardStateIsEmpty() && !r.hardStateEquals(prevHardState)) {
       return true;
     }
     if (r.raftLog.hasNextUnstableSnapshot()) {
@@ -269,23 +283,28 @@ public final class RawNode {
       throw new IllegalStateException("ready() called twice without advance()");
     }
     Raft r = raft;
-    SoftState soft = r.softState();
-    SoftState softChange = soft.equals(prevSoftState) ? null : soft;
+    SoftState softChange = r.softStateEquals(prevSoftState) ? null : r.softState();
     HardState hard = r.hardStateEquals(prevHardState) ? null : r.hardState();
     Snapshot snap = r.raftLog.hasNextUnstableSnapshot() ? r.raftLog.nextUnstableSnapshot() : null;
     List<Entry> entries = r.raftLog.nextUnstableEnts();
     // With synchronous writes the host persists a Ready before applying it, so entries may be
     // applied in the Ready that persists them; asynchronous hosts apply only what is durable.
     List<Entry> committed = r.raftLog.nextCommittedEnts(!raft.asyncStorageWrites);
-    boolean mustSync = mustSync(r.hardState(), prevHardState, entries.size(), snap != null);
-    List<Message> messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size() + 2);
-    messages.addAll(r.msgs);
+    boolean mustSync = mustSync(r.term, r.vote, prevHardState, entries.size(), snap != null);
+    List<Message> messages;
     if (raft.asyncStorageWrites) {
+      messages = new ArrayList<>(r.msgs.size() + 2);
+      messages.addAll(r.msgs);
       StorageMessages.addTo(messages, r, entries, hard, snap, committed);
+    } else if (r.msgs.isEmpty() && onlySelf(r)) {
+      messages = List.of(); // nothing leaves: spare the list
     } else {
       // The host persists before it sends, so acknowledgements go out in the same batch;
       // self-addressed ones are stepped back in at advance().
-      for (Message m : r.msgsAfterAppend) {
+      messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
+      messages.addAll(r.msgs);
+      for (int i = 0; i < r.msgsAfterAppend.size(); i++) {
+        Message m = r.msgsAfterAppend.get(i);
         if (m.getTo() != r.id) {
           messages.add(m);
         }
@@ -297,16 +316,24 @@ public final class RawNode {
     return rd;
   }
 
+  /** Whether every acknowledgement waiting for the write is addressed to this node itself. */
+  private static boolean onlySelf(Raft r) {
+    for (int i = 0; i < r.msgsAfterAppend.size(); i++) {
+      if (r.msgsAfterAppend.get(i).getTo() != r.id) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Whether the Ready's writes must be synced before its messages leave: new entries, a new term or
    * vote, or a snapshot (the follower acknowledges it in this Ready's messages; etcd's raft leaves
    * that to the host).
    */
-  private static boolean mustSync(HardState now, HardState prev, int newEntries, boolean snapshot) {
-    return newEntries != 0
-        || snapshot
-        || now.getVote() != prev.getVote()
-        || now.getTerm() != prev.getTerm();
+  private static boolean mustSync(
+      long term, long vote, HardState prev, int newEntries, boolean snapshot) {
+    return newEntries != 0 || snapshot || vote != prev.getVote() || term != prev.getTerm();
   }
 
   private void accept(Ready rd) {
@@ -324,17 +351,23 @@ public final class RawNode {
           stepsOnAdvance.add(m);
         }
       }
-      Message appended = StorageMessages.appendResponse(r, rd.hasSnapshot() ? rd.snapshot() : null);
-      if (appended != null) {
-        stepsOnAdvance.add(appended);
-      }
-      if (!rd.committedEntries().isEmpty()) {
-        stepsOnAdvance.add(StorageMessages.applyResponse(r, rd.committedEntries()));
-      }
+      // What advance() acknowledges once the host wrote and applied this Ready: the same as the
+      // MsgStorageAppendResp and MsgStorageApplyResp of asynchronous writes, without the messages.
+      boolean wroteEntries = r.raftLog.hasNextOrInProgressUnstableEnts();
+      ackAppend = wroteEntries || rd.hasSnapshot();
+      ackTerm = r.term;
+      ackIndex = wroteEntries ? r.raftLog.lastIndex() : 0;
+      ackLogTerm = wroteEntries ? r.raftLog.lastTerm() : 0;
+      ackSnapshot = rd.hasSnapshot() ? rd.snapshot() : null;
+      List<Entry> applied = rd.committedEntries();
+      ackAppliedIndex = applied.isEmpty() ? 0 : applied.get(applied.size() - 1).getIndex();
+      ackAppliedBytes = EntrySizes.entriesSize(applied);
+      ackAppliedPayloadBytes = EntrySizes.payloadsSize(applied);
       readyOutstanding = true;
     }
-    r.msgs = new ArrayList<>();
-    r.msgsAfterAppend = new ArrayList<>();
+    // The Ready holds copies (or protobuf messages built from them): the lists can be reused.
+    r.msgs.clear();
+    r.msgsAfterAppend.clear();
     r.raftLog.acceptUnstable();
     List<Entry> committed = rd.committedEntries();
     if (!committed.isEmpty()) {
@@ -361,10 +394,20 @@ public final class RawNode {
       throw new IllegalStateException("advance() called without a preceding ready()");
     }
     readyOutstanding = false;
-    List<Message> steps = new ArrayList<>(stepsOnAdvance);
-    stepsOnAdvance.clear();
-    for (Message m : steps) {
-      raft.step(m);
+    // Stepping may queue steps for the next Ready: step from a swapped-out list.
+    List<Message> steps = stepsOnAdvance;
+    stepsOnAdvance = spareSteps;
+    spareSteps = steps;
+    for (int i = 0; i < steps.size(); i++) {
+      raft.step(steps.get(i));
+    }
+    steps.clear();
+    if (ackAppend) {
+      raft.storageAppended(ackTerm, ackIndex, ackLogTerm, ackSnapshot);
+      ackSnapshot = null;
+    }
+    if (ackAppliedIndex != 0) {
+      raft.storageApplied(ackAppliedIndex, ackAppliedBytes, ackAppliedPayloadBytes);
     }
   }
 

@@ -50,12 +50,23 @@ public final class Ready {
     this.hardState = hardState == null ? HardState.getDefaultInstance() : hardState;
     // The entry and message lists are fresh lists handed over by RawNode: wrapped, not copied.
     // The read states live on in raft (cleared after this Ready): copied.
-    this.readStates = List.copyOf(readStates);
-    this.entries = Collections.unmodifiableList(entries);
+    this.readStates = readStates.isEmpty() ? List.of() : List.copyOf(readStates);
+    this.entries = frozen(entries);
     this.snapshot = snapshot == null ? Snapshot.getDefaultInstance() : snapshot;
-    this.committedEntries = Collections.unmodifiableList(committedEntries);
-    this.messages = Collections.unmodifiableList(messages);
+    this.committedEntries = frozen(committedEntries);
+    this.messages = frozen(messages);
     this.mustSync = mustSync;
+  }
+
+  /** The classes of {@code List.of} and {@code List.copyOf}: already unmodifiable. */
+  private static final Class<?> LIST_12 = List.of(1).getClass();
+
+  private static final Class<?> LIST_N = List.of(1, 2, 3).getClass();
+
+  /** {@code list}, unmodifiable: as it is if it already is, else wrapped (never copied). */
+  private static <T> List<T> frozen(List<T> list) {
+    Class<?> c = list.getClass();
+    return c == LIST_12 || c == LIST_N ? list : Collections.unmodifiableList(list);
   }
 
   /** The leader and role, or {@code null} when they did not change since the last Ready. */
