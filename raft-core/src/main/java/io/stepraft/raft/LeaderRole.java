@@ -29,6 +29,9 @@ final class LeaderRole {
   /** The transfer target, or NONE. */
   private long transferee = NONE;
 
+  /** Whether this leader sent a MsgTimeoutNow in its term: its lease no longer holds. */
+  private boolean timeoutNowSent;
+
   /**
    * Only one configuration change may be pending (in the log, not yet applied) at a time: the index
    * of the latest such entry, or a conservative bound after an election.
@@ -55,6 +58,7 @@ final class LeaderRole {
   /** Clears the leader's state (the node changes role or term); pending reads are dropped. */
   void reset() {
     transferee = NONE;
+    timeoutNowSent = false;
     pendingConfIndex = 0;
     uncommittedSizeBytes = 0;
     electionElapsedTicks = 0;
@@ -469,11 +473,13 @@ final class LeaderRole {
   /**
    * Whether a lease read may skip the heartbeat round: a quorum answered since the last quorum
    * check, so none of them votes for another candidate before our next check (older activity lets a
-   * check pass while the followers' leases expire), and no transfer is under way (its campaign
-   * overrides leases).
+   * check pass while the followers' leases expire), no transfer is under way, and no MsgTimeoutNow
+   * was sent in this term: the campaign it starts overrides leases, and it may arrive late, after
+   * the transfer was aborted (found by the simulator: a transfer aborted while its MsgTimeoutNow
+   * was in flight, then a lease read answered at a commit index the transferee had overtaken).
    */
   boolean leaseHolds() {
-    return transferee == NONE && r.trk.quorumActive();
+    return transferee == NONE && !timeoutNowSent && r.trk.quorumActive();
   }
 
   // ---------------------------------------------------------------- snapshots
@@ -552,6 +558,7 @@ final class LeaderRole {
   }
 
   private void sendTimeoutNow(long to) {
+    timeoutNowSent = true;
     r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgTimeoutNow));
   }
 
