@@ -179,16 +179,7 @@ final class LeaderRole {
     if (m.getEntriesCount() == 0) {
       throw new IllegalStateException(hex(r.id) + " stepped empty MsgProp");
     }
-    if (r.trk.progress(r.id) == null) {
-      throw new ProposalDroppedException(
-          ProposalDroppedException.Reason.REMOVED_FROM_CONFIGURATION,
-          "leader " + hex(r.id) + " is not in the configuration");
-    }
-    if (transferee != NONE) {
-      throw new ProposalDroppedException(
-          ProposalDroppedException.Reason.TRANSFER_IN_PROGRESS,
-          "leader " + hex(r.id) + " is transferring leadership to " + hex(transferee));
-    }
+    checkMayPropose();
     List<Entry> ents = m.getEntriesList();
     List<Entry> checked = null;
     long pending = pendingConfIndex;
@@ -210,17 +201,51 @@ final class LeaderRole {
       }
     }
     if (!appendEntries(checked == null ? ents : checked)) {
-      throw new ProposalDroppedException(
-          ProposalDroppedException.Reason.UNCOMMITTED_LIMIT,
-          "uncommitted entries of "
-              + uncommittedSizeBytes
-              + " bytes would exceed the limit of "
-              + r.maxUncommittedEntriesSizeBytes
-              + " bytes");
+      throw overLimit();
     }
     // Only a change that made it into the log is pending.
     pendingConfIndex = pending;
     replication.bcastAppend();
+  }
+
+  /**
+   * {@link #propose} for one normal entry of {@code data} proposed on this node: the same checks
+   * and effects, without a MsgProp, and the entry built once.
+   */
+  void proposeData(ByteString data) {
+    checkMayPropose();
+    if (!admit(data.size())) {
+      throw overLimit();
+    }
+    long index = r.raftLog.lastIndex() + 1;
+    r.raftLog.append(
+        List.of(Entry.newBuilder().setTerm(r.term).setIndex(index).setData(data).build()));
+    r.send(Message.newBuilder().setTo(r.id).setType(MessageType.MsgAppResp).setIndex(index));
+    replication.bcastAppend();
+  }
+
+  /** Refuses a proposal while this leader is not a member or a transfer is under way. */
+  private void checkMayPropose() {
+    if (r.trk.progress(r.id) == null) {
+      throw new ProposalDroppedException(
+          ProposalDroppedException.Reason.REMOVED_FROM_CONFIGURATION,
+          "leader " + hex(r.id) + " is not in the configuration");
+    }
+    if (transferee != NONE) {
+      throw new ProposalDroppedException(
+          ProposalDroppedException.Reason.TRANSFER_IN_PROGRESS,
+          "leader " + hex(r.id) + " is transferring leadership to " + hex(transferee));
+    }
+  }
+
+  private ProposalDroppedException overLimit() {
+    return new ProposalDroppedException(
+        ProposalDroppedException.Reason.UNCOMMITTED_LIMIT,
+        "uncommitted entries of "
+            + uncommittedSizeBytes
+            + " bytes would exceed the limit of "
+            + r.maxUncommittedEntriesSizeBytes
+            + " bytes");
   }
 
   /** Returns why a proposed configuration change must not go in now, or null if it may. */
@@ -257,15 +282,9 @@ final class LeaderRole {
    * when the uncommitted size limit would be exceeded.
    */
   private boolean appendEntries(List<Entry> ents) {
-    long s = EntrySizes.payloadsSize(ents);
-    // An empty uncommitted tail takes a proposal of any size, and empty entries (a new leader's
-    // entry, an auto-leave) always fit.
-    if (uncommittedSizeBytes > 0
-        && s > 0
-        && uncommittedSizeBytes + s > r.maxUncommittedEntriesSizeBytes) {
+    if (!admit(EntrySizes.payloadsSize(ents))) {
       return false;
     }
-    uncommittedSizeBytes += s;
     long li = r.raftLog.lastIndex();
     List<Entry> stamped = new ArrayList<>(ents.size());
     for (int i = 0; i < ents.size(); i++) {
@@ -273,6 +292,21 @@ final class LeaderRole {
     }
     li = r.raftLog.append(stamped);
     r.send(Message.newBuilder().setTo(r.id).setType(MessageType.MsgAppResp).setIndex(li));
+    return true;
+  }
+
+  /**
+   * Counts {@code payloadBytes} more into the uncommitted tail, or returns false if they would take
+   * it past its limit. An empty tail takes a proposal of any size, and empty entries (a new
+   * leader's entry, an auto-leave) always fit.
+   */
+  private boolean admit(long payloadBytes) {
+    if (uncommittedSizeBytes > 0
+        && payloadBytes > 0
+        && uncommittedSizeBytes + payloadBytes > r.maxUncommittedEntriesSizeBytes) {
+      return false;
+    }
+    uncommittedSizeBytes += payloadBytes;
     return true;
   }
 
