@@ -165,6 +165,7 @@ final class Wal implements AutoCloseable {
     writeLock.lock();
     try {
       checkUsable();
+      checkAppend(groupId, snapshot, entries);
       encode(groupId, snapshot, entries, hardState);
       if (writer.size() == 0) {
         return;
@@ -184,6 +185,37 @@ final class Wal implements AutoCloseable {
     }
     if (sync) {
       syncTo(target);
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, entries that replay would reject: a gap, indexes that are
+   * not consecutive, a group id that is not positive.
+   */
+  private void checkAppend(long groupId, SnapshotRecord snapshot, List<Entry> entries) {
+    if (groupId < 1) {
+      throw new IllegalArgumentException("group id must be positive, got " + groupId);
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
+    GroupTrack t = tracks.get(groupId);
+    long last = t == null ? 0 : t.lastIndex;
+    boolean known = last > 0;
+    if (snapshot != null && snapshot.replacesLog()) {
+      last = snapshot.index();
+      known = true;
+    }
+    long expected = entries.get(0).getIndex();
+    if (known && expected > last + 1) {
+      throw new IllegalArgumentException(
+          "entry index " + expected + " of group " + groupId + " leaves a gap after index " + last);
+    }
+    for (Entry e : entries) {
+      if (e.getIndex() != expected++) {
+        throw new IllegalArgumentException(
+            "entries of group " + groupId + " are not consecutive at index " + e.getIndex());
+      }
     }
   }
 
