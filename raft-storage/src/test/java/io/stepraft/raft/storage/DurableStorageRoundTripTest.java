@@ -90,4 +90,33 @@ class DurableStorageRoundTripTest {
       assertEquals(ByteString.copyFromUtf8("cluster-a"), ds.metadata());
     }
   }
+
+  @Test
+  void aFollowerThatCaughtUpByASnapshotRestartsFromThatSnapshot() {
+    StorageState caughtUp;
+    try (RaftHarness h = new RaftHarness(root, options(), 1, 2, 3)) {
+      h.startAll();
+      h.elect(1);
+      h.propose(1, "early");
+      h.stop(3);
+      for (int i = 0; i < 50; i++) {
+        h.propose(1, "late-" + i);
+      }
+      h.snapshotAndCompact(1, 5);
+      h.start(3);
+      h.propose(1, "after");
+      RaftHarness.Node n3 = h.nodes.get(3L);
+      assertEquals(
+          n3.storage.raftStorage().snapshot().getMetadata().getIndex() + 1,
+          n3.storage.raftStorage().firstIndex());
+      assertTrue(n3.storage.raftStorage().snapshot().getMetadata().getIndex() > 4);
+      assertEquals("after", n3.applied.get(n3.applied.size() - 1));
+      caughtUp = StorageState.of(n3.storage.raftStorage());
+    }
+    try (RaftHarness h = new RaftHarness(root, options(), 1, 2, 3)) {
+      RaftHarness.Node n3 = h.start(3);
+      assertEquals(caughtUp, StorageState.of(n3.storage.raftStorage()));
+      assertTrue(n3.applied.contains("late-49"), "restored from the received snapshot's data");
+    }
+  }
 }
