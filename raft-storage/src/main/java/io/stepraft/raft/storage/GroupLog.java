@@ -74,9 +74,11 @@ final class GroupLog {
 
   /** The index of the last entry, or of the latest snapshot when no entry is held after it. */
   long lastIndex() {
-    long fromEntries = entries.isEmpty() ? Math.max(base, 0) : base + entries.size();
+    if (!entries.isEmpty()) {
+      return base + entries.size();
+    }
     long snap = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1).index();
-    return entries.isEmpty() ? Math.max(fromEntries, snap) : fromEntries;
+    return Math.max(Math.max(base, 0), snap);
   }
 
   /** The index before the first entry held, or -1 when nothing fixes it. */
