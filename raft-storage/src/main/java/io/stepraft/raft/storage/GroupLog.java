@@ -37,15 +37,10 @@ final class GroupLog {
           "entry index " + index + " of group " + groupId + " leaves a gap after index " + last);
     }
     if (index <= base) {
-      throw new CorruptWalException(
-          file,
-          offset,
-          "entry index "
-              + index
-              + " of group "
-              + groupId
-              + " is below the first index held, "
-              + (base + 1));
+      // An overwrite reaching below the first entry held: the segments holding the entries it
+      // replaced were released (a later snapshot covers them). It replaces everything held.
+      entries.clear();
+      base = index - 1;
     }
     entries.subList((int) (index - base - 1), entries.size()).clear();
     entries.add(e);
