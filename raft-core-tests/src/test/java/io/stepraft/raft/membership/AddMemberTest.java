@@ -2,7 +2,6 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.LEARNER;
-import static io.stepraft.raft.membership.Ccs.fresh;
 import static io.stepraft.raft.membership.Ccs.propose;
 import static io.stepraft.raft.membership.Ccs.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +32,7 @@ class AddMemberTest {
   @Test
   void anAddedVoterCatchesUpOnTheWholeLog() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(ADD, 4));
     assertEquals(List.of("a"), n4.appliedData());
     assertEquals(c.node(1).commit(), n4.commit());
@@ -48,7 +47,7 @@ class AddMemberTest {
   @Test
   void afterAddingAVoterTheLeaderAndOneFollowerCannotCommit() {
     StepCluster c = threeWithLeader1();
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, v1(ADD, 4));
     c.isolate(2);
     c.isolate(4);
@@ -60,7 +59,7 @@ class AddMemberTest {
   @Test
   void theAddedVoterCountsTowardTheCommitQuorum() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(ADD, 4));
     c.isolate(2);
     c.cutOneWay(4, 1); // 4 receives "b" but its acknowledgement is lost
@@ -77,7 +76,7 @@ class AddMemberTest {
   @Test
   void anAddedLearnerReceivesTheLog() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     c.propose(1, "b");
     assertEquals(List.of("a", "b"), n4.appliedData());
@@ -91,7 +90,7 @@ class AddMemberTest {
   @Test
   void aLearnerNeverCountsTowardCommit() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     long commit = c.node(1).commit();
     c.isolate(2);
@@ -107,7 +106,7 @@ class AddMemberTest {
   @Test
   void aLearnerNeverCampaigns() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     long term = n4.term();
     c.isolate(4);
@@ -122,7 +121,7 @@ class AddMemberTest {
   @Test
   void voteRequestsAreNotSentToALearner() {
     StepCluster c = threeWithLeader1();
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     c.recordDelivered(true);
     c.campaign(2);
@@ -139,7 +138,7 @@ class AddMemberTest {
   @Test
   void aPromotedLearnerBecomesAVoterThatCanLead() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     propose(c, 1, v1(ADD, 4));
     for (StepNode n : c.nodes().values()) {

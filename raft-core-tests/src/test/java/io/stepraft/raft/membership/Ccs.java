@@ -10,12 +10,21 @@ import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
-import java.util.ArrayList;
+import io.stepraft.raft.testing.Storages;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-/** Builders for configuration changes and small queries used by the membership scenarios. */
+/**
+ * Builders for configuration changes, nodes restored from a configuration, and small queries used
+ * by the membership scenarios.
+ */
 final class Ccs {
   private Ccs() {}
 
@@ -61,18 +70,29 @@ final class Ccs {
     return ConfChangeV2.getDefaultInstance();
   }
 
-  /** A ConfState with these voters. */
-  static ConfState voters(long... ids) {
-    ConfState.Builder b = ConfState.newBuilder();
-    for (long id : ids) {
-      b.addVoters(id);
-    }
-    return b.build();
+  /** Node {@code id} restored from a snapshot at index 1, term 1 holding {@code cs}. */
+  static StepNode restored(long id, ConfState cs) {
+    return restored(id, cs, List.of(), HardState.getDefaultInstance(), b -> b);
   }
 
-  /** The config of a fresh, un-bootstrapped node of the harness's timing. */
-  static Config.Builder fresh(long id) {
-    return Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage());
+  /**
+   * Node {@code id} restored from a snapshot at index 1, term 1 holding {@code cs}, with {@code
+   * ents} after it and {@code hs}.
+   */
+  static StepNode restored(
+      long id, ConfState cs, List<Entry> ents, HardState hs, UnaryOperator<Config.Builder> tweak) {
+    MemoryStorage s = Storages.withEntries(Snapshots.snapshot(1, 1, cs), ents, hs);
+    return StepNode.of(tweak.apply(Config.builder().id(id).storage(s)).build());
+  }
+
+  /** Steps a message from {@code from} of type {@code type} at the node's current term. */
+  static void stepFrom(StepNode n, long from, MessageType type, long index) {
+    n.step(Messages.message(type, from, n.id(), n.term()).setIndex(index).build());
+  }
+
+  /** The ids the messages of this type go to, in order. */
+  static List<Long> recipients(List<Message> msgs, MessageType type) {
+    return Messages.ofType(msgs, type).stream().map(Message::getTo).toList();
   }
 
   /** Proposes a v1 change on {@code id} and lets the cluster settle. */
@@ -87,15 +107,9 @@ final class Ccs {
     c.stabilize();
   }
 
-  /** The node's stored log after its first index (the dummy entry excluded). */
-  static List<Entry> log(StepNode n) {
-    MemoryStorage s = n.storage();
-    return new ArrayList<>(s.entries(s.firstIndex(), s.lastIndex() + 1, Long.MAX_VALUE));
-  }
-
   /** The node's last stored entry. */
   static Entry lastEntry(StepNode n) {
-    List<Entry> log = log(n);
+    List<Entry> log = n.log();
     return log.get(log.size() - 1);
   }
 

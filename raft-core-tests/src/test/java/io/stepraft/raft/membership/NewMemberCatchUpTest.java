@@ -2,7 +2,6 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.REMOVE;
-import static io.stepraft.raft.membership.Ccs.fresh;
 import static io.stepraft.raft.membership.Ccs.propose;
 import static io.stepraft.raft.membership.Ccs.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +28,7 @@ class NewMemberCatchUpTest {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
     c.propose(1, "a");
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     c.isolate(4);
     propose(c, 1, v1(ADD, 4));
     StepNode leader = c.node(1);
@@ -58,7 +57,7 @@ class NewMemberCatchUpTest {
   void aNewNodeIsContactedOnlyOnceTheLeaderAppliedItsAddition() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(fresh(4));
+    c.addNode(4);
     c.node(1).raw().proposeConfChange(v1(ADD, 4));
     List<Message> out = c.collect(1);
     assertTrue(out.stream().noneMatch(m -> m.getTo() == 4), out.toString());
