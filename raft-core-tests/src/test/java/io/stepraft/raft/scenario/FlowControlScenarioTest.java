@@ -1,8 +1,7 @@
 package io.stepraft.raft.scenario;
 
-import static io.stepraft.raft.scenario.Scenarios.deliver;
-import static io.stepraft.raft.scenario.Scenarios.filter;
 import static io.stepraft.raft.scenario.Scenarios.proposeRaw;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import io.stepraft.raft.ProgressState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ class FlowControlScenarioTest {
       proposeRaw(c, 1, "e" + i);
     }
     List<Message> out = c.collect(1);
-    assertEquals(3, filter(out, MessageType.MsgApp, 1, 2).size());
+    assertEquals(3, ofType(out, MessageType.MsgApp, 1, 2).size());
     PeerProgress p = progress(c, 1, 2);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertTrue(p.paused());
@@ -65,10 +65,10 @@ class FlowControlScenarioTest {
     }
     c.collect(1);
     c.node(1).raw().tick();
-    deliver(c, filter(c.collect(1), MessageType.MsgHeartbeat, 1, 2));
-    deliver(c, filter(c.collect(2), MessageType.MsgHeartbeatResp, 2, 1));
+    deliver(c, ofType(c.collect(1), MessageType.MsgHeartbeat, 1, 2));
+    deliver(c, ofType(c.collect(2), MessageType.MsgHeartbeatResp, 2, 1));
 
-    List<Message> apps = filter(c.collect(1), MessageType.MsgApp, 1, 2);
+    List<Message> apps = ofType(c.collect(1), MessageType.MsgApp, 1, 2);
     assertEquals(1, apps.size(), "exactly one probe: " + apps);
     assertEquals(
         0, apps.get(0).getEntriesCount(), "the window is full: the probe carries no entries");
@@ -109,7 +109,7 @@ class FlowControlScenarioTest {
     }
     List<Message> out = c.collect(1);
     assertEquals(
-        2, filter(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
+        2, ofType(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
     PeerProgress p = progress(c, 1, 2);
     assertTrue(p.paused());
     assertEquals(2, p.inflightMessages());
@@ -150,7 +150,7 @@ class FlowControlScenarioTest {
     assertTrue(sawFullWindow, "the scenario never filled a window");
     c.recover();
     c.tickAll(5);
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
     assertEquals(200, c.node(3).appliedData().size());
     assertDrained(c, 1);
   }
@@ -170,7 +170,7 @@ class FlowControlScenarioTest {
     c.tickAll(2);
 
     List<Message> apps = new ArrayList<>();
-    for (Message m : filter(c.delivered(), MessageType.MsgApp, 1, 3)) {
+    for (Message m : ofType(c.delivered(), MessageType.MsgApp, 1, 3)) {
       if (m.getEntriesCount() > 0) {
         apps.add(m);
       }
@@ -201,6 +201,13 @@ class FlowControlScenarioTest {
       assertEquals(0, p.inflightMessages(), "inflight messages of " + peer);
       assertEquals(0, p.inflightBytes(), "inflight bytes of " + peer);
       assertFalse(p.paused(), "peer " + peer + " is paused");
+    }
+  }
+
+  /** Steps each message straight into its recipient, bypassing the network's rules. */
+  private static void deliver(StepCluster c, List<Message> msgs) {
+    for (Message m : msgs) {
+      c.node(m.getTo()).raw().step(m);
     }
   }
 }

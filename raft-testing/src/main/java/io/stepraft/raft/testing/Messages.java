@@ -43,4 +43,20 @@ public final class Messages {
   public static List<Message> ofType(List<Message> msgs, MessageType type, long to) {
     return msgs.stream().filter(m -> m.getType() == type && m.getTo() == to).toList();
   }
+
+  /**
+   * The messages of one type from one node to another, in order: out of every message a cluster
+   * delivered, say.
+   *
+   * @param msgs the messages
+   * @param type the type to keep
+   * @param from the sender to keep
+   * @param to the recipient to keep
+   * @return the messages of {@code type} from {@code from} to {@code to}
+   */
+  public static List<Message> ofType(List<Message> msgs, MessageType type, long from, long to) {
+    return msgs.stream()
+        .filter(m -> m.getType() == type && m.getFrom() == from && m.getTo() == to)
+        .toList();
+  }
 }
