@@ -59,4 +59,22 @@ public final class Messages {
         .filter(m -> m.getType() == type && m.getFrom() == from && m.getTo() == to)
         .toList();
   }
+
+  /**
+   * The position of the first message of one type: where it stands in the order the messages were
+   * sent or delivered.
+   *
+   * @param msgs the messages
+   * @param type the type to look for
+   * @return the position of the first message of {@code type}
+   * @throws AssertionError if there is none
+   */
+  public static int indexOfFirst(List<Message> msgs, MessageType type) {
+    for (int i = 0; i < msgs.size(); i++) {
+      if (msgs.get(i).getType() == type) {
+        return i;
+      }
+    }
+    throw new AssertionError("no " + type + " in " + msgs);
+  }
 }

@@ -3,6 +3,7 @@ package io.stepraft.raft.testing;
 import com.google.protobuf.ByteString;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
+import io.stepraft.raft.PeerProgress;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.Ready;
@@ -199,6 +200,22 @@ public final class StepNode {
   /** The leader this node knows. */
   public long lead() {
     return node.basicStatus().softState().lead();
+  }
+
+  /**
+   * The leader's view of a peer: how far its log is known to match, and how it is replicated to.
+   *
+   * @param peer a node of the leader's configuration
+   * @return the peer's progress, as {@code raw().status()} reports it
+   * @throws AssertionError if this node tracks no progress for {@code peer} (it does not lead, or
+   *     {@code peer} is not in its configuration)
+   */
+  public PeerProgress progress(long peer) {
+    PeerProgress p = node.status().progress().get(peer);
+    if (p == null) {
+      throw new AssertionError("node " + id + " has no progress for " + peer + " (not leading?)");
+    }
+    return p;
   }
 
   /**
