@@ -1,7 +1,6 @@
 package io.stepraft.raft.snapshot;
 
 import com.google.protobuf.ByteString;
-import io.stepraft.raft.PeerProgress;
 import io.stepraft.raft.RaftListener;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
@@ -59,10 +58,7 @@ final class SnapshotScenarios {
 
   /** Snapshot at the last applied index and compact everything up to it. */
   static Snapshot snapshotAndCompactAll(StepNode n) {
-    long index = n.appliedIndex();
-    Snapshot s = n.storage().createSnapshot(index, n.confState(), encode(stateUpTo(n, index)));
-    n.storage().compact(index);
-    return s;
+    return snapshotAndCompact(n, n.appliedIndex());
   }
 
   /** The node's application state: its snapshot's payloads, then what it applied after it. */
@@ -94,16 +90,6 @@ final class SnapshotScenarios {
       return List.of();
     }
     return Arrays.asList(data.toStringUtf8().split("\n"));
-  }
-
-  /** The leader's view of a peer. */
-  static PeerProgress progress(StepCluster c, long leader, long peer) {
-    PeerProgress p = c.node(leader).raw().status().progress().get(peer);
-    if (p == null) {
-      throw new AssertionError(
-          "node " + leader + " has no progress for " + peer + " (not leading?)");
-    }
-    return p;
   }
 
   /** Records every MsgSnap the nodes send, whether the network delivers it or not. */

@@ -1,10 +1,8 @@
 package io.stepraft.raft.transfer;
 
-import static io.stepraft.raft.transfer.Msgs.transferee;
+import static io.stepraft.raft.transfer.Transfers.transferee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.stepraft.raft.Config;
-import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeSingle;
@@ -52,8 +50,7 @@ class TransferMembershipTest {
   void autoLeaveWaitsForATransferAndIsProposedWhenTheTransferIsAbandoned() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
+    c.addNode(4);
     c.node(1)
         .raw()
         .proposeConfChange(
@@ -86,8 +83,7 @@ class TransferMembershipTest {
   void aNewLeaderAfterATransferLeavesTheJointConfiguration() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
+    c.addNode(4);
     c.node(1)
         .raw()
         .proposeConfChange(
@@ -127,8 +123,7 @@ class TransferMembershipTest {
   void anExplicitJointConfigurationSurvivesATransfer() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
+    c.addNode(4);
     c.node(1)
         .raw()
         .proposeConfChange(
