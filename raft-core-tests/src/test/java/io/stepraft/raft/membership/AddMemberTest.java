@@ -83,7 +83,7 @@ class AddMemberTest {
     ConfState cs = n4.confState();
     assertEquals(List.of(1L, 2L, 3L), cs.getVotersList());
     assertEquals(List.of(4L), cs.getLearnersList());
-    assertTrue(c.node(1).raw().status().progress().get(4L).learner());
+    assertTrue(c.node(1).progress(4).learner());
   }
 
   /** A learner's acknowledgement never counts toward the commit quorum. */
@@ -96,8 +96,7 @@ class AddMemberTest {
     c.isolate(2);
     c.isolate(3);
     c.propose(1, "b");
-    assertEquals(
-        commit + 1, c.node(1).raw().status().progress().get(4L).match(), "the learner holds b");
+    assertEquals(commit + 1, c.node(1).progress(4).match(), "the learner holds b");
     assertEquals(commit, c.node(1).commit(), "1 and the learner 4 are 1 of 3 voters");
     assertEquals(List.of("a"), n4.appliedData());
   }
@@ -145,7 +144,7 @@ class AddMemberTest {
       assertEquals(List.of(1L, 2L, 3L, 4L), n.confState().getVotersList(), "node " + n.id());
       assertEquals(List.of(), n.confState().getLearnersList(), "node " + n.id());
     }
-    assertFalse(c.node(1).raw().status().progress().get(4L).learner());
+    assertFalse(c.node(1).progress(4).learner());
     c.campaign(4);
     assertEquals(Role.LEADER, n4.role());
     c.propose(4, "b");

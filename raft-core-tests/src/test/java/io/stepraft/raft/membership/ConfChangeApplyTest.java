@@ -172,6 +172,6 @@ class ConfChangeApplyTest {
     for (var n : c.nodes().values()) {
       assertEquals(List.of(4L), n.confState().getLearnersList(), "node " + n.id());
     }
-    assertTrue(c.node(1).raw().status().progress().get(4L).learner());
+    assertTrue(c.node(1).progress(4).learner());
   }
 }

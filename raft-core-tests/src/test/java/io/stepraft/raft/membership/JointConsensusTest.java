@@ -167,7 +167,7 @@ class JointConsensusTest {
     for (StepNode n : c.nodes().values()) {
       assertConf(staged, n.confState(), "node " + n.id());
     }
-    assertFalse(c.node(1).raw().status().progress().get(3L).learner(), "still a voter while joint");
+    assertFalse(c.node(1).progress(3).learner(), "still a voter while joint");
     c.campaign(3);
     assertEquals(Role.LEADER, c.node(3).role(), "an outgoing voter may still lead while joint");
     propose(c, 3, leaveJoint());
@@ -188,7 +188,7 @@ class JointConsensusTest {
     propose(c, 1, leaveJoint());
     c.propose(1, "a");
     assertEquals(List.of("a"), c.node(3).appliedData());
-    assertTrue(c.node(1).raw().status().progress().get(3L).learner());
+    assertTrue(c.node(1).progress(3).learner());
     c.tick(3, 50);
     assertEquals(Role.FOLLOWER, c.node(3).role(), "a learner never campaigns");
   }

@@ -44,7 +44,7 @@ class NewMemberCatchUpTest {
             .filter(m -> m.getType() == MessageType.MsgSnap && m.getTo() == 4)
             .count());
     assertEquals(List.of(1L, 2L, 3L, 4L), n4.confState().getVotersList(), "from the snapshot");
-    assertEquals(ProgressState.REPLICATE, leader.raw().status().progress().get(4L).state());
+    assertEquals(ProgressState.REPLICATE, leader.progress(4).state());
     c.isolate(2);
     c.propose(1, "b");
     assertEquals(List.of("b"), n4.appliedData(), "entries after the snapshot; a came with it");

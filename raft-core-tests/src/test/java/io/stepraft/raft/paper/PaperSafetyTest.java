@@ -142,8 +142,8 @@ class PaperSafetyTest {
     for (long id : new long[] {1, 2, 3, 4}) {
       assertEquals(2, c.node(id).storage().term(CONTESTED), "S" + id + " holds X");
     }
-    assertEquals(CONTESTED, c.node(1).raw().status().progress().get(3L).match());
-    assertEquals(CONTESTED, c.node(1).raw().status().progress().get(4L).match());
+    assertEquals(CONTESTED, c.node(1).progress(3).match());
+    assertEquals(CONTESTED, c.node(1).progress(4).match());
     assertEquals(
         CONTESTED - 1, c.node(1).commit(), "X (term 2) is on a majority but not committed");
     for (StepNode n : c.nodes().values()) {

@@ -66,7 +66,7 @@ class StaleTermResponseTest {
     s.drain();
     assertEquals(Role.LEADER, s.role(), "setup");
     assertEquals(3, s.commit(), "setup");
-    assertEquals(3, progress(s, 2).match(), "setup");
+    assertEquals(3, s.progress(2).match(), "setup");
     return s;
   }
 
@@ -78,10 +78,6 @@ class StaleTermResponseTest {
     s.drain();
     assertEquals(5, s.storage().lastIndex(), "setup");
     return s;
-  }
-
-  private static PeerProgress progress(StepNode s, long id) {
-    return s.raw().status().progress().get(id);
   }
 
   private static byte[] bytes(String s) {
@@ -109,13 +105,13 @@ class StaleTermResponseTest {
   @Test
   void staleAppendRejectionLeavesTheFollowersProgressAlone() {
     StepNode s = leaderOfTerm3WithTail(b -> b);
-    PeerProgress before = progress(s, 2);
+    PeerProgress before = s.progress(2);
     assertEquals(ProgressState.REPLICATE, before.state(), "setup");
     assertIgnored(s, Msgs.appReject(2, 2, 5, 2, 1));
     s.step(Msgs.appReject(2, 3, 5, 2, 1));
     List<Message> out = s.drain();
     assertEquals(
-        ProgressState.PROBE, progress(s, 2).state(), "the same rejection in the leader's term");
+        ProgressState.PROBE, s.progress(2).state(), "the same rejection in the leader's term");
     assertEquals(1, Messages.ofType(out, MessageType.MsgApp).size(), out.toString());
   }
 

@@ -26,10 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class FlowControlScenarioTest {
 
-  private static PeerProgress progress(StepCluster c, long leader, long peer) {
-    return c.node(leader).raw().status().progress().get(peer);
-  }
-
   /** A leader with a window of 3 messages, whose followers drop every MsgApp from now on. */
   private static StepCluster windowOfThreeWithLostAppends() {
     StepCluster c = StepCluster.create(3, b -> b.maxInflightMsgs(3));
@@ -47,7 +43,7 @@ class FlowControlScenarioTest {
     }
     List<Message> out = c.collect(1);
     assertEquals(3, ofType(out, MessageType.MsgApp, 1, 2).size());
-    PeerProgress p = progress(c, 1, 2);
+    PeerProgress p = c.node(1).progress(2);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertTrue(p.paused());
     assertEquals(3, p.inflightMessages());
@@ -72,7 +68,7 @@ class FlowControlScenarioTest {
     assertEquals(1, apps.size(), "exactly one probe: " + apps);
     assertEquals(
         0, apps.get(0).getEntriesCount(), "the window is full: the probe carries no entries");
-    PeerProgress p = progress(c, 1, 2);
+    PeerProgress p = c.node(1).progress(2);
     assertTrue(p.paused(), "the window is still full");
     assertEquals(3, p.inflightMessages());
   }
@@ -110,7 +106,7 @@ class FlowControlScenarioTest {
     List<Message> out = c.collect(1);
     assertEquals(
         2, ofType(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
-    PeerProgress p = progress(c, 1, 2);
+    PeerProgress p = c.node(1).progress(2);
     assertTrue(p.paused());
     assertEquals(2, p.inflightMessages());
     assertEquals(12, p.inflightBytes());
@@ -141,7 +137,7 @@ class FlowControlScenarioTest {
         c.tickAll(1);
       }
       for (long peer : new long[] {2, 3}) {
-        PeerProgress p = progress(c, 1, peer);
+        PeerProgress p = c.node(1).progress(peer);
         assertTrue(p.inflightMessages() <= 4, "case " + i + " peer " + peer + ": " + p);
         assertTrue(p.inflightBytes() < 64 + 32, "case " + i + " peer " + peer + ": " + p);
         sawFullWindow |= p.paused() && p.state() == ProgressState.REPLICATE;
@@ -196,7 +192,7 @@ class FlowControlScenarioTest {
   private static void assertDrained(StepCluster c, long leader) {
     long last = c.node(leader).storage().lastIndex();
     for (long peer : c.nodes().keySet()) {
-      PeerProgress p = progress(c, leader, peer);
+      PeerProgress p = c.node(leader).progress(peer);
       assertEquals(last, p.match(), "match of " + peer);
       assertEquals(0, p.inflightMessages(), "inflight messages of " + peer);
       assertEquals(0, p.inflightBytes(), "inflight bytes of " + peer);
