@@ -3,8 +3,6 @@ package io.stepraft.raft.membership;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.pb.ConfChange;
-import io.stepraft.raft.pb.ConfChangeSingle;
-import io.stepraft.raft.pb.ConfChangeTransition;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
@@ -22,8 +20,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Builders for configuration changes, nodes restored from a configuration, and small queries used
- * by the membership scenarios.
+ * Short names for the change types, nodes restored from a configuration, and small queries used by
+ * the membership scenarios; the changes themselves come from the kit's {@code ConfChanges}.
  */
 final class Ccs {
   private Ccs() {}
@@ -31,44 +29,6 @@ final class Ccs {
   static final ConfChangeType ADD = ConfChangeType.ConfChangeAddNode;
   static final ConfChangeType REMOVE = ConfChangeType.ConfChangeRemoveNode;
   static final ConfChangeType LEARNER = ConfChangeType.ConfChangeAddLearnerNode;
-
-  /** A v1 change. */
-  static ConfChange v1(ConfChangeType type, long id) {
-    return ConfChange.newBuilder().setType(type).setNodeId(id).build();
-  }
-
-  /** One single change of a v2 change. */
-  static ConfChangeSingle single(ConfChangeType type, long id) {
-    return ConfChangeSingle.newBuilder().setType(type).setNodeId(id).build();
-  }
-
-  /** A v2 change with the given transition and changes. */
-  static ConfChangeV2 v2(ConfChangeTransition transition, ConfChangeSingle... changes) {
-    return ConfChangeV2.newBuilder()
-        .setTransition(transition)
-        .addAllChanges(List.of(changes))
-        .build();
-  }
-
-  /** A v2 change with the automatic transition. */
-  static ConfChangeV2 auto(ConfChangeSingle... changes) {
-    return v2(ConfChangeTransition.ConfChangeTransitionAuto, changes);
-  }
-
-  /** A v2 change that enters a joint configuration and stays there until told to leave. */
-  static ConfChangeV2 explicit(ConfChangeSingle... changes) {
-    return v2(ConfChangeTransition.ConfChangeTransitionJointExplicit, changes);
-  }
-
-  /** A v2 change that enters a joint configuration and leaves it automatically. */
-  static ConfChangeV2 implicit(ConfChangeSingle... changes) {
-    return v2(ConfChangeTransition.ConfChangeTransitionJointImplicit, changes);
-  }
-
-  /** The empty v2 change: leaves a joint configuration. */
-  static ConfChangeV2 leaveJoint() {
-    return ConfChangeV2.getDefaultInstance();
-  }
 
   /** Node {@code id} restored from a snapshot at index 1, term 1 holding {@code cs}. */
   static StepNode restored(long id, ConfState cs) {

@@ -16,6 +16,7 @@ import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.testing.ConfStates;
 import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.MembershipChanges;
 import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.Storages;
@@ -36,7 +37,8 @@ class ConfChangeBelowRestoredSnapshotTest {
 
   /** Swap 3 for 4 through a joint configuration left explicitly. */
   private static final ConfChangeV2 SWAP =
-      Ccs.explicit(Ccs.single(Ccs.ADD, 4), Ccs.single(Ccs.REMOVE, 3));
+      MembershipChanges.explicit(
+          MembershipChanges.single(Ccs.ADD, 4), MembershipChanges.single(Ccs.REMOVE, 3));
 
   /**
    * Node 2 holds entries 1..2, the second the swap, committed; its Ready hands the swap out. Before

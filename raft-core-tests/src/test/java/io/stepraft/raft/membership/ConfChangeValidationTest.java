@@ -2,13 +2,13 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.LEARNER;
-import static io.stepraft.raft.membership.Ccs.explicit;
 import static io.stepraft.raft.membership.Ccs.isEmptyNormal;
 import static io.stepraft.raft.membership.Ccs.lastEntry;
-import static io.stepraft.raft.membership.Ccs.leaveJoint;
 import static io.stepraft.raft.membership.Ccs.propose;
-import static io.stepraft.raft.membership.Ccs.single;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.explicit;
+import static io.stepraft.raft.testing.MembershipChanges.leaveJoint;
+import static io.stepraft.raft.testing.MembershipChanges.single;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +19,7 @@ import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.testing.ConfStates;
 import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.MembershipChanges;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import io.stepraft.raft.testing.Storages;
@@ -90,7 +91,7 @@ class ConfChangeValidationTest {
     RawNode leader = c.node(1).raw();
     leader.proposeConfChange(v1(LEARNER, 4));
     leader.propose(new byte[] {7});
-    leader.proposeConfChange(Ccs.auto(single(LEARNER, 5)));
+    leader.proposeConfChange(MembershipChanges.auto(single(LEARNER, 5)));
     c.stabilize();
     List<Entry> log = c.node(1).log();
     int n = log.size();
@@ -169,7 +170,7 @@ class ConfChangeValidationTest {
     propose(c, 1, explicit(single(ADD, 4)));
     propose(c, 1, explicit());
     assertTrue(isEmptyNormal(lastEntry(c.node(1))), lastEntry(c.node(1)).toString());
-    propose(c, 1, Ccs.implicit());
+    propose(c, 1, MembershipChanges.implicit());
     assertTrue(isEmptyNormal(lastEntry(c.node(1))), lastEntry(c.node(1)).toString());
     assertEquals(List.of(1L, 2L, 3L), c.node(2).confState().getVotersOutgoingList(), "still joint");
     propose(c, 1, leaveJoint());

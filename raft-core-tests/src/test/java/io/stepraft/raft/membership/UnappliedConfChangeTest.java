@@ -1,7 +1,7 @@
 package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.LEARNER;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.stepraft.raft.Role;

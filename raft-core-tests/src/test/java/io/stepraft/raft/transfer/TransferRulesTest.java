@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stepraft.raft.ProposalDroppedException;
 import io.stepraft.raft.Role;
-import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.MembershipChanges;
 import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
@@ -85,11 +85,7 @@ class TransferRulesTest {
     c.addNode(4);
     c.node(1)
         .raw()
-        .proposeConfChange(
-            ConfChange.newBuilder()
-                .setType(ConfChangeType.ConfChangeAddLearnerNode)
-                .setNodeId(4)
-                .build());
+        .proposeConfChange(MembershipChanges.v1(ConfChangeType.ConfChangeAddLearnerNode, 4));
     c.stabilize();
     c.node(1).raw().transferLeader(4);
     assertNothingStarted(c);
