@@ -22,6 +22,21 @@ class PreVoteScenarioTest {
   }
 
   /**
+   * Steps into node 2 a MsgPreVote from node 3 for {@code term} with the given last index and term,
+   * and returns node 2's answers to 3.
+   */
+  private static List<Message> preVoteFrom3(
+      StepCluster c, long term, long lastIndex, long lastTerm) {
+    c.node(2)
+        .step(
+            message(MessageType.MsgPreVote, 3, 2, term)
+                .setIndex(lastIndex)
+                .setLogTerm(lastTerm)
+                .build());
+    return ofType(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+  }
+
+  /**
    * A node cut off from the others keeps failing its pre-vote, so its term stays where it was; when
    * it rejoins, the leader keeps leading at the same term and the node catches up.
    */
@@ -102,26 +117,12 @@ class PreVoteScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2)
-        .raw()
-        .step(
-            message(MessageType.MsgPreVote, 3, 2, term + 1)
-                .setIndex(last - 1)
-                .setLogTerm(term)
-                .build());
-    List<Message> behind = ofType(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> behind = preVoteFrom3(c, term + 1, last - 1, term);
     assertEquals(1, behind.size());
     assertTrue(behind.get(0).getReject(), "a shorter log of the same last term must be refused");
     assertEquals(term, behind.get(0).getTerm(), "a refusal carries the voter's own term");
 
-    c.node(2)
-        .raw()
-        .step(
-            message(MessageType.MsgPreVote, 3, 2, term + 1)
-                .setIndex(last)
-                .setLogTerm(term)
-                .build());
-    List<Message> upToDate = ofType(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> upToDate = preVoteFrom3(c, term + 1, last, term);
     assertEquals(1, upToDate.size());
     assertFalse(upToDate.get(0).getReject(), "an up-to-date log must be granted the pre-vote");
     assertEquals(
@@ -137,14 +138,7 @@ class PreVoteScenarioTest {
     long vote = c.node(2).raw().basicStatus().hardState().getVote();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2)
-        .raw()
-        .step(
-            message(MessageType.MsgPreVote, 3, 2, term + 5)
-                .setIndex(last)
-                .setLogTerm(term)
-                .build());
-    List<Message> resp = ofType(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> resp = preVoteFrom3(c, term + 5, last, term);
     assertFalse(resp.get(0).getReject());
     assertEquals(term, c.node(2).term());
     assertEquals(vote, c.node(2).raw().basicStatus().hardState().getVote());
@@ -163,14 +157,7 @@ class PreVoteScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2)
-        .raw()
-        .step(
-            message(MessageType.MsgPreVote, 3, 2, term + 1)
-                .setIndex(last)
-                .setLogTerm(term)
-                .build());
-    List<Message> resp = ofType(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> resp = preVoteFrom3(c, term + 1, last, term);
     assertTrue(
         resp.stream().allMatch(Message::getReject),
         "a follower in lease granted a pre-vote: " + resp);

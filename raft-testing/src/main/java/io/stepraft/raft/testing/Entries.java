@@ -95,12 +95,7 @@ public final class Entries {
    * @return an {@code EntryConfChangeV2} entry
    */
   public static Entry confChange(long index, long term, ConfChangeV2 change) {
-    return Entry.newBuilder()
-        .setIndex(index)
-        .setTerm(term)
-        .setType(EntryType.EntryConfChangeV2)
-        .setData(change.toByteString())
-        .build();
+    return entry(index, term, EntryType.EntryConfChangeV2, change.toByteString());
   }
 
   /**
@@ -112,11 +107,10 @@ public final class Entries {
    * @return an {@code EntryConfChange} entry
    */
   public static Entry confChange(long index, long term, ConfChange change) {
-    return Entry.newBuilder()
-        .setIndex(index)
-        .setTerm(term)
-        .setType(EntryType.EntryConfChange)
-        .setData(change.toByteString())
-        .build();
+    return entry(index, term, EntryType.EntryConfChange, change.toByteString());
+  }
+
+  private static Entry entry(long index, long term, EntryType type, ByteString data) {
+    return Entry.newBuilder().setIndex(index).setTerm(term).setType(type).setData(data).build();
   }
 }
