@@ -236,17 +236,7 @@ class PaperReplicationTest {
     Message probe = Msgs.only(s.drain(), MessageType.MsgApp, 2);
     assertEquals(3, probe.getIndex(), "nextIndex starts just after the leader's last entry");
     // Follower 2 holds [1, 1]: it lacks index 3 and hints its entry 2 of term 1.
-    s.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgAppResp)
-            .setFrom(2)
-            .setTo(Solo.ID)
-            .setTerm(3)
-            .setIndex(3)
-            .setReject(true)
-            .setRejectHint(2)
-            .setLogTerm(1)
-            .build());
+    s.step(Msgs.appReject(2, 3, 3, 2, 1));
     Message retry = Msgs.only(s.drain(), MessageType.MsgApp, 2);
     assertEquals(2, retry.getIndex());
     assertEquals(1, retry.getLogTerm());
@@ -266,17 +256,7 @@ class PaperReplicationTest {
     s.step(
         Msgs.app(
             3, 1, 1, 1, 1, Entries.labeled(2, 1), Entries.labeled(3, 1), Entries.labeled(4, 1)));
-    s.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgAppResp)
-            .setFrom(2)
-            .setTo(Solo.ID)
-            .setTerm(2)
-            .setIndex(3)
-            .setReject(true)
-            .setRejectHint(1)
-            .setLogTerm(1)
-            .build());
+    s.step(Msgs.appReject(2, 2, 3, 1, 1));
     s.drain();
     assertEquals(Role.LEADER, s.role());
     assertEquals(before, s.log());

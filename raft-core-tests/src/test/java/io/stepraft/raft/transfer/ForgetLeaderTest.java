@@ -33,11 +33,7 @@ class ForgetLeaderTest {
     c.node(3)
         .raw()
         .step(
-            Message.newBuilder()
-                .setType(MessageType.MsgVote)
-                .setFrom(2)
-                .setTo(3)
-                .setTerm(term + 1)
+            Messages.message(MessageType.MsgVote, 2, 3, term + 1)
                 .setIndex(last)
                 .setLogTerm(lastTerm)
                 .build());

@@ -149,15 +149,7 @@ class TransferRulesTest {
   void steppingDownClearsTheTransfer() {
     StepCluster c = transferringToIsolated3();
     long term = c.node(1).term();
-    c.node(1)
-        .raw()
-        .step(
-            Message.newBuilder()
-                .setType(MessageType.MsgHeartbeat)
-                .setFrom(2)
-                .setTo(1)
-                .setTerm(term + 1)
-                .build());
+    c.node(1).raw().step(Messages.message(MessageType.MsgHeartbeat, 2, 1, term + 1).build());
     assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(0, transferee(c, 1));
   }
