@@ -8,7 +8,6 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +56,6 @@ class SteppedTestsExampleTest {
 
   @Test
   void thePageShowsThisCode() {
-    String section = DocPage.section("## Stepped tests");
-    assertEquals(
-        DocPage.blocks(section, "```java\n"),
-        DocPage.markedCode(
-            Path.of("src/test/java/io/stepraft/raft/testing/SteppedTestsExampleTest.java")));
+    DocPage.assertSectionShowsCodeOf("## Stepped tests", SteppedTestsExampleTest.class);
   }
 }
