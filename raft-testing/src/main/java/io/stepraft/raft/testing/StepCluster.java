@@ -317,8 +317,6 @@ public final class StepCluster {
     return best;
   }
 
-  // ---------------------------------------------------------------- additions for the paper tests
-
   /**
    * A cluster of nodes 1..n started from prepared storages (entry i of {@code storages} belongs to
    * node i + 1), without bootstrapping: each storage must already hold the configuration (in its
