@@ -4,12 +4,13 @@ import static io.stepraft.raft.BadInputTest.Fixture.STRANGER;
 
 import com.google.protobuf.ByteString;
 import io.stepraft.raft.BadInputTest.Fixture;
-import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.Snapshots;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -201,21 +202,11 @@ class BadInputMatrixTest {
   }
 
   private static Entry entry(long index, long term) {
-    return Entry.newBuilder()
-        .setIndex(index)
-        .setTerm(term)
-        .setData(ByteString.copyFromUtf8("forged"))
-        .build();
+    return Entries.entry(index, term, "forged");
   }
 
   private static Snapshot snapshot(long index, long term, long... voters) {
-    ConfState.Builder cs = ConfState.newBuilder();
-    for (long v : voters) {
-      cs.addVoters(v);
-    }
-    return Snapshot.newBuilder()
-        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
-        .build();
+    return Snapshots.snapshot(index, term, ConfStates.voters(voters));
   }
 
   @TestFactory

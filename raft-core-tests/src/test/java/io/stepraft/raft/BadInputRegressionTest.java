@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepraft.raft.BadInputTest.Fixture;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Entries;
 import io.stepraft.raft.testing.StepNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,7 +66,7 @@ class BadInputRegressionTest {
             .setType(MessageType.MsgStorageApplyResp)
             .setTo(f.target)
             .setFrom(Raft.LOCAL_APPLY_THREAD)
-            .addEntries(BadInputTest.entry(applied, r.term))
+            .addEntries(Entries.entry(applied, r.term))
             .build();
     assertRefused(f, spoof, StepLocalMessageException.class);
     assertEquals(applied, r.raftLog.applied());
@@ -201,7 +202,7 @@ class BadInputRegressionTest {
     Message m =
         f.base(MessageType.MsgApp)
             .setIndex(Long.MAX_VALUE)
-            .addEntries(BadInputTest.entry(Long.MIN_VALUE, f.raft().term))
+            .addEntries(Entries.entry(Long.MIN_VALUE, f.raft().term))
             .build();
     InvalidMessageException e = assertRefused(f, m, InvalidMessageException.class);
     assertTrue(e.getMessage().contains("9223372036854775808"), e.getMessage());

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import io.stepraft.raft.tracker.ProgressTracker;
@@ -107,18 +108,25 @@ class BadInputTest {
     long i = base.getIndex();
     long term = base.getTerm();
     assertRefused(
-        f, base.clone().addEntries(entry(i + 2, term)).build(), InvalidMessageException.class);
+        f,
+        base.clone().addEntries(Entries.entry(i + 2, term)).build(),
+        InvalidMessageException.class);
     assertRefused(
-        f, base.clone().addEntries(entry(i + 1, 0)).build(), InvalidMessageException.class);
-    assertRefused(
-        f, base.clone().addEntries(entry(i + 1, term + 1)).build(), InvalidMessageException.class);
+        f, base.clone().addEntries(Entries.entry(i + 1, 0)).build(), InvalidMessageException.class);
     assertRefused(
         f,
-        base.clone().addEntries(entry(i + 1, term)).addEntries(entry(i + 2, term - 1)).build(),
+        base.clone().addEntries(Entries.entry(i + 1, term + 1)).build(),
         InvalidMessageException.class);
     assertRefused(
         f,
-        base.clone().setLogTerm(term).addEntries(entry(i + 1, term - 1)).build(),
+        base.clone()
+            .addEntries(Entries.entry(i + 1, term))
+            .addEntries(Entries.entry(i + 2, term - 1))
+            .build(),
+        InvalidMessageException.class);
+    assertRefused(
+        f,
+        base.clone().setLogTerm(term).addEntries(Entries.entry(i + 1, term - 1)).build(),
         InvalidMessageException.class);
     f.assertClusterRecovers("malformed MsgApp");
   }
@@ -248,7 +256,7 @@ class BadInputTest {
         f.base(MessageType.MsgApp)
             .setIndex(last + 1000)
             .setLogTerm(f.raft().term)
-            .addEntries(entry(last + 1001, f.raft().term))
+            .addEntries(Entries.entry(last + 1001, f.raft().term))
             .build();
     f.node().raw().step(m);
     assertEquals(last, f.raft().raftLog.lastIndex());
@@ -295,10 +303,6 @@ class BadInputTest {
       assertEquals(List.of("before", "bad-MsgProp"), n.appliedData(), "node " + n.id());
     }
     f.assertClusterRecovers("forwarded proposal");
-  }
-
-  static Entry entry(long index, long term) {
-    return Entry.newBuilder().setIndex(index).setTerm(term).build();
   }
 
   /**
@@ -446,10 +450,7 @@ class BadInputTest {
     }
 
     static Snapshot snapshotAt(long index, long term) {
-      ConfState cs = ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
-      return Snapshot.newBuilder()
-          .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
-          .build();
+      return Snapshots.snapshot(index, term, ConfStates.voters(1, 2, 3));
     }
 
     /**
@@ -480,7 +481,7 @@ class BadInputTest {
             label + ": applied entries of node " + n.id() + " differ from node 1");
         assertEquals(first.commit(), n.commit(), label + ": commit of node " + n.id());
         assertEquals(
-            log(first), log(n), label + ": log of node " + n.id() + " differs from node 1");
+            first.log(), n.log(), label + ": log of node " + n.id() + " differs from node 1");
       }
     }
 
@@ -521,11 +522,6 @@ class BadInputTest {
         }
       }
       throw new AssertionError(label + ": proposal kept being dropped");
-    }
-
-    private static List<Entry> log(StepNode n) {
-      MemoryStorage s = n.storage();
-      return s.entries(s.firstIndex(), s.lastIndex() + 1, Long.MAX_VALUE);
     }
   }
 }

@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.pb.ConfChange;
-import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.Entry;
-import io.stepraft.raft.pb.EntryType;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.StepCluster;
+import io.stepraft.raft.testing.StepNode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -375,129 +371,71 @@ class ConfigTest {
   }
 
   /**
-   * Drives RawNodes the way a host does, synchronously and in a fixed order: every step ticks each
-   * node, proposes on the leader every 7th step, then handles Readies and delivers messages (FIFO)
-   * until quiet. Every Ready is recorded as a line of text.
+   * Drives a StepCluster (synchronous hosts, Readies handled and messages delivered in a fixed
+   * order) the same way every time: every step ticks each node, proposes on the leader every 7th
+   * step, then stabilizes. The trace is each node's state after its bootstrap, then every Ready as
+   * a line of text.
    */
   static final class DeterminismSim {
-    private final TreeMap<Long, RawNode> nodes = new TreeMap<>();
-    private final TreeMap<Long, MemoryStorage> storages = new TreeMap<>();
-    private final ArrayDeque<Message> network = new ArrayDeque<>();
-    private final List<String> trace = new ArrayList<>();
-
     static List<String> run(int size, int steps, UnaryOperator<Config.Builder> tweak) {
-      DeterminismSim sim = new DeterminismSim();
-      List<Peer> peers = new ArrayList<>();
-      for (long id = 1; id <= size; id++) {
-        peers.add(Peer.of(id));
+      StepCluster c = StepCluster.create(size, tweak);
+      List<String> trace = new ArrayList<>();
+      int[] step = {0};
+      for (StepNode n : c.nodes().values()) {
+        trace.add(
+            "bootstrapped node " + n.id() + " log=" + n.log() + " hard=" + n.storage().hardState());
+        n.onReady(rd -> trace.add(describe(step[0], n.id(), rd)));
       }
-      for (long id = 1; id <= size; id++) {
-        MemoryStorage s = new MemoryStorage();
-        RawNode n = new RawNode(tweak.apply(Config.builder().id(id).storage(s)).build());
-        n.bootstrap(peers);
-        sim.nodes.put(id, n);
-        sim.storages.put(id, s);
-      }
-      for (int step = 0; step < steps; step++) {
-        sim.nodes.values().forEach(RawNode::tick);
-        if (step % 7 == 6) {
-          sim.proposeOnLeader("p" + step);
+      for (; step[0] < steps; step[0]++) {
+        c.nodes().values().forEach(n -> n.tick(1));
+        if (step[0] % 7 == 6) {
+          proposeOnLeader(c, "p" + step[0]);
         }
-        sim.settle(step);
+        c.stabilize();
       }
-      return sim.trace;
+      return trace;
     }
 
-    private void proposeOnLeader(String data) {
-      for (RawNode n : nodes.values()) {
-        if (n.basicStatus().softState().role() == Role.LEADER) {
-          n.propose(data.getBytes(StandardCharsets.UTF_8));
+    private static void proposeOnLeader(StepCluster c, String data) {
+      for (StepNode n : c.nodes().values()) {
+        if (n.role() == Role.LEADER) {
+          n.raw().propose(data.getBytes(StandardCharsets.UTF_8));
           return;
         }
       }
     }
 
-    private void settle(int step) {
-      for (int round = 0; round < 1000; round++) {
-        boolean busy = false;
-        for (var e : nodes.entrySet()) {
-          if (e.getValue().hasReady()) {
-            handle(step, e.getKey(), e.getValue());
-            busy = true;
-          }
-        }
-        while (!network.isEmpty()) {
-          Message m = network.poll();
-          try {
-            nodes.get(m.getTo()).step(m);
-          } catch (RaftException ignored) {
-            // a dropped proposal: the trace shows what followed
-          }
-          busy = true;
-        }
-        if (!busy) {
-          return;
-        }
-      }
-      throw new AssertionError("did not settle at step " + step);
-    }
-
-    private void handle(int step, long id, RawNode n) {
-      Ready rd = n.ready();
-      MemoryStorage s = storages.get(id);
-      s.append(rd.entries());
-      if (rd.hasHardState()) {
-        s.setHardState(rd.hardState());
-      }
+    private static String describe(int step, long id, Ready rd) {
       List<String> committed = new ArrayList<>();
       for (Entry e : rd.committedEntries()) {
-        committed.add(apply(n, e));
+        committed.add(e.getData().toStringUtf8());
       }
-      network.addAll(rd.messages());
-      trace.add(
-          "step "
-              + step
-              + " node "
-              + id
-              + " soft="
-              + rd.softState()
-              + " hard="
-              + rd.hardState()
-              + " entries="
-              + rd.entries()
-              + " committed="
-              + committed
-              + " messages="
-              + rd.messages());
-      n.advance(rd);
-    }
-
-    private static String apply(RawNode n, Entry e) {
-      try {
-        if (e.getType() == EntryType.EntryConfChange) {
-          n.applyConfChange(ConfChange.parseFrom(e.getData()));
-        } else if (e.getType() == EntryType.EntryConfChangeV2) {
-          n.applyConfChange(ConfChangeV2.parseFrom(e.getData()));
-        }
-      } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-        throw new AssertionError(ex);
-      }
-      return e.getData().toStringUtf8();
+      return "step "
+          + step
+          + " node "
+          + id
+          + " soft="
+          + rd.softState()
+          + " hard="
+          + rd.hardState()
+          + " entries="
+          + rd.entries()
+          + " committed="
+          + committed
+          + " messages="
+          + rd.messages();
     }
   }
 
   @Test
-  void aRestartedNodeDoesNotReapplyEntriesUpToApplied() throws Exception {
-    MemoryStorage s = new MemoryStorage();
-    RawNode n = new RawNode(valid().storage(s).build());
-    n.bootstrap(List.of(Peer.of(1)));
-    Ready rd = n.ready();
-    s.append(rd.entries());
-    s.setHardState(rd.hardState());
+  void aRestartedNodeDoesNotReapplyEntriesUpToApplied() {
+    StepNode n = StepNode.of(valid().build());
+    n.raw().bootstrap(List.of(Peer.of(1)));
+    Ready rd = n.raw().ready();
     assertEquals(1, rd.committedEntries().size());
-    n.applyConfChange(ConfChange.parseFrom(rd.committedEntries().get(0).getData()));
-    n.advance(rd);
-    RawNode restarted = new RawNode(valid().storage(s).applied(1).build());
+    n.handle(rd);
+    assertEquals(1, n.appliedIndex());
+    RawNode restarted = new RawNode(valid().storage(n.storage()).applied(1).build());
     Ready again = restarted.hasReady() ? restarted.ready() : null;
     assertTrue(again == null || again.committedEntries().isEmpty(), "no entry is handed out twice");
     assertEquals(1, restarted.basicStatus().applied());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,13 +70,7 @@ class RaftListenerTest {
     assertEquals(0, c.node(1).readStates().size());
     c.node(1)
         .raw()
-        .step(
-            Message.newBuilder()
-                .setType(MessageType.MsgHeartbeat)
-                .setFrom(2)
-                .setTo(1)
-                .setTerm(c.node(1).term() + 1)
-                .build());
+        .step(Messages.message(MessageType.MsgHeartbeat, 2, 1, c.node(1).term() + 1).build());
     assertEquals(1, rec.droppedReads.size());
     assertArrayEquals(new byte[] {42}, rec.droppedReads.get(0));
   }

@@ -3,17 +3,18 @@ package io.stepraft.raft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.stepraft.raft.pb.ConfChangeSingle;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
-import io.stepraft.raft.pb.EntryType;
-import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
-import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.MembershipChanges;
+import io.stepraft.raft.testing.Snapshots;
+import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,11 +43,11 @@ class RegressionCampaignTwoConfigurationsBehindTest {
 
   @Test
   void aNodeWithTwoUnappliedConfigurationChangesInItsLogDoesNotCampaign() {
-    RawNode n = node(false, jointChange(), leaveJoint());
-    n.campaign();
-    List<Message> out = drain(n);
-    assertEquals(Role.FOLLOWER, n.basicStatus().softState().role());
-    assertEquals(TERM, n.basicStatus().hardState().getTerm(), "the term did not move");
+    StepNode n = node(false, jointChange(), MembershipChanges.leaveJoint());
+    n.raw().campaign();
+    List<Message> out = n.drain();
+    assertEquals(Role.FOLLOWER, n.role());
+    assertEquals(TERM, n.term(), "the term did not move");
     assertTrue(out.stream().noneMatch(m -> m.getType() == MessageType.MsgVote), out.toString());
   }
 
@@ -57,18 +58,19 @@ class RegressionCampaignTwoConfigurationsBehindTest {
    */
   @Test
   void theProvenCommittedChangeIsHandedOutAndTheNodeThenCampaignsInTheNewConfiguration() {
-    RawNode n = node(false, jointChange(), leaveJoint());
-    n.campaign();
-    assertEquals(SNAPSHOT_INDEX + 1, n.basicStatus().hardState().getCommit());
-    Ready rd = n.ready();
+    StepNode n = node(false, jointChange(), MembershipChanges.leaveJoint());
+    n.raw().campaign();
+    assertEquals(SNAPSHOT_INDEX + 1, n.commit());
+    Ready rd = n.raw().ready();
     assertEquals(
         List.of(SNAPSHOT_INDEX + 1), rd.committedEntries().stream().map(Entry::getIndex).toList());
-    ConfState cs = n.applyConfChange(jointChange());
-    n.advance(rd);
+    n.handle(rd);
+    ConfState cs = n.confState();
+    assertEquals(List.of(1L, 3L, 4L), cs.getVotersList().stream().sorted().toList());
     assertEquals(List.of(1L, 2L, 3L), cs.getVotersOutgoingList().stream().sorted().toList());
-    n.campaign();
-    List<Message> out = drain(n);
-    assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
+    n.raw().campaign();
+    List<Message> out = n.drain();
+    assertEquals(Role.CANDIDATE, n.role());
     assertEquals(
         List.of(1L, 3L, 4L),
         out.stream()
@@ -81,63 +83,43 @@ class RegressionCampaignTwoConfigurationsBehindTest {
 
   @Test
   void aNodeWithOneUnappliedConfigurationChangeStillCampaigns() {
-    RawNode n = node(false, jointChange());
-    n.campaign();
-    List<Message> out = drain(n);
-    assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
+    StepNode n = node(false, jointChange());
+    n.raw().campaign();
+    List<Message> out = n.drain();
+    assertEquals(Role.CANDIDATE, n.role());
     assertEquals(
         2, out.stream().filter(m -> m.getType() == MessageType.MsgVote).count(), out.toString());
   }
 
   @Test
   void withoutConfChangeValidationTwoUnappliedChangesProveNothingAndTheNodeCampaigns() {
-    RawNode n = node(true, jointChange(), leaveJoint());
-    n.campaign();
-    drain(n);
-    assertEquals(Role.CANDIDATE, n.basicStatus().softState().role());
+    StepNode n = node(true, jointChange(), MembershipChanges.leaveJoint());
+    n.raw().campaign();
+    n.drain();
+    assertEquals(Role.CANDIDATE, n.role());
   }
 
   private static ConfChangeV2 jointChange() {
-    return ConfChangeV2.newBuilder()
-        .addChanges(
-            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
-        .addChanges(
-            ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeRemoveNode).setNodeId(2))
-        .build();
-  }
-
-  private static ConfChangeV2 leaveJoint() {
-    return ConfChangeV2.getDefaultInstance();
+    return MembershipChanges.auto(
+        MembershipChanges.single(ConfChangeType.ConfChangeAddNode, 4),
+        MembershipChanges.single(ConfChangeType.ConfChangeRemoveNode, 2));
   }
 
   /**
    * Node 2 restarted from a snapshot at 51 (voters 1, 2, 3) with {@code changes} at 52, 53, ...
    * durable after it, and a hard state whose commit index is still 51.
    */
-  private static RawNode node(boolean disableConfChangeValidation, ConfChangeV2... changes) {
-    MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder()
-                    .setIndex(SNAPSHOT_INDEX)
-                    .setTerm(TERM)
-                    .setConfState(ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L))))
-            .build());
+  private static StepNode node(boolean disableConfChangeValidation, ConfChangeV2... changes) {
     List<Entry> ents = new ArrayList<>();
     for (int i = 0; i < changes.length; i++) {
-      ents.add(
-          Entry.newBuilder()
-              .setIndex(SNAPSHOT_INDEX + 1 + i)
-              .setTerm(TERM)
-              .setType(EntryType.EntryConfChangeV2)
-              .setData(changes[i].toByteString())
-              .build());
+      ents.add(Entries.confChange(SNAPSHOT_INDEX + 1 + i, TERM, changes[i]));
     }
-    storage.append(ents);
-    storage.setHardState(
-        HardState.newBuilder().setTerm(TERM).setVote(1).setCommit(SNAPSHOT_INDEX).build());
-    return new RawNode(
+    MemoryStorage storage =
+        Storages.withEntries(
+            Snapshots.snapshot(SNAPSHOT_INDEX, TERM, ConfStates.voters(1, 2, 3)),
+            ents,
+            Storages.hardState(TERM, 1, SNAPSHOT_INDEX));
+    return StepNode.of(
         Config.builder()
             .id(2)
             .storage(storage)
@@ -146,15 +128,5 @@ class RegressionCampaignTwoConfigurationsBehindTest {
             .applied(SNAPSHOT_INDEX)
             .disableConfChangeValidation(disableConfChangeValidation)
             .build());
-  }
-
-  private static List<Message> drain(RawNode n) {
-    List<Message> out = new ArrayList<>();
-    while (n.hasReady()) {
-      Ready rd = n.ready();
-      out.addAll(rd.messages());
-      n.advance(rd);
-    }
-    return out;
   }
 }

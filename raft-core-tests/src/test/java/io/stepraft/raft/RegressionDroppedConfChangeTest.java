@@ -7,6 +7,7 @@ import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.testing.MembershipChanges;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,7 @@ class RegressionDroppedConfChangeTest {
     c.cut(1, 2);
     c.cut(1, 3);
     c.propose(1, "0123456789"); // fills the uncommitted budget: nothing commits while cut
-    ConfChange addLearner =
-        ConfChange.newBuilder()
-            .setType(ConfChangeType.ConfChangeAddLearnerNode)
-            .setNodeId(4)
-            .build();
+    ConfChange addLearner = MembershipChanges.v1(ConfChangeType.ConfChangeAddLearnerNode, 4);
     ProposalDroppedException e =
         assertThrows(
             ProposalDroppedException.class, () -> c.node(1).raw().proposeConfChange(addLearner));

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.pb.ConfState;
-import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
-import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.Snapshots;
+import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +29,9 @@ class RegressionFollowerStuckAboveLeaderTermTest {
 
   @Test
   void aFollowerWhoseConfigurationLacksTheLeaderAnswersItsLowerTermHeartbeatWithItsTerm() {
-    RawNode follower =
-        node(5, 7, ConfState.newBuilder().addAllVoters(List.of(4L, 5L, 6L)).addLearners(3).build());
+    StepNode follower = node(5, 7, ConfStates.withLearners(ConfStates.voters(4, 5, 6), 3));
     follower.step(heartbeat(3, 5, 6));
-    List<Message> out = drain(follower);
+    List<Message> out = follower.drain();
     assertEquals(1, out.size(), out.toString());
     assertEquals(MessageType.MsgAppResp, out.get(0).getType());
     assertEquals(3, out.get(0).getTo());
@@ -45,10 +46,9 @@ class RegressionFollowerStuckAboveLeaderTermTest {
    */
   @Test
   void aLearnerInItsOwnConfigurationAnswersALowerTermHeartbeatFromOneOfItsVotersWithItsTerm() {
-    RawNode follower =
-        node(5, 7, ConfState.newBuilder().addAllVoters(List.of(2L, 3L, 4L)).addLearners(5).build());
+    StepNode follower = node(5, 7, ConfStates.withLearners(ConfStates.voters(2, 3, 4), 5));
     follower.step(heartbeat(2, 5, 6));
-    List<Message> out = drain(follower);
+    List<Message> out = follower.drain();
     assertEquals(1, out.size(), out.toString());
     assertEquals(MessageType.MsgAppResp, out.get(0).getType());
     assertEquals(2, out.get(0).getTo());
@@ -57,82 +57,52 @@ class RegressionFollowerStuckAboveLeaderTermTest {
 
   @Test
   void aFollowerStillIgnoresALowerTermAppendFromOneOfItsVoters() {
-    RawNode follower = node(5, 7, ConfState.newBuilder().addAllVoters(List.of(4L, 5L, 6L)).build());
+    StepNode follower = node(5, 7, ConfStates.voters(4, 5, 6));
     follower.step(heartbeat(4, 5, 6));
     follower.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgApp)
-            .setFrom(4)
-            .setTo(5)
-            .setTerm(6)
+        Messages.message(MessageType.MsgApp, 4, 5, 6)
             .setIndex(SNAPSHOT_INDEX)
             .setLogTerm(2)
             .build());
     assertTrue(
-        drain(follower).isEmpty(), "its own campaigns reach a voter; etcd's behaviour is kept");
+        follower.drain().isEmpty(), "its own campaigns reach a voter; etcd's behaviour is kept");
   }
 
   @Test
   void theLowerTermLeaderStepsDownWhenTheStaleFollowerAnswers() {
-    RawNode leader =
-        node(3, 5, ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L, 5L)).build());
-    leader.campaign();
-    drain(leader);
+    StepNode leader = node(3, 5, ConfStates.voters(1, 2, 3, 5));
+    leader.raw().campaign();
+    leader.drain();
     for (long voter : List.of(1L, 2L)) {
-      leader.step(
-          Message.newBuilder()
-              .setType(MessageType.MsgVoteResp)
-              .setFrom(voter)
-              .setTo(3)
-              .setTerm(6)
-              .build());
+      leader.step(Messages.message(MessageType.MsgVoteResp, voter, 3, 6).build());
     }
-    drain(leader);
-    assertEquals(Role.LEADER, leader.basicStatus().softState().role());
-    RawNode follower =
-        node(5, 7, ConfState.newBuilder().addAllVoters(List.of(4L, 5L, 6L)).addLearners(3).build());
+    leader.drain();
+    assertEquals(Role.LEADER, leader.role());
+    StepNode follower = node(5, 7, ConfStates.withLearners(ConfStates.voters(4, 5, 6), 3));
 
     follower.step(heartbeat(3, 5, 6));
-    for (Message m : drain(follower)) {
+    for (Message m : follower.drain()) {
       leader.step(m);
     }
 
-    assertEquals(Role.FOLLOWER, leader.basicStatus().softState().role());
-    assertEquals(7, leader.basicStatus().hardState().getTerm());
+    assertEquals(Role.FOLLOWER, leader.role());
+    assertEquals(7, leader.term());
   }
 
   private static Message heartbeat(long from, long to, long term) {
-    return Message.newBuilder()
-        .setType(MessageType.MsgHeartbeat)
-        .setFrom(from)
-        .setTo(to)
-        .setTerm(term)
-        .build();
+    return Messages.message(MessageType.MsgHeartbeat, from, to, term).build();
   }
 
   /**
    * A node restarted from a snapshot at index 10 with configuration {@code cs}, at {@code term}.
    */
-  private static RawNode node(long id, long term, ConfState cs) {
-    MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(SNAPSHOT_INDEX).setTerm(2).setConfState(cs))
-            .build());
-    storage.setHardState(HardState.newBuilder().setTerm(term).setCommit(SNAPSHOT_INDEX).build());
-    return new RawNode(
+  private static StepNode node(long id, long term, ConfState cs) {
+    MemoryStorage storage =
+        Storages.withEntries(
+            Snapshots.snapshot(SNAPSHOT_INDEX, 2, cs),
+            List.of(),
+            Storages.hardState(term, 0, SNAPSHOT_INDEX));
+    return StepNode.of(
         Config.builder().id(id).storage(storage).electionTicks(10).heartbeatTicks(1).build());
-  }
-
-  /** Handles every Ready (nothing to persist here but the hard state) and returns the messages. */
-  private static List<Message> drain(RawNode n) {
-    List<Message> out = new java.util.ArrayList<>();
-    while (n.hasReady()) {
-      Ready rd = n.ready();
-      out.addAll(rd.messages());
-      n.advance(rd);
-    }
-    return out;
   }
 }

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
-import io.stepraft.raft.pb.ConfState;
-import io.stepraft.raft.pb.Entry;
-import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.MessageType;
-import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.StepCluster;
-import java.util.ArrayList;
+import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -47,33 +45,18 @@ class RegressionTransferAndSingletonReadTest {
   void aRestartedSingleVoterDoesNotAnswerReadsBelowAnAcknowledgedWrite() {
     // On disk: the configuration (1), the write "a" at index 2 that was acknowledged, and a
     // commit index that lags it because its last update was not synced.
-    MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder()
-                    .setIndex(1)
-                    .setTerm(1)
-                    .setConfState(ConfState.newBuilder().addVoters(1)))
-            .build());
-    storage.append(
-        List.of(
-            Entry.newBuilder()
-                .setIndex(2)
-                .setTerm(2)
-                .setData(ByteString.copyFromUtf8("a"))
-                .build()));
-    storage.setHardState(HardState.newBuilder().setTerm(2).setVote(1).setCommit(1).build());
-    RawNode node = new RawNode(Config.builder().id(1).storage(storage).applied(1).build());
-    node.campaign();
-    List<ReadState> reads = new ArrayList<>();
-    while (node.basicStatus().softState().role() != Role.LEADER) {
-      reads.addAll(cycle(node, storage));
-    }
-    node.readIndex(new byte[] {1});
-    for (int i = 0; i < 5; i++) {
-      reads.addAll(cycle(node, storage));
-    }
+    MemoryStorage storage =
+        Storages.withEntries(
+            Snapshots.snapshot(1, 1, ConfStates.voters(1)),
+            List.of(Entries.entry(2, 2, "a")),
+            Storages.hardState(2, 1, 1));
+    StepNode node = StepNode.of(Config.builder().id(1).storage(storage).applied(1).build());
+    node.raw().campaign();
+    node.drain();
+    assertEquals(Role.LEADER, node.role());
+    node.raw().readIndex(new byte[] {1});
+    node.drain();
+    List<ReadState> reads = node.readStates();
     assertEquals(1, reads.size(), reads.toString());
     assertTrue(
         reads.get(0).index() >= 2, "a read was answered below the acknowledged write: " + reads);
@@ -82,20 +65,11 @@ class RegressionTransferAndSingletonReadTest {
   /** An applied index above the stored (unsynced) commit index raises the commit index. */
   @Test
   void anAppliedIndexAboveTheStoredCommitIndexRaisesIt() {
-    MemoryStorage storage = new MemoryStorage();
-    storage.applySnapshot(
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder()
-                    .setIndex(1)
-                    .setTerm(1)
-                    .setConfState(ConfState.newBuilder().addVoters(1)))
-            .build());
-    storage.append(
-        List.of(
-            Entry.newBuilder().setIndex(2).setTerm(2).build(),
-            Entry.newBuilder().setIndex(3).setTerm(2).build()));
-    storage.setHardState(HardState.newBuilder().setTerm(2).setVote(1).setCommit(1).build());
+    MemoryStorage storage =
+        Storages.withEntries(
+            Snapshots.snapshot(1, 1, ConfStates.voters(1)),
+            List.of(Entries.entry(2, 2), Entries.entry(3, 2)),
+            Storages.hardState(2, 1, 1));
     RawNode node = new RawNode(Config.builder().id(1).storage(storage).applied(3).build());
     assertEquals(3, node.basicStatus().hardState().getCommit());
     assertEquals(3, node.basicStatus().applied());
@@ -105,18 +79,5 @@ class RegressionTransferAndSingletonReadTest {
             () -> new RawNode(Config.builder().id(1).storage(storage).applied(4).build()));
     assertTrue(
         e.getMessage().contains("applied index 4 is beyond the last index 3"), e.getMessage());
-  }
-
-  private static List<ReadState> cycle(RawNode node, MemoryStorage storage) {
-    if (!node.hasReady()) {
-      return List.of();
-    }
-    Ready rd = node.ready();
-    storage.append(rd.entries());
-    if (rd.hasHardState()) {
-      storage.setHardState(rd.hardState());
-    }
-    node.advance(rd);
-    return rd.readStates();
   }
 }

@@ -2,9 +2,8 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.LEARNER;
-import static io.stepraft.raft.membership.Ccs.fresh;
 import static io.stepraft.raft.membership.Ccs.propose;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +32,7 @@ class AddMemberTest {
   @Test
   void anAddedVoterCatchesUpOnTheWholeLog() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(ADD, 4));
     assertEquals(List.of("a"), n4.appliedData());
     assertEquals(c.node(1).commit(), n4.commit());
@@ -48,7 +47,7 @@ class AddMemberTest {
   @Test
   void afterAddingAVoterTheLeaderAndOneFollowerCannotCommit() {
     StepCluster c = threeWithLeader1();
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, v1(ADD, 4));
     c.isolate(2);
     c.isolate(4);
@@ -60,7 +59,7 @@ class AddMemberTest {
   @Test
   void theAddedVoterCountsTowardTheCommitQuorum() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(ADD, 4));
     c.isolate(2);
     c.cutOneWay(4, 1); // 4 receives "b" but its acknowledgement is lost
@@ -77,28 +76,27 @@ class AddMemberTest {
   @Test
   void anAddedLearnerReceivesTheLog() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     c.propose(1, "b");
     assertEquals(List.of("a", "b"), n4.appliedData());
     ConfState cs = n4.confState();
     assertEquals(List.of(1L, 2L, 3L), cs.getVotersList());
     assertEquals(List.of(4L), cs.getLearnersList());
-    assertTrue(c.node(1).raw().status().progress().get(4L).learner());
+    assertTrue(c.node(1).progress(4).learner());
   }
 
   /** A learner's acknowledgement never counts toward the commit quorum. */
   @Test
   void aLearnerNeverCountsTowardCommit() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     long commit = c.node(1).commit();
     c.isolate(2);
     c.isolate(3);
     c.propose(1, "b");
-    assertEquals(
-        commit + 1, c.node(1).raw().status().progress().get(4L).match(), "the learner holds b");
+    assertEquals(commit + 1, c.node(1).progress(4).match(), "the learner holds b");
     assertEquals(commit, c.node(1).commit(), "1 and the learner 4 are 1 of 3 voters");
     assertEquals(List.of("a"), n4.appliedData());
   }
@@ -107,7 +105,7 @@ class AddMemberTest {
   @Test
   void aLearnerNeverCampaigns() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     long term = n4.term();
     c.isolate(4);
@@ -122,7 +120,7 @@ class AddMemberTest {
   @Test
   void voteRequestsAreNotSentToALearner() {
     StepCluster c = threeWithLeader1();
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     c.recordDelivered(true);
     c.campaign(2);
@@ -139,14 +137,14 @@ class AddMemberTest {
   @Test
   void aPromotedLearnerBecomesAVoterThatCanLead() {
     StepCluster c = threeWithLeader1();
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, v1(LEARNER, 4));
     propose(c, 1, v1(ADD, 4));
     for (StepNode n : c.nodes().values()) {
       assertEquals(List.of(1L, 2L, 3L, 4L), n.confState().getVotersList(), "node " + n.id());
       assertEquals(List.of(), n.confState().getLearnersList(), "node " + n.id());
     }
-    assertFalse(c.node(1).raw().status().progress().get(4L).learner());
+    assertFalse(c.node(1).progress(4).learner());
     c.campaign(4);
     assertEquals(Role.LEADER, n4.role());
     c.propose(4, "b");

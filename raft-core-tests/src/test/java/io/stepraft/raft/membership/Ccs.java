@@ -3,19 +3,26 @@ package io.stepraft.raft.membership;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.pb.ConfChange;
-import io.stepraft.raft.pb.ConfChangeSingle;
-import io.stepraft.raft.pb.ConfChangeTransition;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
-import java.util.ArrayList;
+import io.stepraft.raft.testing.Storages;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-/** Builders for configuration changes and small queries used by the membership scenarios. */
+/**
+ * Short names for the change types, nodes restored from a configuration, and small queries used by
+ * the membership scenarios; the changes themselves come from the kit's {@code ConfChanges}.
+ */
 final class Ccs {
   private Ccs() {}
 
@@ -23,56 +30,29 @@ final class Ccs {
   static final ConfChangeType REMOVE = ConfChangeType.ConfChangeRemoveNode;
   static final ConfChangeType LEARNER = ConfChangeType.ConfChangeAddLearnerNode;
 
-  /** A v1 change. */
-  static ConfChange v1(ConfChangeType type, long id) {
-    return ConfChange.newBuilder().setType(type).setNodeId(id).build();
+  /** Node {@code id} restored from a snapshot at index 1, term 1 holding {@code cs}. */
+  static StepNode restored(long id, ConfState cs) {
+    return restored(id, cs, List.of(), HardState.getDefaultInstance(), b -> b);
   }
 
-  /** One single change of a v2 change. */
-  static ConfChangeSingle single(ConfChangeType type, long id) {
-    return ConfChangeSingle.newBuilder().setType(type).setNodeId(id).build();
+  /**
+   * Node {@code id} restored from a snapshot at index 1, term 1 holding {@code cs}, with {@code
+   * ents} after it and {@code hs}.
+   */
+  static StepNode restored(
+      long id, ConfState cs, List<Entry> ents, HardState hs, UnaryOperator<Config.Builder> tweak) {
+    MemoryStorage s = Storages.withEntries(Snapshots.snapshot(1, 1, cs), ents, hs);
+    return StepNode.of(tweak.apply(Config.builder().id(id).storage(s)).build());
   }
 
-  /** A v2 change with the given transition and changes. */
-  static ConfChangeV2 v2(ConfChangeTransition transition, ConfChangeSingle... changes) {
-    return ConfChangeV2.newBuilder()
-        .setTransition(transition)
-        .addAllChanges(List.of(changes))
-        .build();
+  /** Steps a message from {@code from} of type {@code type} at the node's current term. */
+  static void stepFrom(StepNode n, long from, MessageType type, long index) {
+    n.step(Messages.message(type, from, n.id(), n.term()).setIndex(index).build());
   }
 
-  /** A v2 change with the automatic transition. */
-  static ConfChangeV2 auto(ConfChangeSingle... changes) {
-    return v2(ConfChangeTransition.ConfChangeTransitionAuto, changes);
-  }
-
-  /** A v2 change that enters a joint configuration and stays there until told to leave. */
-  static ConfChangeV2 explicit(ConfChangeSingle... changes) {
-    return v2(ConfChangeTransition.ConfChangeTransitionJointExplicit, changes);
-  }
-
-  /** A v2 change that enters a joint configuration and leaves it automatically. */
-  static ConfChangeV2 implicit(ConfChangeSingle... changes) {
-    return v2(ConfChangeTransition.ConfChangeTransitionJointImplicit, changes);
-  }
-
-  /** The empty v2 change: leaves a joint configuration. */
-  static ConfChangeV2 leaveJoint() {
-    return ConfChangeV2.getDefaultInstance();
-  }
-
-  /** A ConfState with these voters. */
-  static ConfState voters(long... ids) {
-    ConfState.Builder b = ConfState.newBuilder();
-    for (long id : ids) {
-      b.addVoters(id);
-    }
-    return b.build();
-  }
-
-  /** The config of a fresh, un-bootstrapped node of the harness's timing. */
-  static Config.Builder fresh(long id) {
-    return Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage());
+  /** The ids the messages of this type go to, in order. */
+  static List<Long> recipients(List<Message> msgs, MessageType type) {
+    return Messages.ofType(msgs, type).stream().map(Message::getTo).toList();
   }
 
   /** Proposes a v1 change on {@code id} and lets the cluster settle. */
@@ -87,15 +67,9 @@ final class Ccs {
     c.stabilize();
   }
 
-  /** The node's stored log after its first index (the dummy entry excluded). */
-  static List<Entry> log(StepNode n) {
-    MemoryStorage s = n.storage();
-    return new ArrayList<>(s.entries(s.firstIndex(), s.lastIndex() + 1, Long.MAX_VALUE));
-  }
-
   /** The node's last stored entry. */
   static Entry lastEntry(StepNode n) {
-    List<Entry> log = log(n);
+    List<Entry> log = n.log();
     return log.get(log.size() - 1);
   }
 

@@ -3,10 +3,10 @@ package io.stepraft.raft.membership;
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.LEARNER;
 import static io.stepraft.raft.membership.Ccs.REMOVE;
-import static io.stepraft.raft.membership.Ccs.explicit;
-import static io.stepraft.raft.membership.Ccs.leaveJoint;
-import static io.stepraft.raft.membership.Ccs.single;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.explicit;
+import static io.stepraft.raft.testing.MembershipChanges.leaveJoint;
+import static io.stepraft.raft.testing.MembershipChanges.single;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -172,6 +172,6 @@ class ConfChangeApplyTest {
     for (var n : c.nodes().values()) {
       assertEquals(List.of(4L), n.confState().getLearnersList(), "node " + n.id());
     }
-    assertTrue(c.node(1).raw().status().progress().get(4L).learner());
+    assertTrue(c.node(1).progress(4).learner());
   }
 }

@@ -3,24 +3,23 @@ package io.stepraft.raft.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import io.stepraft.raft.ConfChangeEntry;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
-import io.stepraft.raft.pb.ConfChangeSingle;
-import io.stepraft.raft.pb.ConfChangeTransition;
-import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
-import io.stepraft.raft.pb.HardState;
-import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.MembershipChanges;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.Snapshots;
+import io.stepraft.raft.testing.Storages;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -33,22 +32,13 @@ import org.junit.jupiter.api.Test;
  * RawNode#applyConfChange(Entry)} skips it.
  */
 class ConfChangeBelowRestoredSnapshotTest {
-  private static final ConfState VOTERS_123 =
-      ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).build();
-  private static final ConfState VOTERS_124 =
-      ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 4L)).build();
+  private static final ConfState VOTERS_123 = ConfStates.voters(1, 2, 3);
+  private static final ConfState VOTERS_124 = ConfStates.voters(1, 2, 4);
 
   /** Swap 3 for 4 through a joint configuration left explicitly. */
   private static final ConfChangeV2 SWAP =
-      ConfChangeV2.newBuilder()
-          .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
-          .addChanges(
-              ConfChangeSingle.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(4))
-          .addChanges(
-              ConfChangeSingle.newBuilder()
-                  .setType(ConfChangeType.ConfChangeRemoveNode)
-                  .setNodeId(3))
-          .build();
+      MembershipChanges.explicit(
+          MembershipChanges.single(Ccs.ADD, 4), MembershipChanges.single(Ccs.REMOVE, 3));
 
   /**
    * Node 2 holds entries 1..2, the second the swap, committed; its Ready hands the swap out. Before
@@ -59,32 +49,13 @@ class ConfChangeBelowRestoredSnapshotTest {
   private static ConfState applyAfterARestoredSnapshot(
       BiFunction<RawNode, Entry, ConfState> apply) {
     MemoryStorage storage = MemoryStorage.withConfState(VOTERS_123);
-    Entry swap =
-        Entry.newBuilder()
-            .setIndex(2)
-            .setTerm(1)
-            .setType(EntryType.EntryConfChangeV2)
-            .setData(SWAP.toByteString())
-            .build();
-    storage.append(List.of(Entry.newBuilder().setIndex(1).setTerm(1).build(), swap));
-    storage.setHardState(HardState.newBuilder().setTerm(1).setCommit(2).build());
+    storage.append(List.of(Entries.entry(1, 1), Entries.confChange(2, 1, SWAP)));
+    storage.setHardState(Storages.hardState(1, 0, 2));
     RawNode node = new RawNode(Config.builder().id(2).storage(storage).build());
     Ready rd = node.ready();
     assertEquals(2, rd.committedEntries().size(), "the swap is handed out");
-    Snapshot snap =
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(6).setTerm(1).setConfState(VOTERS_124))
-            .setData(ByteString.copyFromUtf8("state@6"))
-            .build();
-    node.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgSnap)
-            .setFrom(1)
-            .setTo(2)
-            .setTerm(1)
-            .setSnapshot(snap)
-            .build());
+    Snapshot snap = Snapshots.snapshot(6, 1, VOTERS_124, "state@6");
+    node.step(Messages.message(MessageType.MsgSnap, 1, 2, 1).setSnapshot(snap).build());
     ConfState cs = null;
     for (Entry e : rd.committedEntries()) {
       if (e.getType() != EntryType.EntryNormal) {

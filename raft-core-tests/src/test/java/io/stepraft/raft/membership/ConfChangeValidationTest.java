@@ -2,14 +2,13 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.LEARNER;
-import static io.stepraft.raft.membership.Ccs.explicit;
-import static io.stepraft.raft.membership.Ccs.fresh;
 import static io.stepraft.raft.membership.Ccs.isEmptyNormal;
 import static io.stepraft.raft.membership.Ccs.lastEntry;
-import static io.stepraft.raft.membership.Ccs.leaveJoint;
 import static io.stepraft.raft.membership.Ccs.propose;
-import static io.stepraft.raft.membership.Ccs.single;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.explicit;
+import static io.stepraft.raft.testing.MembershipChanges.leaveJoint;
+import static io.stepraft.raft.testing.MembershipChanges.single;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,9 +17,12 @@ import io.stepraft.raft.Ready;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
-import io.stepraft.raft.pb.HardState;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.MembershipChanges;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +48,7 @@ class ConfChangeValidationTest {
     leader.proposeConfChange(v1(LEARNER, 4));
     leader.proposeConfChange(v1(LEARNER, 5));
     c.stabilize();
-    List<Entry> log = Ccs.log(c.node(1));
+    List<Entry> log = c.node(1).log();
     Entry first = log.get(log.size() - 2);
     assertEquals(EntryType.EntryConfChange, first.getType());
     assertTrue(isEmptyNormal(log.get(log.size() - 1)), log.get(log.size() - 1).toString());
@@ -74,7 +76,7 @@ class ConfChangeValidationTest {
     leader.proposeConfChange(v1(LEARNER, 4));
     leader.proposeConfChange(v1(LEARNER, 5));
     c.stabilize();
-    List<Entry> log = Ccs.log(c.node(1));
+    List<Entry> log = c.node(1).log();
     assertEquals(EntryType.EntryConfChange, log.get(log.size() - 1).getType());
     assertEquals(EntryType.EntryConfChange, log.get(log.size() - 2).getType());
     for (StepNode n : c.nodes().values()) {
@@ -89,9 +91,9 @@ class ConfChangeValidationTest {
     RawNode leader = c.node(1).raw();
     leader.proposeConfChange(v1(LEARNER, 4));
     leader.propose(new byte[] {7});
-    leader.proposeConfChange(Ccs.auto(single(LEARNER, 5)));
+    leader.proposeConfChange(MembershipChanges.auto(single(LEARNER, 5)));
     c.stabilize();
-    List<Entry> log = Ccs.log(c.node(1));
+    List<Entry> log = c.node(1).log();
     int n = log.size();
     assertEquals(EntryType.EntryConfChange, log.get(n - 3).getType());
     assertEquals(EntryType.EntryNormal, log.get(n - 2).getType());
@@ -112,7 +114,7 @@ class ConfChangeValidationTest {
   @Test
   void enteringJointWhileJointIsRefused() {
     StepCluster c = leader1();
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, explicit(single(ADD, 4)));
     assertEquals(List.of(1L, 2L, 3L), c.node(1).confState().getVotersOutgoingList());
     propose(c, 1, explicit(single(LEARNER, 5)));
@@ -132,25 +134,27 @@ class ConfChangeValidationTest {
    */
   @Test
   void aNewLeaderRefusesChangesUntilItsLogAtElectionIsApplied() {
-    Entry unapplied = Entry.newBuilder().setTerm(1).setIndex(2).build();
-    HardState hs = HardState.newBuilder().setTerm(1).setCommit(1).build();
-    SoloNode n = SoloNode.of(1, SoloNode.storage(Ccs.voters(1), List.of(unapplied), hs), b -> b);
-    n.raw.campaign();
-    Ready rd = n.raw.ready();
-    n.storage.setHardState(rd.hardState());
-    n.raw.advance(rd); // the own vote is counted: leader, with index 2 not yet applied
+    StepNode n =
+        Ccs.restored(
+            1,
+            ConfStates.voters(1),
+            List.of(Entries.entry(2, 1)),
+            Storages.hardState(1, 0, 1),
+            b -> b);
+    n.raw().campaign();
+    Ready rd = n.raw().ready();
+    n.handle(rd); // the own vote is counted: leader, with index 2 not yet applied
     assertEquals(Role.LEADER, n.role());
-    n.raw.proposeConfChange(v1(LEARNER, 2));
-    rd = n.raw.ready();
+    n.raw().proposeConfChange(v1(LEARNER, 2));
+    rd = n.raw().ready();
     List<Entry> ents = rd.entries();
     assertEquals(List.of(3L, 4L), List.of(ents.get(0).getIndex(), ents.get(1).getIndex()));
     assertTrue(isEmptyNormal(ents.get(1)), "refused: index 2 is not applied yet");
-    n.storage.append(ents);
-    n.raw.advance(rd);
-    n.cycle(); // commits and applies up to 4
-    n.raw.proposeConfChange(v1(LEARNER, 2));
-    n.cycle();
-    assertEquals(List.of(2L), n.raw.status().config().getLearnersList());
+    n.handle(rd);
+    n.drain(); // commits and applies up to 4
+    n.raw().proposeConfChange(v1(LEARNER, 2));
+    n.drain();
+    assertEquals(List.of(2L), n.raw().status().config().getLearnersList());
   }
 
   /**
@@ -162,11 +166,11 @@ class ConfChangeValidationTest {
   @Test
   void anEmptyChangeWithAJointTransitionDoesNotPassAsLeavingJoint() {
     StepCluster c = leader1();
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, explicit(single(ADD, 4)));
     propose(c, 1, explicit());
     assertTrue(isEmptyNormal(lastEntry(c.node(1))), lastEntry(c.node(1)).toString());
-    propose(c, 1, Ccs.implicit());
+    propose(c, 1, MembershipChanges.implicit());
     assertTrue(isEmptyNormal(lastEntry(c.node(1))), lastEntry(c.node(1)).toString());
     assertEquals(List.of(1L, 2L, 3L), c.node(2).confState().getVotersOutgoingList(), "still joint");
     propose(c, 1, leaveJoint());

@@ -3,13 +3,14 @@ package io.stepraft.raft.membership;
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.LEARNER;
 import static io.stepraft.raft.membership.Ccs.REMOVE;
-import static io.stepraft.raft.membership.Ccs.auto;
-import static io.stepraft.raft.membership.Ccs.explicit;
-import static io.stepraft.raft.membership.Ccs.fresh;
-import static io.stepraft.raft.membership.Ccs.implicit;
-import static io.stepraft.raft.membership.Ccs.leaveJoint;
 import static io.stepraft.raft.membership.Ccs.propose;
-import static io.stepraft.raft.membership.Ccs.single;
+import static io.stepraft.raft.testing.ConfStates.voters;
+import static io.stepraft.raft.testing.ConfStates.withLearners;
+import static io.stepraft.raft.testing.MembershipChanges.auto;
+import static io.stepraft.raft.testing.MembershipChanges.explicit;
+import static io.stepraft.raft.testing.MembershipChanges.implicit;
+import static io.stepraft.raft.testing.MembershipChanges.leaveJoint;
+import static io.stepraft.raft.testing.MembershipChanges.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.testing.ConfStates;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -41,15 +43,8 @@ class JointConsensusTest {
     }
   }
 
-  private static ConfState joint(long[] incoming, long[] outgoing, boolean autoLeave) {
-    ConfState.Builder b = ConfState.newBuilder().setAutoLeave(autoLeave);
-    for (long id : incoming) {
-      b.addVoters(id);
-    }
-    for (long id : outgoing) {
-      b.addVotersOutgoing(id);
-    }
-    return b.build();
+  private static ConfState joint(ConfState incoming, ConfState outgoing, boolean autoLeave) {
+    return ConfStates.joint(incoming, outgoing).toBuilder().setAutoLeave(autoLeave).build();
   }
 
   private static void assertConf(ConfState expected, ConfState actual, String who) {
@@ -66,15 +61,11 @@ class JointConsensusTest {
     Configs configs = new Configs();
     StepCluster c = StepCluster.create(3, b -> b.listener(configs));
     c.campaign(1);
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     propose(c, 1, auto(single(ADD, 4), single(REMOVE, 1)));
     int n = configs.seen.size();
-    assertConf(
-        joint(new long[] {2, 3, 4}, new long[] {1, 2, 3}, true), configs.seen.get(n - 2), "joint");
-    assertConf(
-        ConfState.newBuilder().addVoters(2).addVoters(3).addVoters(4).build(),
-        configs.seen.get(n - 1),
-        "final");
+    assertConf(joint(voters(2, 3, 4), voters(1, 2, 3), true), configs.seen.get(n - 2), "joint");
+    assertConf(voters(2, 3, 4), configs.seen.get(n - 1), "final");
     for (StepNode node : c.nodes().values()) {
       assertEquals(List.of(2L, 3L, 4L), node.confState().getVotersList(), "node " + node.id());
       assertEquals(List.of(), node.confState().getVotersOutgoingList(), "node " + node.id());
@@ -92,7 +83,7 @@ class JointConsensusTest {
   void aReplacedLeaderHandsOverByTransfer() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, auto(single(ADD, 4), single(REMOVE, 1)));
     assertEquals(Role.LEADER, c.node(1).role(), "etcd keeps a removed leader leading");
     c.node(1).raw().transferLeader(4);
@@ -109,7 +100,7 @@ class JointConsensusTest {
   void aReplacedLeaderWithStepDownStepsDownAfterLeavingJoint() {
     StepCluster c = StepCluster.create(3, b -> b.stepDownOnRemoval(true));
     c.campaign(1);
-    c.addNode(fresh(4).stepDownOnRemoval(true));
+    c.addNode(4, b -> b.stepDownOnRemoval(true));
     propose(c, 1, auto(single(ADD, 4), single(REMOVE, 1)));
     assertEquals(Role.FOLLOWER, c.node(1).role());
     c.tickAll(40);
@@ -127,9 +118,9 @@ class JointConsensusTest {
   void anExplicitJointConfigurationStaysUntilTheAppLeavesIt() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, explicit(single(ADD, 4), single(REMOVE, 3)));
-    ConfState joint = joint(new long[] {1, 2, 4}, new long[] {1, 2, 3}, false);
+    ConfState joint = joint(voters(1, 2, 4), voters(1, 2, 3), false);
     c.propose(1, "a");
     c.tickAll(30);
     for (StepNode n : c.nodes().values()) {
@@ -150,14 +141,13 @@ class JointConsensusTest {
     Configs configs = new Configs();
     StepCluster c = StepCluster.create(3, b -> b.listener(configs));
     c.campaign(1);
-    c.addNode(fresh(4));
+    c.addNode(4);
     propose(c, 1, implicit(single(LEARNER, 4)));
     int n = configs.seen.size();
     ConfState jointWithLearner =
-        joint(new long[] {1, 2, 3}, new long[] {1, 2, 3}, true).toBuilder().addLearners(4).build();
+        joint(voters(1, 2, 3), voters(1, 2, 3), true).toBuilder().addLearners(4).build();
     assertConf(jointWithLearner, configs.seen.get(n - 2), "joint");
-    ConfState fin =
-        ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).addLearners(4).build();
+    ConfState fin = withLearners(voters(1, 2, 3), 4);
     for (StepNode node : c.nodes().values()) {
       assertConf(fin, node.confState(), "node " + node.id());
     }
@@ -173,17 +163,15 @@ class JointConsensusTest {
     c.campaign(1);
     propose(c, 1, explicit(single(LEARNER, 3)));
     ConfState staged =
-        joint(new long[] {1, 2}, new long[] {1, 2, 3}, false).toBuilder()
-            .addLearnersNext(3)
-            .build();
+        joint(voters(1, 2), voters(1, 2, 3), false).toBuilder().addLearnersNext(3).build();
     for (StepNode n : c.nodes().values()) {
       assertConf(staged, n.confState(), "node " + n.id());
     }
-    assertFalse(c.node(1).raw().status().progress().get(3L).learner(), "still a voter while joint");
+    assertFalse(c.node(1).progress(3).learner(), "still a voter while joint");
     c.campaign(3);
     assertEquals(Role.LEADER, c.node(3).role(), "an outgoing voter may still lead while joint");
     propose(c, 3, leaveJoint());
-    ConfState fin = ConfState.newBuilder().addVoters(1).addVoters(2).addLearners(3).build();
+    ConfState fin = withLearners(voters(1, 2), 3);
     for (StepNode n : c.nodes().values()) {
       assertConf(fin, n.confState(), "node " + n.id());
     }
@@ -200,7 +188,7 @@ class JointConsensusTest {
     propose(c, 1, leaveJoint());
     c.propose(1, "a");
     assertEquals(List.of("a"), c.node(3).appliedData());
-    assertTrue(c.node(1).raw().status().progress().get(3L).learner());
+    assertTrue(c.node(1).progress(3).learner());
     c.tick(3, 50);
     assertEquals(Role.FOLLOWER, c.node(3).role(), "a learner never campaigns");
   }
@@ -209,11 +197,10 @@ class JointConsensusTest {
   private static StepCluster jointWithCheckQuorum() {
     StepCluster c = StepCluster.create(3, b -> b.checkQuorum(true));
     c.campaign(1);
-    c.addNode(fresh(4).checkQuorum(true));
-    c.addNode(fresh(5).checkQuorum(true));
+    c.addNode(4, b -> b.checkQuorum(true));
+    c.addNode(5, b -> b.checkQuorum(true));
     propose(c, 1, explicit(single(ADD, 4), single(ADD, 5), single(REMOVE, 2), single(REMOVE, 3)));
-    assertConf(
-        joint(new long[] {1, 4, 5}, new long[] {1, 2, 3}, false), c.node(5).confState(), "node 5");
+    assertConf(joint(voters(1, 4, 5), voters(1, 2, 3), false), c.node(5).confState(), "node 5");
     return c;
   }
 

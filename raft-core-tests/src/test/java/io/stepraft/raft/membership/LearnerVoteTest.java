@@ -7,27 +7,30 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.StepNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Learners and elections, stepped by hand on one node. */
 class LearnerVoteTest {
   private static final ConfState WITH_LEARNER =
-      ConfState.newBuilder().addAllVoters(List.of(1L, 2L, 3L)).addLearners(4).build();
+      ConfStates.withLearners(ConfStates.voters(1, 2, 3), 4);
 
   /** A learner's granted vote is not tallied: only voters decide an election. */
   @Test
   void aLearnersGrantedVoteDoesNotCount() {
-    SoloNode n = SoloNode.fromConfState(1, WITH_LEARNER, b -> b);
-    n.raw.campaign();
-    List<Message> out = n.cycle();
+    StepNode n = Ccs.restored(1, WITH_LEARNER);
+    n.raw().campaign();
+    List<Message> out = n.drain();
     assertEquals(
-        List.of(2L, 3L), SoloNode.recipients(out, MessageType.MsgVote), "no MsgVote to learner 4");
-    n.stepFrom(4, MessageType.MsgVoteResp, 0);
-    n.cycle();
+        List.of(2L, 3L), Ccs.recipients(out, MessageType.MsgVote), "no MsgVote to learner 4");
+    Ccs.stepFrom(n, 4, MessageType.MsgVoteResp, 0);
+    n.drain();
     assertEquals(Role.CANDIDATE, n.role(), "own vote + learner's vote is not 2 of 3 voters");
-    n.stepFrom(2, MessageType.MsgVoteResp, 0);
-    n.cycle();
+    Ccs.stepFrom(n, 2, MessageType.MsgVoteResp, 0);
+    n.drain();
     assertEquals(Role.LEADER, n.role());
   }
 
@@ -37,31 +40,21 @@ class LearnerVoteTest {
    */
   @Test
   void aLearnerAskedForItsVoteGrantsIt() {
-    SoloNode n = SoloNode.fromConfState(4, WITH_LEARNER, b -> b);
-    n.raw.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgVote)
-            .setFrom(1)
-            .setTo(4)
-            .setTerm(2)
-            .setIndex(1)
-            .setLogTerm(1)
-            .build());
-    List<Message> out = n.cycle();
-    assertEquals(List.of(1L), SoloNode.recipients(out, MessageType.MsgVoteResp));
+    StepNode n = Ccs.restored(4, WITH_LEARNER);
+    n.step(Messages.message(MessageType.MsgVote, 1, 4, 2).setIndex(1).setLogTerm(1).build());
+    List<Message> out = n.drain();
+    assertEquals(List.of(1L), Ccs.recipients(out, MessageType.MsgVoteResp));
     assertFalse(out.get(0).getReject());
-    assertEquals(1, n.raw.basicStatus().hardState().getVote());
+    assertEquals(1, n.raw().basicStatus().hardState().getVote());
   }
 
   /** A learner restored from a snapshot never becomes a candidate, even when asked to campaign. */
   @Test
   void aLearnerIgnoresCampaignAndElectionTimeouts() {
-    SoloNode n = SoloNode.fromConfState(4, WITH_LEARNER, b -> b);
-    n.raw.campaign();
-    for (int i = 0; i < 50; i++) {
-      n.raw.tick();
-    }
-    assertEquals(List.of(), n.cycle());
+    StepNode n = Ccs.restored(4, WITH_LEARNER);
+    n.raw().campaign();
+    n.tick(50);
+    assertEquals(List.of(), n.drain());
     assertEquals(Role.FOLLOWER, n.role());
     assertEquals(0, n.term());
   }

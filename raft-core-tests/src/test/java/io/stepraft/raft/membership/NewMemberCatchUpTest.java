@@ -2,9 +2,8 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.ADD;
 import static io.stepraft.raft.membership.Ccs.REMOVE;
-import static io.stepraft.raft.membership.Ccs.fresh;
 import static io.stepraft.raft.membership.Ccs.propose;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +28,7 @@ class NewMemberCatchUpTest {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
     c.propose(1, "a");
-    StepNode n4 = c.addNode(fresh(4));
+    StepNode n4 = c.addNode(4);
     c.isolate(4);
     propose(c, 1, v1(ADD, 4));
     StepNode leader = c.node(1);
@@ -45,7 +44,7 @@ class NewMemberCatchUpTest {
             .filter(m -> m.getType() == MessageType.MsgSnap && m.getTo() == 4)
             .count());
     assertEquals(List.of(1L, 2L, 3L, 4L), n4.confState().getVotersList(), "from the snapshot");
-    assertEquals(ProgressState.REPLICATE, leader.raw().status().progress().get(4L).state());
+    assertEquals(ProgressState.REPLICATE, leader.progress(4).state());
     c.isolate(2);
     c.propose(1, "b");
     assertEquals(List.of("b"), n4.appliedData(), "entries after the snapshot; a came with it");
@@ -58,7 +57,7 @@ class NewMemberCatchUpTest {
   void aNewNodeIsContactedOnlyOnceTheLeaderAppliedItsAddition() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(fresh(4));
+    c.addNode(4);
     c.node(1).raw().proposeConfChange(v1(ADD, 4));
     List<Message> out = c.collect(1);
     assertTrue(out.stream().noneMatch(m -> m.getTo() == 4), out.toString());

@@ -2,7 +2,7 @@ package io.stepraft.raft.membership;
 
 import static io.stepraft.raft.membership.Ccs.REMOVE;
 import static io.stepraft.raft.membership.Ccs.propose;
-import static io.stepraft.raft.membership.Ccs.v1;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

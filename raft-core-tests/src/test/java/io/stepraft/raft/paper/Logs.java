@@ -1,32 +1,23 @@
 package io.stepraft.raft.paper;
 
-import com.google.protobuf.ByteString;
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.pb.ConfState;
-import io.stepraft.raft.pb.Entry;
-import io.stepraft.raft.pb.HardState;
-import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.Snapshots;
+import io.stepraft.raft.testing.Storages;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * Logs written the way the paper draws them: a list of terms, one per index starting at 1. The
  * entry at index 1 lives in a snapshot (which also carries the configuration); the others are
- * normal entries whose data names their index and term, so that two entries with the same index and
+ * {@linkplain Entries#labeled labeled} normal entries, so that two entries with the same index and
  * term are equal, as the Log Matching Property demands.
  */
 final class Logs {
   private Logs() {}
-
-  /** A normal entry whose data is "index/term". */
-  static Entry entry(long index, long term) {
-    return Entry.newBuilder()
-        .setIndex(index)
-        .setTerm(term)
-        .setData(ByteString.copyFromUtf8(index + "/" + term))
-        .build();
-  }
 
   /** Like {@link #storage(int, long, long...)} with the hard state at the log's largest term. */
   static MemoryStorage atLastTerm(int voters, long[] termsByIndex) {
@@ -46,23 +37,11 @@ final class Logs {
       throw new IllegalArgumentException(
           "need at least index 1 and term >= the last entry's term, got term " + term);
     }
-    ConfState.Builder cs = ConfState.newBuilder();
-    for (long id = 1; id <= voters; id++) {
-      cs.addVoters(id);
-    }
-    MemoryStorage s = new MemoryStorage();
-    s.applySnapshot(
-        Snapshot.newBuilder()
-            .setMetadata(
-                SnapshotMetadata.newBuilder().setIndex(1).setTerm(termsByIndex[0]).setConfState(cs))
-            .build());
-    List<Entry> ents = new ArrayList<>();
-    for (int i = 1; i < termsByIndex.length; i++) {
-      ents.add(entry(i + 1, termsByIndex[i]));
-    }
-    s.append(ents);
-    s.setHardState(HardState.newBuilder().setTerm(term).setCommit(1).build());
-    return s;
+    return Storages.withEntries(
+        Snapshots.snapshot(
+            1, termsByIndex[0], ConfStates.voters(LongStream.rangeClosed(1, voters).toArray())),
+        Entries.withTerms(2, Arrays.copyOfRange(termsByIndex, 1, termsByIndex.length)),
+        Storages.hardState(term, 0, 1));
   }
 
   /** The terms of the log in {@code s}, index 1 (or the snapshot's index) first. */
@@ -72,14 +51,6 @@ final class Logs {
       out.add(s.term(i));
     }
     return out;
-  }
-
-  /** Every entry held in {@code s} after its snapshot. */
-  static List<Entry> entries(MemoryStorage s) {
-    if (s.lastIndex() < s.firstIndex()) {
-      return List.of();
-    }
-    return s.entries(s.firstIndex(), s.lastIndex() + 1, Long.MAX_VALUE);
   }
 
   /** Boxes terms for comparison with {@link #terms}. */

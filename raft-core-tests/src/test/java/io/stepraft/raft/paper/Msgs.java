@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import java.util.List;
 
 /** Messages from the peers a test plays, all addressed to {@link Solo#ID}. */
@@ -66,17 +67,12 @@ final class Msgs {
   }
 
   private static Message.Builder base(MessageType t, long from, long term) {
-    return Message.newBuilder().setType(t).setFrom(from).setTo(Solo.ID).setTerm(term);
-  }
-
-  /** The messages of type {@code t}, in order. */
-  static List<Message> ofType(List<Message> msgs, MessageType t) {
-    return msgs.stream().filter(m -> m.getType() == t).toList();
+    return Messages.message(t, from, Solo.ID, term);
   }
 
   /** The one message of type {@code t} to {@code to}; fails if there is not exactly one. */
   static Message only(List<Message> msgs, MessageType t, long to) {
-    List<Message> found = msgs.stream().filter(m -> m.getType() == t && m.getTo() == to).toList();
+    List<Message> found = Messages.ofType(msgs, t, to);
     if (found.size() != 1) {
       throw new AssertionError(
           "expected one " + t + " to " + to + ", found " + found.size() + " in " + msgs);

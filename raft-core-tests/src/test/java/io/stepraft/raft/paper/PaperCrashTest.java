@@ -10,6 +10,8 @@ import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ class PaperCrashTest {
     c.recover();
     c.tick(1, 1);
     assertEquals(List.of("x"), c.node(3).appliedData());
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -63,7 +65,7 @@ class PaperCrashTest {
     c.recover();
     c.tick(1, 2);
     assertEquals(expected, c.node(3).appliedData());
-    Safety.assertLogsMatch(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -83,8 +85,7 @@ class PaperCrashTest {
     c.propose(1, "after");
     assertEquals(List.of("before", "during", "after"), c.node(3).appliedData());
     assertEquals(c.node(1).commit(), c.node(3).commit());
-    Safety.assertLogsMatch(c);
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -94,9 +95,9 @@ class PaperCrashTest {
    */
   @Test
   void restartedServerKeepsTermVoteAndLog() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.step(Msgs.vote(2, 2, 1, 1));
-    s.step(Msgs.app(2, 2, 1, 1, 2, Logs.entry(2, 2), Logs.entry(3, 2)));
+    s.step(Msgs.app(2, 2, 1, 1, 2, Entries.labeled(2, 2), Entries.labeled(3, 2)));
     s.drain();
     List<Entry> log = s.log();
     s.restart();
@@ -117,7 +118,7 @@ class PaperCrashTest {
    */
   @Test
   void restartedCandidateDoesNotVoteTwiceInItsTerm() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.raw().campaign();
     s.drain();
     HardState persisted = s.storage().initialState().hardState();
@@ -136,8 +137,8 @@ class PaperCrashTest {
    */
   @Test
   void duplicateAppendEntriesIsHarmless() {
-    Solo s = Solo.follower(3);
-    Message app = Msgs.app(2, 1, 1, 1, 2, Logs.entry(2, 1), Logs.entry(3, 1));
+    StepNode s = Solo.follower(3);
+    Message app = Msgs.app(2, 1, 1, 1, 2, Entries.labeled(2, 1), Entries.labeled(3, 1));
     s.step(app);
     Message first = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
     List<Entry> log = s.log();
@@ -149,7 +150,7 @@ class PaperCrashTest {
     assertTrue(
         second.getIndex() >= 2, "acknowledges at least the committed prefix: " + second.getIndex());
     assertEquals(log, s.log());
-    assertEquals(List.of(Logs.entry(2, 1)), s.committed(), "entry 2 is applied once");
+    assertEquals(List.of(Entries.labeled(2, 1)), s.applied(), "entry 2 is applied once");
   }
 
   /**
@@ -158,7 +159,7 @@ class PaperCrashTest {
    */
   @Test
   void duplicateRequestVoteIsAnsweredAlike() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.step(Msgs.vote(2, 2, 1, 1));
     Message first = Msgs.only(s.drain(), MessageType.MsgVoteResp, 2);
     s.step(Msgs.vote(2, 2, 1, 1));
@@ -188,7 +189,7 @@ class PaperCrashTest {
     assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(leader, c.node(1).lead());
     assertEquals(List.of("a", "b"), c.node(1).appliedData());
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   private static long otherLeader(StepCluster c) {
@@ -232,6 +233,6 @@ class PaperCrashTest {
       assertEquals(reference, n.appliedData(), "node " + n.id());
     }
     assertTrue(expected.containsAll(reference), "only proposed data is applied: " + reference);
-    Safety.assertLogsMatch(c);
+    LogAssertions.assertLogsAgree(c);
   }
 }

@@ -9,6 +9,7 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.List;
@@ -38,7 +39,7 @@ class PaperElectionTest {
    */
   @Test
   void followerThatTimesOutBecomesCandidateAndRequestsVotes() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.tick(20);
     assertEquals(Role.CANDIDATE, s.role());
     assertEquals(2, s.term());
@@ -82,7 +83,7 @@ class PaperElectionTest {
             new VoteCase(5, Map.of(2L, false, 3L, false), Role.CANDIDATE),
             new VoteCase(5, Map.of(2L, true, 3L, false, 4L, false), Role.CANDIDATE));
     for (VoteCase tc : cases) {
-      Solo s = Solo.follower(tc.size());
+      StepNode s = Solo.follower(tc.size());
       s.raw().campaign();
       s.drain(); // the candidate's own vote counts once it is durable
       for (long id = 2; id <= tc.size(); id++) {
@@ -103,7 +104,7 @@ class PaperElectionTest {
    */
   @Test
   void newLeaderAssertsAuthorityToEveryServer() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 2, false));
@@ -136,7 +137,7 @@ class PaperElectionTest {
       long priorVote = tc[0];
       long candidate = tc[1];
       boolean granted = tc[2] == 1;
-      Solo s = Solo.of(withVote(Logs.storage(3, 2, 1), priorVote));
+      StepNode s = Solo.of(withVote(Logs.storage(3, 2, 1), priorVote));
       s.step(Msgs.vote(candidate, 2, 1, 1));
       Message resp = Msgs.only(s.drain(), MessageType.MsgVoteResp, candidate);
       String what = "voted " + priorVote + ", request from " + candidate;
@@ -154,7 +155,7 @@ class PaperElectionTest {
   /** §5.2: first come, first served: the first of two candidates of a term gets the vote. */
   @Test
   void firstCandidateToAskGetsTheVote() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.step(Msgs.vote(2, 2, 1, 1));
     assertFalse(Msgs.only(s.drain(), MessageType.MsgVoteResp, 2).getReject());
     s.step(Msgs.vote(3, 2, 1, 1));
@@ -174,7 +175,7 @@ class PaperElectionTest {
   void candidateReturnsToFollowerOnAppendFromLegitimateLeader() {
     for (long term : new long[] {2, 3}) {
       for (MessageType t : List.of(MessageType.MsgApp, MessageType.MsgHeartbeat)) {
-        Solo s = Solo.follower(3);
+        StepNode s = Solo.follower(3);
         s.raw().campaign();
         s.drain();
         assertEquals(Role.CANDIDATE, s.role());
@@ -192,7 +193,7 @@ class PaperElectionTest {
    */
   @Test
   void candidateRejectsAppendOfSmallerTermAndStaysCandidate() {
-    Solo s = Solo.of(Logs.storage(3, 2, 1));
+    StepNode s = Solo.of(Logs.storage(3, 2, 1));
     s.raw().campaign();
     s.drain();
     s.step(Msgs.app(2, 2, 1, 1, 1), Msgs.heartbeat(2, 2, 1));
@@ -208,7 +209,7 @@ class PaperElectionTest {
    */
   @Test
   void candidateWithoutMajorityTimesOutAndStartsNewElection() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 2, true));
@@ -254,7 +255,7 @@ class PaperElectionTest {
    */
   @Test
   void leaderSendsHeartbeatEveryHeartbeatTimeout() {
-    Solo s = new Solo(Logs.storage(3, 1, 1), b -> b.heartbeatTicks(3));
+    StepNode s = Solo.of(Logs.storage(3, 1, 1), b -> b.heartbeatTicks(3));
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 2, false));
@@ -262,7 +263,7 @@ class PaperElectionTest {
     for (int round = 0; round < 4; round++) {
       for (int i = 1; i <= 3; i++) {
         s.tick(1);
-        List<Message> beats = Msgs.ofType(s.drain(), MessageType.MsgHeartbeat);
+        List<Message> beats = Messages.ofType(s.drain(), MessageType.MsgHeartbeat);
         assertEquals(i == 3 ? 2 : 0, beats.size(), "round " + round + " tick " + i);
         beats.forEach(b -> assertEquals(2, b.getTerm()));
       }
@@ -275,7 +276,7 @@ class PaperElectionTest {
    */
   @Test
   void heartbeatsResetFollowerElectionTimeout() {
-    Solo s = Solo.follower(3);
+    StepNode s = Solo.follower(3);
     for (int i = 0; i < 100; i++) {
       s.tick(1);
       s.step(Msgs.heartbeat(2, 1, 1));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.Role;
+import io.stepraft.raft.testing.StepNode;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class PaperElectionTimeoutTest {
   private static final int ELECTION = 10;
 
-  private static Solo follower(long seed) {
-    return new Solo(Logs.storage(3, 1, 1), b -> b.electionTicks(ELECTION).randomSeed(seed));
+  private static StepNode follower(long seed) {
+    return Solo.of(Logs.storage(3, 1, 1), b -> b.electionTicks(ELECTION).randomSeed(seed));
   }
 
   /** Ticks until the node's term moves (it started an election) and returns how many it took. */
-  private static int ticksUntilNewTerm(Solo s) {
+  private static int ticksUntilNewTerm(StepNode s) {
     long term = s.term();
     for (int ticks = 1; ticks <= 4 * ELECTION; ticks++) {
       s.tick(1);
@@ -40,7 +41,7 @@ class PaperElectionTimeoutTest {
   void followerTimeoutsStayInRangeAndSpreadOverIt() {
     TreeSet<Integer> seen = new TreeSet<>();
     for (long seed = 1; seed <= 2000; seed++) {
-      Solo s = follower(seed);
+      StepNode s = follower(seed);
       int t = ticksUntilNewTerm(s);
       assertTrue(t >= ELECTION && t < 2 * ELECTION, "seed " + seed + ": timeout " + t);
       assertEquals(Role.CANDIDATE, s.role(), "seed " + seed);
@@ -56,7 +57,7 @@ class PaperElectionTimeoutTest {
   @Test
   void candidateRedrawsTimeoutForEachElection() {
     for (long seed = 1; seed <= 50; seed++) {
-      Solo s = follower(seed);
+      StepNode s = follower(seed);
       ticksUntilNewTerm(s);
       TreeSet<Integer> seen = new TreeSet<>();
       for (int election = 0; election < 200; election++) {

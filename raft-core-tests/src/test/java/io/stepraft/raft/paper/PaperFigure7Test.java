@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Role;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -71,8 +72,7 @@ class PaperFigure7Test {
       assertEquals(11, n.commit(), name + ": node " + n.id());
     }
     assertEquals(leaderData(), c.node(2).appliedData(), name);
-    Safety.assertLogsMatch(c);
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -95,7 +95,6 @@ class PaperFigure7Test {
       assertEquals(
           leaderData(), n.appliedData(), "node " + n.id() + " applied the leader's entries");
     }
-    Safety.assertLogsMatch(c);
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 }

@@ -9,6 +9,8 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ class PaperReplicationTest {
    */
   @Test
   void leaderAppendsProposalThenSendsAppendEntries() {
-    Solo s = Solo.leader(3);
+    StepNode s = Solo.leader(3);
     s.raw().propose("x".getBytes());
     List<Message> out = s.drain();
     assertEquals(Logs.list(1, 2, 2), Logs.terms(s.storage()));
@@ -56,7 +58,7 @@ class PaperReplicationTest {
     for (int[] tc : cases) {
       int size = tc[0];
       int acks = tc.length - 1;
-      Solo s = Solo.leader(size);
+      StepNode s = Solo.leader(size);
       s.raw().propose("x".getBytes());
       s.drain();
       for (int i = 1; i < tc.length; i++) {
@@ -66,8 +68,7 @@ class PaperReplicationTest {
       boolean majority = acks + 1 > size / 2;
       assertEquals(
           majority ? 3 : 2, s.commit(), "size " + size + ", acks from " + acks + " followers");
-      assertEquals(
-          majority, indexes(s.committed()).contains(3L), "size " + size + ", acks " + acks);
+      assertEquals(majority, indexes(s.applied()).contains(3L), "size " + size + ", acks " + acks);
     }
   }
 
@@ -77,7 +78,7 @@ class PaperReplicationTest {
    */
   @Test
   void leaderCommitsPrecedingEntriesOfEarlierLeaders() {
-    Solo s = Solo.of(Logs.storage(3, 2, 1, 1, 2));
+    StepNode s = Solo.of(Logs.storage(3, 2, 1, 1, 2));
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 3, false));
@@ -87,7 +88,7 @@ class PaperReplicationTest {
     s.step(Msgs.appResp(2, 3, 4));
     s.drain();
     assertEquals(4, s.commit());
-    assertEquals(List.of(2L, 3L, 4L), indexes(s.committed()));
+    assertEquals(List.of(2L, 3L, 4L), indexes(s.applied()));
   }
 
   /**
@@ -97,7 +98,7 @@ class PaperReplicationTest {
    */
   @Test
   void leaderSendsCommitIndexInLaterAppendsAndHeartbeats() {
-    Solo s = Solo.leader(3);
+    StepNode s = Solo.leader(3);
     s.raw().propose("x".getBytes());
     s.drain();
     s.step(Msgs.appResp(2, 2, 3));
@@ -120,11 +121,13 @@ class PaperReplicationTest {
    */
   @Test
   void followerAppliesEntriesCommittedByAppendEntriesInOrder() {
-    Solo s = Solo.follower(3);
-    s.step(Msgs.app(2, 1, 1, 1, 3, Logs.entry(2, 1), Logs.entry(3, 1), Logs.entry(4, 1)));
+    StepNode s = Solo.follower(3);
+    s.step(
+        Msgs.app(
+            2, 1, 1, 1, 3, Entries.labeled(2, 1), Entries.labeled(3, 1), Entries.labeled(4, 1)));
     List<Message> out = s.drain();
     assertEquals(3, s.commit());
-    assertEquals(List.of(Logs.entry(2, 1), Logs.entry(3, 1)), s.committed());
+    assertEquals(List.of(Entries.labeled(2, 1), Entries.labeled(3, 1)), s.applied());
     Message resp = Msgs.only(out, MessageType.MsgAppResp, 2);
     assertFalse(resp.getReject());
     assertEquals(4, resp.getIndex());
@@ -136,8 +139,8 @@ class PaperReplicationTest {
    */
   @Test
   void followerCommitsNoFurtherThanLastNewEntry() {
-    Solo s = Solo.of(Logs.storage(3, 1, 1, 1, 1));
-    s.step(Msgs.app(2, 1, 1, 1, 4, Logs.entry(2, 1)));
+    StepNode s = Solo.of(Logs.storage(3, 1, 1, 1, 1));
+    s.step(Msgs.app(2, 1, 1, 1, 4, Entries.labeled(2, 1)));
     s.drain();
     assertEquals(2, s.commit(), "entry 3 may not match the leader's: it was not in this RPC");
   }
@@ -145,11 +148,11 @@ class PaperReplicationTest {
   /** §5.3: followers also learn the commit index from heartbeats. */
   @Test
   void followerLearnsCommitIndexFromHeartbeat() {
-    Solo s = Solo.of(Logs.storage(3, 1, 1, 1, 1));
+    StepNode s = Solo.of(Logs.storage(3, 1, 1, 1, 1));
     s.step(Msgs.heartbeat(2, 1, 3));
     s.drain();
     assertEquals(3, s.commit());
-    assertEquals(List.of(2L, 3L), indexes(s.committed()));
+    assertEquals(List.of(2L, 3L), indexes(s.applied()));
   }
 
   /**
@@ -170,7 +173,7 @@ class PaperReplicationTest {
       {5, 3, 1, 2, 2}
     };
     for (long[] tc : cases) {
-      Solo s = Solo.of(Logs.storage(3, 3, 1, 2));
+      StepNode s = Solo.of(Logs.storage(3, 3, 1, 2));
       s.step(Msgs.app(2, 3, tc[0], tc[1], 1));
       Message resp = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
       String what = "prev (" + tc[0] + ", " + tc[1] + ")";
@@ -204,10 +207,10 @@ class PaperReplicationTest {
             new AppendCase(2, 2, new long[] {4, 4, 4}, new long[] {1, 2, 4, 4, 4}),
             new AppendCase(1, 1, new long[] {1}, new long[] {1, 1}));
     for (AppendCase tc : cases) {
-      Solo s = Solo.of(Logs.storage(3, 2, 1, 2, 2));
+      StepNode s = Solo.of(Logs.storage(3, 2, 1, 2, 2));
       List<Entry> ents = new ArrayList<>();
       for (int i = 0; i < tc.entryTerms().length; i++) {
-        ents.add(Logs.entry(tc.prevIndex() + 1 + i, tc.entryTerms()[i]));
+        ents.add(Entries.labeled(tc.prevIndex() + 1 + i, tc.entryTerms()[i]));
       }
       s.step(Msgs.app(2, 4, tc.prevIndex(), tc.prevTerm(), 1, ents.toArray(Entry[]::new)));
       Message resp = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
@@ -226,24 +229,14 @@ class PaperReplicationTest {
    */
   @Test
   void leaderBacksUpAfterRejectionAndRetries() {
-    Solo s = Solo.of(Logs.storage(3, 2, 1, 1, 2));
+    StepNode s = Solo.of(Logs.storage(3, 2, 1, 1, 2));
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 3, false));
     Message probe = Msgs.only(s.drain(), MessageType.MsgApp, 2);
     assertEquals(3, probe.getIndex(), "nextIndex starts just after the leader's last entry");
     // Follower 2 holds [1, 1]: it lacks index 3 and hints its entry 2 of term 1.
-    s.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgAppResp)
-            .setFrom(2)
-            .setTo(Solo.ID)
-            .setTerm(3)
-            .setIndex(3)
-            .setReject(true)
-            .setRejectHint(2)
-            .setLogTerm(1)
-            .build());
+    s.step(Msgs.appReject(2, 3, 3, 2, 1));
     Message retry = Msgs.only(s.drain(), MessageType.MsgApp, 2);
     assertEquals(2, retry.getIndex());
     assertEquals(1, retry.getLogTerm());
@@ -256,22 +249,14 @@ class PaperReplicationTest {
    */
   @Test
   void leaderNeverOverwritesItsOwnLog() {
-    Solo s = Solo.leader(3);
+    StepNode s = Solo.leader(3);
     s.raw().propose("x".getBytes());
     s.drain();
     List<Entry> before = s.log();
-    s.step(Msgs.app(3, 1, 1, 1, 1, Logs.entry(2, 1), Logs.entry(3, 1), Logs.entry(4, 1)));
     s.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgAppResp)
-            .setFrom(2)
-            .setTo(Solo.ID)
-            .setTerm(2)
-            .setIndex(3)
-            .setReject(true)
-            .setRejectHint(1)
-            .setLogTerm(1)
-            .build());
+        Msgs.app(
+            3, 1, 1, 1, 1, Entries.labeled(2, 1), Entries.labeled(3, 1), Entries.labeled(4, 1)));
+    s.step(Msgs.appReject(2, 2, 3, 1, 1));
     s.drain();
     assertEquals(Role.LEADER, s.role());
     assertEquals(before, s.log());
@@ -297,8 +282,7 @@ class PaperReplicationTest {
         assertEquals(i + 1, applied.get(i), "node " + n.id() + " applied without gaps");
       }
     }
-    Safety.assertLogsMatch(c);
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -308,11 +292,11 @@ class PaperReplicationTest {
   @Test
   void matchingEntryIsKeptNotRewritten() {
     MemoryStorage st = Logs.storage(3, 2, 1, 2, 2);
-    Solo s = Solo.of(st);
-    s.step(Msgs.app(2, 2, 1, 1, 1, Logs.entry(2, 2)));
+    StepNode s = Solo.of(st);
+    s.step(Msgs.app(2, 2, 1, 1, 1, Entries.labeled(2, 2)));
     Message resp = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
     assertEquals(2, resp.getIndex());
     assertEquals(Logs.list(1, 2, 2), Logs.terms(st), "entry 3 survives: entry 2 matched");
-    assertTrue(s.log().contains(Logs.entry(3, 2)));
+    assertTrue(s.log().contains(Entries.labeled(3, 2)));
   }
 }

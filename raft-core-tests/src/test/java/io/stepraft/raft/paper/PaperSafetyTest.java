@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.List;
@@ -37,7 +38,7 @@ class PaperSafetyTest {
       {3, 3, 1}
     };
     for (long[] tc : cases) {
-      Solo s = Solo.of(Logs.storage(3, 2, 1, 2));
+      StepNode s = Solo.of(Logs.storage(3, 2, 1, 2));
       s.step(Msgs.vote(2, 3, tc[1], tc[0]));
       Message resp = Msgs.only(s.drain(), MessageType.MsgVoteResp, 2);
       String what = "candidate (last term " + tc[0] + ", last index " + tc[1] + ")";
@@ -68,7 +69,7 @@ class PaperSafetyTest {
     campaignUntilLeader(c, 2);
     c.propose(2, "b");
     assertEquals(List.of("a", "b"), c.node(3).appliedData());
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -79,7 +80,7 @@ class PaperSafetyTest {
    */
   @Test
   void leaderCommitsOldTermEntryOnlyWithCurrentTermEntry() {
-    Solo s = Solo.of(Logs.storage(3, 2, 1, 2));
+    StepNode s = Solo.of(Logs.storage(3, 2, 1, 2));
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 3, false));
@@ -91,7 +92,7 @@ class PaperSafetyTest {
     s.step(Msgs.appResp(2, 3, 3));
     s.drain();
     assertEquals(3, s.commit());
-    assertEquals(List.of(2L, 3L), s.committed().stream().map(e -> e.getIndex()).toList());
+    assertEquals(List.of(2L, 3L), s.applied().stream().map(e -> e.getIndex()).toList());
   }
 
   /**
@@ -141,8 +142,8 @@ class PaperSafetyTest {
     for (long id : new long[] {1, 2, 3, 4}) {
       assertEquals(2, c.node(id).storage().term(CONTESTED), "S" + id + " holds X");
     }
-    assertEquals(CONTESTED, c.node(1).raw().status().progress().get(3L).match());
-    assertEquals(CONTESTED, c.node(1).raw().status().progress().get(4L).match());
+    assertEquals(CONTESTED, c.node(1).progress(3).match());
+    assertEquals(CONTESTED, c.node(1).progress(4).match());
     assertEquals(
         CONTESTED - 1, c.node(1).commit(), "X (term 2) is on a majority but not committed");
     for (StepNode n : c.nodes().values()) {
@@ -173,8 +174,7 @@ class PaperSafetyTest {
     for (StepNode n : c.nodes().values()) {
       assertFalse(n.appliedData().contains("X"), "S" + n.id() + " applied X");
     }
-    Safety.assertLogsMatch(c);
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -201,8 +201,7 @@ class PaperSafetyTest {
     for (long id = 2; id <= 5; id++) {
       assertEquals(List.of("X", "after"), c.node(id).appliedData(), "S" + id);
     }
-    Safety.assertLogsMatch(c);
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -230,7 +229,7 @@ class PaperSafetyTest {
     for (long id = 2; id <= 5; id++) {
       assertEquals(List.of("a", "b", "c", "d"), c.node(id).appliedData(), "S" + id);
     }
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   static boolean carriesTerm(Message m, long term) {

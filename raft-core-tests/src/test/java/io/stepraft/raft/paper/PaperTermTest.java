@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.LogAssertions;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
+import io.stepraft.raft.testing.StepNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +28,11 @@ class PaperTermTest {
         Msgs.appResp(2, HIGH, 1));
   }
 
-  private static Solo inRole(Role role) {
+  private static StepNode inRole(Role role) {
     return switch (role) {
       case FOLLOWER -> Solo.follower(3);
       case CANDIDATE -> {
-        Solo s = Solo.follower(3);
+        StepNode s = Solo.follower(3);
         s.raw().campaign();
         s.drain();
         yield s;
@@ -40,7 +44,7 @@ class PaperTermTest {
 
   private static void assertRevertsToFollowerOnLargerTerm(Role role) {
     for (Message m : higherTermMessages()) {
-      Solo s = inRole(role);
+      StepNode s = inRole(role);
       assertEquals(role, s.role(), "setup");
       s.step(m);
       assertEquals(HIGH, s.term(), role + " stepping " + m.getType());
@@ -84,8 +88,8 @@ class PaperTermTest {
    */
   @Test
   void staleAppendEntriesIsRejected() {
-    Solo s = Solo.of(Logs.storage(3, 3, 1, 1));
-    s.step(Msgs.app(2, 2, 2, 1, 3, Logs.entry(3, 2)));
+    StepNode s = Solo.of(Logs.storage(3, 3, 1, 1));
+    s.step(Msgs.app(2, 2, 2, 1, 3, Entries.labeled(3, 2)));
     List<Message> out = s.drain();
     assertEquals(List.of(), out, "nothing is acknowledged to a stale leader");
     assertEquals(Logs.list(1, 1), Logs.terms(s.storage()));
@@ -97,11 +101,11 @@ class PaperTermTest {
   /** §5.1: a RequestVote with a stale term is rejected: no vote is granted and none is recorded. */
   @Test
   void staleVoteRequestIsNotGranted() {
-    Solo s = Solo.of(Logs.storage(3, 3, 1));
+    StepNode s = Solo.of(Logs.storage(3, 3, 1));
     s.step(Msgs.vote(2, 2, 5, 2));
     List<Message> out = s.drain();
     assertTrue(
-        Msgs.ofType(out, MessageType.MsgVoteResp).stream().allMatch(Message::getReject),
+        Messages.ofType(out, MessageType.MsgVoteResp).stream().allMatch(Message::getReject),
         "no granted vote in " + out);
     assertEquals(0, s.vote());
     assertEquals(3, s.term());
@@ -113,7 +117,7 @@ class PaperTermTest {
    */
   @Test
   void staleHeartbeatDoesNotPostponeElection() {
-    Solo s = Solo.of(Logs.storage(3, 3, 1));
+    StepNode s = Solo.of(Logs.storage(3, 3, 1));
     for (int i = 0; i < 20 && s.role() == Role.FOLLOWER; i++) {
       s.step(Msgs.heartbeat(2, 2, 1));
       s.tick(1);
@@ -128,7 +132,7 @@ class PaperTermTest {
    */
   @Test
   void staleLeaderIsToldTheCurrentTermWithCheckQuorum() {
-    Solo s = new Solo(Logs.storage(3, 3, 1), b -> b.checkQuorum(true));
+    StepNode s = Solo.of(Logs.storage(3, 3, 1), b -> b.checkQuorum(true));
     s.step(Msgs.app(2, 2, 1, 1, 1));
     Message resp = Msgs.only(s.drain(), MessageType.MsgAppResp, 2);
     assertEquals(3, resp.getTerm());
@@ -157,7 +161,7 @@ class PaperTermTest {
     assertEquals(2, c.node(1).lead());
     c.propose(2, "kept");
     assertEquals(List.of("kept"), c.node(1).appliedData());
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 
   /**
@@ -178,6 +182,6 @@ class PaperTermTest {
     c.tick(3, 20);
     assertTrue(c.node(1).term() >= isolatedTerm, "leader adopted term " + c.node(1).term());
     assertNotEquals(leaderTerm, c.node(1).term());
-    Safety.assertAppliedPrefixes(c);
+    LogAssertions.assertLogsAgree(c);
   }
 }

@@ -13,6 +13,8 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.Status;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.StepNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class StaleTermResponseTest {
   /** What a stale response must leave as it was. */
   private record Observed(BasicStatus basic, Map<Long, PeerProgress> progress, int readStates) {
-    static Observed of(Solo s) {
+    static Observed of(StepNode s) {
       Status st = s.raw().status();
       return new Observed(st.basic(), st.progress(), s.readStates().size());
     }
@@ -42,7 +44,7 @@ class StaleTermResponseTest {
    * leader, applied index, every peer's progress and the read states are as they were, and that the
    * node has nothing to persist or send.
    */
-  private static void assertIgnored(Solo s, Message... stale) {
+  private static void assertIgnored(StepNode s, Message... stale) {
     assertFalse(s.raw().hasReady(), "setup: drained");
     Observed before = Observed.of(s);
     s.step(stale);
@@ -54,8 +56,8 @@ class StaleTermResponseTest {
    * The leader of term 3 of voters 1..3 whose empty entry 3 is committed by everyone: both
    * followers replicate, caught up at match 3.
    */
-  private static Solo leaderOfTerm3(UnaryOperator<Config.Builder> tweak) {
-    Solo s = new Solo(Logs.storage(3, 2, 1, 1), tweak);
+  private static StepNode leaderOfTerm3(UnaryOperator<Config.Builder> tweak) {
+    StepNode s = Solo.of(Logs.storage(3, 2, 1, 1), tweak);
     s.raw().campaign();
     s.drain();
     s.step(Msgs.voteResp(2, 3, false));
@@ -64,22 +66,18 @@ class StaleTermResponseTest {
     s.drain();
     assertEquals(Role.LEADER, s.role(), "setup");
     assertEquals(3, s.commit(), "setup");
-    assertEquals(3, progress(s, 2).match(), "setup");
+    assertEquals(3, s.progress(2).match(), "setup");
     return s;
   }
 
   /** {@link #leaderOfTerm3} that then appended and sent entries 4 and 5, acknowledged by no one. */
-  private static Solo leaderOfTerm3WithTail(UnaryOperator<Config.Builder> tweak) {
-    Solo s = leaderOfTerm3(tweak);
+  private static StepNode leaderOfTerm3WithTail(UnaryOperator<Config.Builder> tweak) {
+    StepNode s = leaderOfTerm3(tweak);
     s.raw().propose(bytes("x"));
     s.raw().propose(bytes("y"));
     s.drain();
     assertEquals(5, s.storage().lastIndex(), "setup");
     return s;
-  }
-
-  private static PeerProgress progress(Solo s, long id) {
-    return s.raw().status().progress().get(id);
   }
 
   private static byte[] bytes(String s) {
@@ -93,7 +91,7 @@ class StaleTermResponseTest {
    */
   @Test
   void staleAcknowledgementOfTheLastIndexDoesNotCommitTheLeadersTail() {
-    Solo s = leaderOfTerm3WithTail(b -> b);
+    StepNode s = leaderOfTerm3WithTail(b -> b);
     assertIgnored(s, Msgs.appResp(2, 2, 5));
     assertEquals(3, s.commit());
     s.step(Msgs.appResp(2, 3, 5));
@@ -106,15 +104,15 @@ class StaleTermResponseTest {
    */
   @Test
   void staleAppendRejectionLeavesTheFollowersProgressAlone() {
-    Solo s = leaderOfTerm3WithTail(b -> b);
-    PeerProgress before = progress(s, 2);
+    StepNode s = leaderOfTerm3WithTail(b -> b);
+    PeerProgress before = s.progress(2);
     assertEquals(ProgressState.REPLICATE, before.state(), "setup");
     assertIgnored(s, Msgs.appReject(2, 2, 5, 2, 1));
     s.step(Msgs.appReject(2, 3, 5, 2, 1));
     List<Message> out = s.drain();
     assertEquals(
-        ProgressState.PROBE, progress(s, 2).state(), "the same rejection in the leader's term");
-    assertEquals(1, Msgs.ofType(out, MessageType.MsgApp).size(), out.toString());
+        ProgressState.PROBE, s.progress(2).state(), "the same rejection in the leader's term");
+    assertEquals(1, Messages.ofType(out, MessageType.MsgApp).size(), out.toString());
   }
 
   /**
@@ -123,13 +121,13 @@ class StaleTermResponseTest {
    */
   @Test
   void staleHeartbeatResponseSendsNoAppend() {
-    Solo s = leaderOfTerm3WithTail(b -> b);
+    StepNode s = leaderOfTerm3WithTail(b -> b);
     assertIgnored(s, Msgs.heartbeatResp(2, 2));
     s.step(Msgs.heartbeatResp(2, 3));
     List<Message> out = s.drain();
     assertEquals(
         1,
-        Msgs.ofType(out, MessageType.MsgApp).size(),
+        Messages.ofType(out, MessageType.MsgApp).size(),
         "the same response in the leader's term: " + out);
   }
 
@@ -149,7 +147,7 @@ class StaleTermResponseTest {
    * for 20 ticks.
    */
   private static Role roleAfterTwoQuorumChecksHearing(long term) {
-    Solo s = leaderOfTerm3WithTail(b -> b.checkQuorum(true));
+    StepNode s = leaderOfTerm3WithTail(b -> b.checkQuorum(true));
     for (int tick = 0; tick < 20; tick++) {
       s.step(Msgs.heartbeatResp(2, term), Msgs.heartbeatResp(3, term));
       s.tick(1);
@@ -165,10 +163,10 @@ class StaleTermResponseTest {
    */
   @Test
   void staleHeartbeatResponsesWithAReadContextConfirmNoRead() {
-    Solo s = leaderOfTerm3(b -> b);
+    StepNode s = leaderOfTerm3(b -> b);
     s.raw().readIndex(bytes("r1"));
     List<Message> round = s.drain();
-    List<Message> heartbeats = Msgs.ofType(round, MessageType.MsgHeartbeat);
+    List<Message> heartbeats = Messages.ofType(round, MessageType.MsgHeartbeat);
     assertEquals(
         2, heartbeats.stream().filter(m -> !m.getContext().isEmpty()).count(), "setup: " + round);
     ByteString context = heartbeats.get(0).getContext();
@@ -184,7 +182,7 @@ class StaleTermResponseTest {
   /** A candidate of term 5 granted votes of term 4 by a quorum has not won term 5. */
   @Test
   void staleVoteGrantsFromAQuorumDoNotElectACandidate() {
-    Solo s = campaignIgnoringTerm4Answers(false, false);
+    StepNode s = campaignIgnoringTerm4Answers(false, false);
     s.step(Msgs.voteResp(2, 5, false));
     s.drain();
     assertEquals(Role.LEADER, s.role(), "one grant of term 5 elects it");
@@ -193,7 +191,7 @@ class StaleTermResponseTest {
   /** A candidate of term 5 rejected by a quorum in term 4 has not lost term 5. */
   @Test
   void staleVoteRejectionsFromAQuorumDoNotEndACandidacy() {
-    Solo s = campaignIgnoringTerm4Answers(false, true);
+    StepNode s = campaignIgnoringTerm4Answers(false, true);
     s.step(Msgs.voteResp(2, 5, true), Msgs.voteResp(3, 5, true));
     s.drain();
     assertEquals(Role.FOLLOWER, s.role(), "rejections of term 5 end it");
@@ -205,7 +203,7 @@ class StaleTermResponseTest {
    */
   @Test
   void stalePreVoteGrantsFromAQuorumDoNotStartAnElection() {
-    Solo s = campaignIgnoringTerm4Answers(true, false);
+    StepNode s = campaignIgnoringTerm4Answers(true, false);
     s.step(Msgs.preVoteResp(2, 6, false));
     s.drain();
     assertEquals(Role.CANDIDATE, s.role(), "a grant for term 6 starts the election");
@@ -215,7 +213,7 @@ class StaleTermResponseTest {
   /** Pre-vote rejections of an earlier term do not end a pre-campaign. */
   @Test
   void stalePreVoteRejectionsFromAQuorumDoNotEndAPreCampaign() {
-    Solo s = campaignIgnoringTerm4Answers(true, true);
+    StepNode s = campaignIgnoringTerm4Answers(true, true);
     s.step(Msgs.preVoteResp(2, 5, true), Msgs.preVoteResp(3, 5, true));
     s.drain();
     assertEquals(Role.FOLLOWER, s.role(), "rejections of the current term end it");
@@ -226,8 +224,8 @@ class StaleTermResponseTest {
    * pre-candidate at term 5 asking for term 6) gets answers of term 4 from both peers, all granting
    * or all rejecting; they leave the campaign as it was.
    */
-  private static Solo campaignIgnoringTerm4Answers(boolean preVote, boolean reject) {
-    Solo s = new Solo(Logs.storage(3, preVote ? 5 : 4, 1, 1), b -> b.preVote(preVote));
+  private static StepNode campaignIgnoringTerm4Answers(boolean preVote, boolean reject) {
+    StepNode s = Solo.of(Logs.storage(3, preVote ? 5 : 4, 1, 1), b -> b.preVote(preVote));
     s.raw().campaign();
     s.drain();
     assertEquals(preVote ? Role.PRE_CANDIDATE : Role.CANDIDATE, s.role(), "setup");
@@ -246,12 +244,13 @@ class StaleTermResponseTest {
    */
   @Test
   void staleReadIndexResponseProducesNoReadState() {
-    Solo s = Solo.of(Logs.storage(3, 3, 1, 1));
+    StepNode s = Solo.of(Logs.storage(3, 3, 1, 1));
     s.step(Msgs.heartbeat(2, 3, 1));
     s.drain();
     s.raw().readIndex(bytes("r1"));
     List<Message> out = s.drain();
-    assertEquals(1, Msgs.ofType(out, MessageType.MsgReadIndex).size(), "setup: forwarded " + out);
+    assertEquals(
+        1, Messages.ofType(out, MessageType.MsgReadIndex).size(), "setup: forwarded " + out);
     assertIgnored(s, Msgs.readIndexResp(2, 2, 2, "r1"));
     s.step(Msgs.readIndexResp(2, 3, 2, "r1"));
     s.drain();

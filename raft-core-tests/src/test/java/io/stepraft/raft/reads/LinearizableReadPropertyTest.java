@@ -1,18 +1,16 @@
 package io.stepraft.raft.reads;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.stepraft.raft.RaftException;
 import io.stepraft.raft.ReadState;
-import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -81,7 +79,7 @@ class LinearizableReadPropertyTest {
     }
     c.recover();
     c.tickAll(30);
-    checkLogsAgree(c);
+    LogAssertions.assertLogsAgree(c);
     int answered = 0;
     for (StepNode n : c.nodes().values()) {
       for (ReadState rs : n.readStates()) {
@@ -138,23 +136,8 @@ class LinearizableReadPropertyTest {
   private static long maxApplied(StepCluster c) {
     long max = 0;
     for (StepNode n : c.nodes().values()) {
-      max = Math.max(max, Reads.lastApplied(n));
+      max = Math.max(max, n.appliedIndex());
     }
     return max;
-  }
-
-  /** State machine safety: what two nodes applied at the same index is the same entry. */
-  private static void checkLogsAgree(StepCluster c) {
-    List<Entry> reference = c.node(c.leader() == 0 ? 1 : c.leader()).applied();
-    for (StepNode n : c.nodes().values()) {
-      List<Entry> mine = n.applied();
-      int common = Math.min(mine.size(), reference.size());
-      for (int i = 0; i < common; i++) {
-        assertEquals(
-            reference.get(i),
-            mine.get(i),
-            "node " + n.id() + " applied a different entry at position " + i);
-      }
-    }
   }
 }

@@ -1,8 +1,8 @@
 package io.stepraft.raft.reads;
 
 import static io.stepraft.raft.reads.Reads.ctx;
-import static io.stepraft.raft.reads.Reads.ofType;
 import static io.stepraft.raft.reads.Reads.readState;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +46,7 @@ class ReadConfirmationOrderTest {
   }
 
   private static Message only(List<Message> msgs, MessageType type, long to) {
-    List<Message> found = ofType(msgs, type).stream().filter(m -> m.getTo() == to).toList();
+    List<Message> found = ofType(msgs, type, to);
     assertEquals(1, found.size(), "one " + type + " to " + to + " in " + msgs);
     return found.get(0);
   }

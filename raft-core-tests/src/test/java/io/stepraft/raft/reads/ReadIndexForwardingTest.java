@@ -2,8 +2,8 @@ package io.stepraft.raft.reads;
 
 import static io.stepraft.raft.reads.Reads.ctx;
 import static io.stepraft.raft.reads.Reads.heartbeatsWith;
-import static io.stepraft.raft.reads.Reads.ofType;
 import static io.stepraft.raft.reads.Reads.readState;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +99,7 @@ class ReadIndexForwardingTest {
     c.stabilize();
     assertEquals(
         List.of("a", "w"), c.node(1).appliedData(), "the old leader applied (and acknowledged) w");
-    long writeIndex = Reads.lastApplied(c.node(1));
+    long writeIndex = c.node(1).appliedIndex();
     assertTrue(c.node(2).commit() < writeIndex, "node 2 does not know w is committed");
     c.isolate(1);
     c.ignore(MessageType.MsgAppResp);
@@ -172,7 +172,7 @@ class ReadIndexForwardingTest {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
     c.propose(1, "w");
-    long writeIndex = Reads.lastApplied(c.node(1));
+    long writeIndex = c.node(1).appliedIndex();
     assertEquals(List.of("w"), c.node(1).appliedData());
     for (long id = 1; id <= 3; id++) {
       c.node(id).raw().readIndex(ctx("after-w-" + id));
@@ -182,8 +182,7 @@ class ReadIndexForwardingTest {
       assertTrue(
           readIndex >= writeIndex,
           "node " + id + " read at " + readIndex + " < write " + writeIndex);
-      assertTrue(
-          Reads.lastApplied(c.node(id)) >= readIndex, "node " + id + " applied the read index");
+      assertTrue(c.node(id).appliedIndex() >= readIndex, "node " + id + " applied the read index");
       assertEquals(List.of("w"), c.node(id).appliedData(), "node " + id + " sees the write");
     }
   }

@@ -1,8 +1,8 @@
 package io.stepraft.raft.reads;
 
 import static io.stepraft.raft.reads.Reads.ctx;
-import static io.stepraft.raft.reads.Reads.ofType;
 import static io.stepraft.raft.reads.Reads.readState;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +14,7 @@ import io.stepraft.raft.ReadOnlyOption;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -117,13 +118,7 @@ class ReadIndexLeaseAndLossTest {
     c.stabilize();
     c.node(1)
         .raw()
-        .step(
-            Message.newBuilder()
-                .setType(MessageType.MsgHeartbeat)
-                .setFrom(3)
-                .setTo(1)
-                .setTerm(c.node(1).term() + 1)
-                .build());
+        .step(Messages.message(MessageType.MsgHeartbeat, 3, 1, c.node(1).term() + 1).build());
     assertEquals(
         List.of("1:queued"),
         rec.dropped,

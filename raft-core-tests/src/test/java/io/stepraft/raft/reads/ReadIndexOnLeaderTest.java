@@ -2,8 +2,8 @@ package io.stepraft.raft.reads;
 
 import static io.stepraft.raft.reads.Reads.ctx;
 import static io.stepraft.raft.reads.Reads.heartbeatsWith;
-import static io.stepraft.raft.reads.Reads.ofType;
 import static io.stepraft.raft.reads.Reads.readState;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

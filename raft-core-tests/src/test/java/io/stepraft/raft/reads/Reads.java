@@ -5,7 +5,7 @@ import io.stepraft.raft.RaftListener;
 import io.stepraft.raft.ReadState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
-import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Messages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,17 +25,6 @@ final class Reads {
     return new ReadState(index, ctx(ctx));
   }
 
-  /** The messages of a type. */
-  static List<Message> ofType(List<Message> msgs, MessageType type) {
-    List<Message> out = new ArrayList<>();
-    for (Message m : msgs) {
-      if (m.getType() == type) {
-        out.add(m);
-      }
-    }
-    return out;
-  }
-
   /**
    * The heartbeats of the read round that confirms the leader's {@code position}-th read: the
    * leader numbers its reads 1, 2, 3, ... and a round carries the number of the newest read queued
@@ -45,17 +34,12 @@ final class Reads {
     ByteString context =
         ByteString.copyFrom(ByteBuffer.allocate(Long.BYTES).putLong(0, position).array());
     List<Message> out = new ArrayList<>();
-    for (Message m : ofType(msgs, MessageType.MsgHeartbeat)) {
+    for (Message m : Messages.ofType(msgs, MessageType.MsgHeartbeat)) {
       if (m.getContext().equals(context)) {
         out.add(m);
       }
     }
     return out;
-  }
-
-  /** The index of the last entry a node applied, 0 if none. */
-  static long lastApplied(StepNode n) {
-    return n.applied().isEmpty() ? 0 : n.applied().get(n.applied().size() - 1).getIndex();
   }
 
   /** Records the contexts of the reads a listener is told were dropped, per node. */

@@ -1,8 +1,8 @@
 package io.stepraft.raft.scenario;
 
-import static io.stepraft.raft.scenario.Scenarios.filter;
-import static io.stepraft.raft.scenario.Scenarios.msg;
 import static io.stepraft.raft.scenario.Scenarios.proposeRaw;
+import static io.stepraft.raft.testing.Messages.message;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import io.stepraft.raft.Config;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.List;
@@ -79,10 +80,10 @@ class CheckQuorumScenarioTest {
 
     c.node(2)
         .raw()
-        .step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
+        .step(message(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
     List<Message> out = c.collect(2);
     assertTrue(
-        filter(out, MessageType.MsgVoteResp, 2, 3).isEmpty(),
+        ofType(out, MessageType.MsgVoteResp, 2, 3).isEmpty(),
         "a follower in lease answered: " + out);
     assertEquals(term, c.node(2).term());
     assertEquals(1, c.node(2).lead());
@@ -99,7 +100,7 @@ class CheckQuorumScenarioTest {
 
     c.node(1)
         .raw()
-        .step(msg(MessageType.MsgVote, 3, 1, term + 1).setIndex(last).setLogTerm(term).build());
+        .step(message(MessageType.MsgVote, 3, 1, term + 1).setIndex(last).setLogTerm(term).build());
     assertEquals(Role.LEADER, c.node(1).role());
     assertEquals(term, c.node(1).term());
   }
@@ -135,8 +136,8 @@ class CheckQuorumScenarioTest {
 
     c.node(2)
         .raw()
-        .step(msg(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
-    List<Message> resp = filter(c.collect(2), MessageType.MsgVoteResp, 2, 3);
+        .step(message(MessageType.MsgVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
+    List<Message> resp = ofType(c.collect(2), MessageType.MsgVoteResp, 2, 3);
     assertEquals(1, resp.size());
     assertFalse(resp.get(0).getReject(), "the vote should be granted");
     assertEquals(term + 1, c.node(2).term());
@@ -201,7 +202,7 @@ class CheckQuorumScenarioTest {
     for (StepNode n : c.nodes().values()) {
       assertEquals(List.of("fresh"), n.appliedData(), "node " + n.id());
     }
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.stepraft.raft.scenario;
 
-import static io.stepraft.raft.scenario.Scenarios.deliver;
-import static io.stepraft.raft.scenario.Scenarios.filter;
 import static io.stepraft.raft.scenario.Scenarios.proposeRaw;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import io.stepraft.raft.ProgressState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.LogAssertions;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -25,10 +25,6 @@ import org.junit.jupiter.api.Test;
  * resumes on acknowledgements or, with an empty probe, on a heartbeat response.
  */
 class FlowControlScenarioTest {
-
-  private static PeerProgress progress(StepCluster c, long leader, long peer) {
-    return c.node(leader).raw().status().progress().get(peer);
-  }
 
   /** A leader with a window of 3 messages, whose followers drop every MsgApp from now on. */
   private static StepCluster windowOfThreeWithLostAppends() {
@@ -46,8 +42,8 @@ class FlowControlScenarioTest {
       proposeRaw(c, 1, "e" + i);
     }
     List<Message> out = c.collect(1);
-    assertEquals(3, filter(out, MessageType.MsgApp, 1, 2).size());
-    PeerProgress p = progress(c, 1, 2);
+    assertEquals(3, ofType(out, MessageType.MsgApp, 1, 2).size());
+    PeerProgress p = c.node(1).progress(2);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertTrue(p.paused());
     assertEquals(3, p.inflightMessages());
@@ -65,14 +61,14 @@ class FlowControlScenarioTest {
     }
     c.collect(1);
     c.node(1).raw().tick();
-    deliver(c, filter(c.collect(1), MessageType.MsgHeartbeat, 1, 2));
-    deliver(c, filter(c.collect(2), MessageType.MsgHeartbeatResp, 2, 1));
+    deliver(c, ofType(c.collect(1), MessageType.MsgHeartbeat, 1, 2));
+    deliver(c, ofType(c.collect(2), MessageType.MsgHeartbeatResp, 2, 1));
 
-    List<Message> apps = filter(c.collect(1), MessageType.MsgApp, 1, 2);
+    List<Message> apps = ofType(c.collect(1), MessageType.MsgApp, 1, 2);
     assertEquals(1, apps.size(), "exactly one probe: " + apps);
     assertEquals(
         0, apps.get(0).getEntriesCount(), "the window is full: the probe carries no entries");
-    PeerProgress p = progress(c, 1, 2);
+    PeerProgress p = c.node(1).progress(2);
     assertTrue(p.paused(), "the window is still full");
     assertEquals(3, p.inflightMessages());
   }
@@ -109,8 +105,8 @@ class FlowControlScenarioTest {
     }
     List<Message> out = c.collect(1);
     assertEquals(
-        2, filter(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
-    PeerProgress p = progress(c, 1, 2);
+        2, ofType(out, MessageType.MsgApp, 1, 2).size(), "6 + 6 bytes reach the 10-byte limit");
+    PeerProgress p = c.node(1).progress(2);
     assertTrue(p.paused());
     assertEquals(2, p.inflightMessages());
     assertEquals(12, p.inflightBytes());
@@ -141,7 +137,7 @@ class FlowControlScenarioTest {
         c.tickAll(1);
       }
       for (long peer : new long[] {2, 3}) {
-        PeerProgress p = progress(c, 1, peer);
+        PeerProgress p = c.node(1).progress(peer);
         assertTrue(p.inflightMessages() <= 4, "case " + i + " peer " + peer + ": " + p);
         assertTrue(p.inflightBytes() < 64 + 32, "case " + i + " peer " + peer + ": " + p);
         sawFullWindow |= p.paused() && p.state() == ProgressState.REPLICATE;
@@ -150,7 +146,7 @@ class FlowControlScenarioTest {
     assertTrue(sawFullWindow, "the scenario never filled a window");
     c.recover();
     c.tickAll(5);
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
     assertEquals(200, c.node(3).appliedData().size());
     assertDrained(c, 1);
   }
@@ -170,7 +166,7 @@ class FlowControlScenarioTest {
     c.tickAll(2);
 
     List<Message> apps = new ArrayList<>();
-    for (Message m : filter(c.delivered(), MessageType.MsgApp, 1, 3)) {
+    for (Message m : ofType(c.delivered(), MessageType.MsgApp, 1, 3)) {
       if (m.getEntriesCount() > 0) {
         apps.add(m);
       }
@@ -196,11 +192,18 @@ class FlowControlScenarioTest {
   private static void assertDrained(StepCluster c, long leader) {
     long last = c.node(leader).storage().lastIndex();
     for (long peer : c.nodes().keySet()) {
-      PeerProgress p = progress(c, leader, peer);
+      PeerProgress p = c.node(leader).progress(peer);
       assertEquals(last, p.match(), "match of " + peer);
       assertEquals(0, p.inflightMessages(), "inflight messages of " + peer);
       assertEquals(0, p.inflightBytes(), "inflight bytes of " + peer);
       assertFalse(p.paused(), "peer " + peer + " is paused");
+    }
+  }
+
+  /** Steps each message straight into its recipient, bypassing the network's rules. */
+  private static void deliver(StepCluster c, List<Message> msgs) {
+    for (Message m : msgs) {
+      c.node(m.getTo()).raw().step(m);
     }
   }
 }

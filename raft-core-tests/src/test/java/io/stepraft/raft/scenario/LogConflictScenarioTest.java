@@ -1,22 +1,27 @@
 package io.stepraft.raft.scenario;
 
-import static io.stepraft.raft.scenario.Scenarios.concat;
-import static io.stepraft.raft.scenario.Scenarios.entries;
-import static io.stepraft.raft.scenario.Scenarios.filter;
 import static io.stepraft.raft.scenario.Scenarios.proposeRaw;
-import static io.stepraft.raft.scenario.Scenarios.repeat;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Role;
+import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.LogAssertions;
+import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * a whole divergent term per round trip, so repair costs round trips per term, not per entry.
  */
 class LogConflictScenarioTest {
-  private static final List<Long> VOTERS = List.of(1L, 2L, 3L);
+  private static final ConfState VOTERS = ConfStates.voters(1, 2, 3);
 
   /** Indexes 2..5 at term 1, after the snapshot at index 1: committed on every node. */
   private static final long[] COMMON = repeat(1, 4);
@@ -55,7 +60,7 @@ class LogConflictScenarioTest {
     c.recover();
     c.tickAll(3);
     assertEquals(Role.FOLLOWER, c.node(1).role());
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
     for (StepNode n : c.nodes().values()) {
       assertEquals(List.of("committed", "new"), n.appliedData(), "node " + n.id());
     }
@@ -75,7 +80,7 @@ class LogConflictScenarioTest {
     assertTrue(c.node(3).appliedData().isEmpty());
     c.recover();
     c.tickAll(2);
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
     assertEquals(expected, c.node(3).appliedData());
   }
 
@@ -95,7 +100,7 @@ class LogConflictScenarioTest {
     c.recordDelivered(true);
     c.tickAll(2);
     assertEquals(1, rejections(c.delivered(), 3, 1));
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
     assertEquals(100, c.node(3).appliedData().size());
   }
 
@@ -148,22 +153,23 @@ class LogConflictScenarioTest {
    */
   private static int repair(long[] leaderTail, long[] followerTail, long term) {
     long commonEnd = 1 + COMMON.length;
-    HardState hs = HardState.newBuilder().setTerm(term).setCommit(commonEnd).build();
-    List<Entry> leaderLog = entries(2, concat(COMMON, leaderTail));
-    List<Entry> followerLog = entries(2, concat(COMMON, followerTail));
+    HardState hs = Storages.hardState(term, 0, commonEnd);
+    List<Entry> leaderLog = Entries.withTerms(2, concat(COMMON, leaderTail));
+    List<Entry> followerLog = Entries.withTerms(2, concat(COMMON, followerTail));
+    Snapshot snapshot = Snapshots.snapshot(1, 1, VOTERS);
     List<MemoryStorage> storages =
         List.of(
-            Scenarios.storage(VOTERS, leaderLog, hs),
-            Scenarios.storage(VOTERS, followerLog, hs),
-            Scenarios.storage(VOTERS, leaderLog, hs));
-    StepCluster c = Scenarios.restarted(storages, b -> b);
+            Storages.withEntries(snapshot, leaderLog, hs),
+            Storages.withEntries(snapshot, followerLog, hs),
+            Storages.withEntries(snapshot, leaderLog, hs));
+    StepCluster c = StepCluster.fromStorages(storages, b -> b.applied(commonEnd));
     c.recordDelivered(true);
     c.campaign(1);
     assertEquals(Role.LEADER, c.node(1).role());
     c.tickAll(2);
 
-    Scenarios.assertLogsAgree(c);
-    List<Entry> log = Scenarios.log(c.node(2));
+    LogAssertions.assertLogsEqual(c);
+    List<Entry> log = c.node(2).log();
     for (int i = 0; i < leaderLog.size(); i++) {
       assertEquals(leaderLog.get(i), log.get(i), "entry at index " + leaderLog.get(i).getIndex());
     }
@@ -176,11 +182,23 @@ class LogConflictScenarioTest {
 
   private static int rejections(List<Message> delivered, long from, long to) {
     int n = 0;
-    for (Message m : filter(delivered, MessageType.MsgAppResp, from, to)) {
+    for (Message m : ofType(delivered, MessageType.MsgAppResp, from, to)) {
       if (m.getReject()) {
         n++;
       }
     }
     return n;
+  }
+
+  /** {@code count} copies of {@code term}. */
+  private static long[] repeat(long term, int count) {
+    long[] out = new long[count];
+    Arrays.fill(out, term);
+    return out;
+  }
+
+  /** Concatenates term runs. */
+  private static long[] concat(long[]... runs) {
+    return Arrays.stream(runs).flatMapToLong(Arrays::stream).toArray();
   }
 }

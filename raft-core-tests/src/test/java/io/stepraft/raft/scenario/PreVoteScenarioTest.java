@@ -1,7 +1,7 @@
 package io.stepraft.raft.scenario;
 
-import static io.stepraft.raft.scenario.Scenarios.filter;
-import static io.stepraft.raft.scenario.Scenarios.msg;
+import static io.stepraft.raft.testing.Messages.message;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +19,21 @@ class PreVoteScenarioTest {
 
   private static StepCluster preVoteCluster() {
     return StepCluster.create(3, b -> b.preVote(true));
+  }
+
+  /**
+   * Steps into node 2 a MsgPreVote from node 3 for {@code term} with the given last index and term,
+   * and returns node 2's answers to 3.
+   */
+  private static List<Message> preVoteFrom3(
+      StepCluster c, long term, long lastIndex, long lastTerm) {
+    c.node(2)
+        .step(
+            message(MessageType.MsgPreVote, 3, 2, term)
+                .setIndex(lastIndex)
+                .setLogTerm(lastTerm)
+                .build());
+    return ofType(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
   }
 
   /**
@@ -82,14 +97,14 @@ class PreVoteScenarioTest {
     assertEquals(term, c.node(1).term());
     assertEquals(0, c.node(1).raw().basicStatus().hardState().getVote());
     for (long to : new long[] {2, 3}) {
-      List<Message> asks = filter(out, MessageType.MsgPreVote, 1, to);
+      List<Message> asks = ofType(out, MessageType.MsgPreVote, 1, to);
       assertEquals(1, asks.size(), "pre-votes to " + to);
       assertEquals(
           term + 1, asks.get(0).getTerm(), "a pre-vote names the term it would campaign in");
       assertEquals(c.node(1).storage().lastIndex(), asks.get(0).getIndex());
     }
     assertTrue(
-        filter(out, MessageType.MsgVote, 1, 2).isEmpty(),
+        ofType(out, MessageType.MsgVote, 1, 2).isEmpty(),
         "no real vote before the pre-vote is won");
   }
 
@@ -102,22 +117,12 @@ class PreVoteScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2)
-        .raw()
-        .step(
-            msg(MessageType.MsgPreVote, 3, 2, term + 1)
-                .setIndex(last - 1)
-                .setLogTerm(term)
-                .build());
-    List<Message> behind = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> behind = preVoteFrom3(c, term + 1, last - 1, term);
     assertEquals(1, behind.size());
     assertTrue(behind.get(0).getReject(), "a shorter log of the same last term must be refused");
     assertEquals(term, behind.get(0).getTerm(), "a refusal carries the voter's own term");
 
-    c.node(2)
-        .raw()
-        .step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
-    List<Message> upToDate = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> upToDate = preVoteFrom3(c, term + 1, last, term);
     assertEquals(1, upToDate.size());
     assertFalse(upToDate.get(0).getReject(), "an up-to-date log must be granted the pre-vote");
     assertEquals(
@@ -133,10 +138,7 @@ class PreVoteScenarioTest {
     long vote = c.node(2).raw().basicStatus().hardState().getVote();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2)
-        .raw()
-        .step(msg(MessageType.MsgPreVote, 3, 2, term + 5).setIndex(last).setLogTerm(term).build());
-    List<Message> resp = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> resp = preVoteFrom3(c, term + 5, last, term);
     assertFalse(resp.get(0).getReject());
     assertEquals(term, c.node(2).term());
     assertEquals(vote, c.node(2).raw().basicStatus().hardState().getVote());
@@ -155,10 +157,7 @@ class PreVoteScenarioTest {
     long term = c.node(2).term();
     long last = c.node(2).storage().lastIndex();
 
-    c.node(2)
-        .raw()
-        .step(msg(MessageType.MsgPreVote, 3, 2, term + 1).setIndex(last).setLogTerm(term).build());
-    List<Message> resp = filter(c.collect(2), MessageType.MsgPreVoteResp, 2, 3);
+    List<Message> resp = preVoteFrom3(c, term + 1, last, term);
     assertTrue(
         resp.stream().allMatch(Message::getReject),
         "a follower in lease granted a pre-vote: " + resp);
@@ -199,7 +198,7 @@ class PreVoteScenarioTest {
     c.collect(1);
     assertEquals(Role.PRE_CANDIDATE, c.node(1).role());
 
-    c.node(1).raw().step(msg(MessageType.MsgPreVoteResp, 2, 1, 7).setReject(true).build());
+    c.node(1).raw().step(message(MessageType.MsgPreVoteResp, 2, 1, 7).setReject(true).build());
     assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(7, c.node(1).term());
     assertEquals(0, c.node(1).lead());
@@ -217,12 +216,12 @@ class PreVoteScenarioTest {
     c.node(1).raw().campaign();
     c.collect(1); // our own pre-vote counts once durable
 
-    c.node(1).raw().step(msg(MessageType.MsgPreVoteResp, 2, 1, term + 1).build());
+    c.node(1).raw().step(message(MessageType.MsgPreVoteResp, 2, 1, term + 1).build());
     assertEquals(Role.CANDIDATE, c.node(1).role());
     assertEquals(term + 1, c.node(1).term());
     List<Message> out = c.collect(1);
     assertEquals(
-        1, filter(out, MessageType.MsgVote, 1, 3).size(), "the candidate asks for real votes");
+        1, ofType(out, MessageType.MsgVote, 1, 3).size(), "the candidate asks for real votes");
     assertEquals(
         1, c.node(1).raw().basicStatus().hardState().getVote(), "a candidate votes for itself");
   }

@@ -1,8 +1,8 @@
 package io.stepraft.raft.scenario;
 
 import static io.stepraft.raft.scenario.Scenarios.dropReason;
-import static io.stepraft.raft.scenario.Scenarios.filter;
 import static io.stepraft.raft.scenario.Scenarios.proposeRaw;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +30,7 @@ class ProposalForwardingScenarioTest {
     c.propose(2, "via-follower");
     assertEquals(
         1,
-        filter(c.delivered(), MessageType.MsgProp, 2, 1).size(),
+        ofType(c.delivered(), MessageType.MsgProp, 2, 1).size(),
         "the proposal went to the leader");
     for (StepNode n : c.nodes().values()) {
       assertEquals(List.of("via-follower"), n.appliedData(), "node " + n.id());
@@ -130,7 +130,7 @@ class ProposalForwardingScenarioTest {
     assertEquals(3, c.node(2).lead());
     c.recordDelivered(true);
     c.propose(2, "a");
-    List<Message> forwarded = filter(c.delivered(), MessageType.MsgProp, 2, 3);
+    List<Message> forwarded = ofType(c.delivered(), MessageType.MsgProp, 2, 3);
     assertEquals(1, forwarded.size());
     for (StepNode n : c.nodes().values()) {
       assertEquals(List.of("a"), n.appliedData(), "node " + n.id());

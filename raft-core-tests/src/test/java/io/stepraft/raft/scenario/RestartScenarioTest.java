@@ -1,9 +1,7 @@
 package io.stepraft.raft.scenario;
 
-import static io.stepraft.raft.scenario.Scenarios.entries;
-import static io.stepraft.raft.scenario.Scenarios.filter;
-import static io.stepraft.raft.scenario.Scenarios.msg;
-import static io.stepraft.raft.scenario.Scenarios.repeat;
+import static io.stepraft.raft.testing.Messages.message;
+import static io.stepraft.raft.testing.Messages.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +15,14 @@ import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.pb.Snapshot;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.LogAssertions;
+import io.stepraft.raft.testing.Snapshots;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +49,7 @@ class RestartScenarioTest {
     Map<Long, HardState> before = new HashMap<>();
     for (StepNode n : c.nodes().values()) {
       before.put(n.id(), n.raw().basicStatus().hardState());
-      Scenarios.restartDurably(n);
+      n.restart();
     }
     for (StepNode n : c.nodes().values()) {
       HardState hs = n.raw().basicStatus().hardState();
@@ -59,16 +63,17 @@ class RestartScenarioTest {
   /** Entries up to Config.applied are not handed out again; the ones after it are, once each. */
   @Test
   void restartedNodeHandsOutOnlyCommittedEntriesAfterConfigApplied() {
-    List<Entry> log = entries(2, repeat(2, 9)); // indexes 2..10
-    HardState hs = HardState.newBuilder().setTerm(2).setVote(1).setCommit(10).build();
+    List<Entry> log = Entries.range(2, 10, 2);
+    HardState hs = Storages.hardState(2, 1, 10);
+    Snapshot snapshot = Snapshots.snapshot(1, 1, ConfStates.voters(1, 2, 3));
 
-    RawNode upToDate = new RawNode(config(Scenarios.storage(List.of(1L, 2L, 3L), log, hs), 10));
+    RawNode upToDate = new RawNode(config(Storages.withEntries(snapshot, log, hs), 10));
     assertEquals(10, upToDate.basicStatus().applied());
     assertTrue(
         !upToDate.hasReady() || upToDate.ready().committedEntries().isEmpty(),
         "entries up to applied were handed out again");
 
-    RawNode behind = new RawNode(config(Scenarios.storage(List.of(1L, 2L, 3L), log, hs), 6));
+    RawNode behind = new RawNode(config(Storages.withEntries(snapshot, log, hs), 6));
     assertTrue(behind.hasReady());
     Ready rd = behind.ready();
     assertEquals(
@@ -96,7 +101,7 @@ class RestartScenarioTest {
   void restartedClusterContinuesWithoutReapplyingEntries() {
     StepCluster c = clusterWithTwoCommittedProposals();
     for (StepNode n : c.nodes().values()) {
-      Scenarios.restartDurably(n);
+      n.restart();
     }
     c.tickAll(50);
     long leader = c.leader();
@@ -105,7 +110,7 @@ class RestartScenarioTest {
     for (StepNode n : c.nodes().values()) {
       assertEquals(List.of("a", "b", "c"), n.appliedData(), "node " + n.id());
     }
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
   }
 
   /**
@@ -120,7 +125,7 @@ class RestartScenarioTest {
     assertEquals(
         List.of(1L, 2L, 3L),
         c.node(2).raw().status().config().getVotersList().stream().sorted().toList());
-    Scenarios.restartDurably(c.node(3));
+    c.node(3).restart();
     assertEquals(
         List.of(1L, 2L, 3L),
         c.node(3).raw().status().config().getVotersList().stream().sorted().toList());
@@ -135,7 +140,7 @@ class RestartScenarioTest {
   void restartedLeaderBecomesAFollowerAndTheClusterReelects() {
     StepCluster c = clusterWithTwoCommittedProposals();
     long term = c.node(1).term();
-    Scenarios.restartDurably(c.node(1));
+    c.node(1).restart();
     assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(term, c.node(1).term());
 
@@ -163,7 +168,7 @@ class RestartScenarioTest {
     assertEquals(2, c.node(3).raw().basicStatus().hardState().getVote());
 
     StepNode voter = c.node(3);
-    Scenarios.restartDurably(voter);
+    voter.restart();
     assertEquals(2, voter.raw().basicStatus().hardState().getVote());
     assertEquals(0, voter.lead());
     long last = voter.storage().lastIndex();
@@ -171,15 +176,15 @@ class RestartScenarioTest {
 
     voter
         .raw()
-        .step(msg(MessageType.MsgVote, 1, 3, term).setIndex(last).setLogTerm(lastTerm).build());
-    List<Message> toOther = filter(c.collect(3), MessageType.MsgVoteResp, 3, 1);
+        .step(message(MessageType.MsgVote, 1, 3, term).setIndex(last).setLogTerm(lastTerm).build());
+    List<Message> toOther = ofType(c.collect(3), MessageType.MsgVoteResp, 3, 1);
     assertEquals(1, toOther.size());
     assertTrue(toOther.get(0).getReject(), "voted twice in term " + term);
 
     voter
         .raw()
-        .step(msg(MessageType.MsgVote, 2, 3, term).setIndex(last).setLogTerm(lastTerm).build());
-    List<Message> toSame = filter(c.collect(3), MessageType.MsgVoteResp, 3, 2);
+        .step(message(MessageType.MsgVote, 2, 3, term).setIndex(last).setLogTerm(lastTerm).build());
+    List<Message> toSame = ofType(c.collect(3), MessageType.MsgVoteResp, 3, 2);
     assertEquals(1, toSame.size());
     assertFalse(toSame.get(0).getReject(), "a repeated request from the same candidate is granted");
     assertEquals(term, voter.term());
@@ -191,12 +196,12 @@ class RestartScenarioTest {
     StepCluster c = clusterWithTwoCommittedProposals();
     c.isolate(3);
     c.propose(1, "c");
-    Scenarios.restartDurably(c.node(3));
+    c.node(3).restart();
     c.propose(1, "d");
     c.recover();
     c.tickAll(3);
     assertEquals(List.of("a", "b", "c", "d"), c.node(3).appliedData());
-    Scenarios.assertLogsAgree(c);
+    LogAssertions.assertLogsEqual(c);
   }
 
   /** A restarted node keeps entries it persisted but that were not yet committed. */
@@ -209,7 +214,7 @@ class RestartScenarioTest {
     long commit = c.node(2).commit();
     assertTrue(last > commit, "the entry should be persisted on node 2 but not committed");
 
-    Scenarios.restartDurably(c.node(2));
+    c.node(2).restart();
     assertEquals(last, c.node(2).storage().lastIndex());
     assertEquals(commit, c.node(2).commit());
     c.recover();

@@ -15,6 +15,7 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.testing.ConfStates;
 import io.stepraft.raft.testing.StepCluster;
 import io.stepraft.raft.testing.StepNode;
 import java.util.ArrayList;
@@ -30,8 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * needs the same configuration back from the host.
  */
 class StartFromConfStateScenarioTest {
-  private static final ConfState VOTERS_123 =
-      ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+  private static final ConfState VOTERS_123 = ConfStates.voters(1, 2, 3);
 
   private static StepCluster cluster(ConfState cs, int size, UnaryOperator<Config.Builder> tweak) {
     List<MemoryStorage> storages = new ArrayList<>();
@@ -96,7 +96,7 @@ class StartFromConfStateScenarioTest {
 
   @Test
   void aSingleVoterLeadsAsSoonAsItCampaigns() {
-    StepCluster c = cluster(ConfState.newBuilder().addVoters(1).build(), 1, b -> b);
+    StepCluster c = cluster(ConfStates.voters(1), 1, b -> b);
     c.campaign(1);
     assertEquals(1, c.leader());
     c.propose(1, "x");
@@ -105,7 +105,7 @@ class StartFromConfStateScenarioTest {
 
   @Test
   void aLearnerOfTheInitialConfigurationReplicatesButIsNotElected() {
-    ConfState cs = ConfState.newBuilder().addVoters(1).addVoters(2).addLearners(3).build();
+    ConfState cs = ConfStates.withLearners(ConfStates.voters(1, 2), 3);
     StepCluster c = cluster(cs, 3, b -> b);
     c.campaign(3);
     assertEquals(0, c.leader());
@@ -143,17 +143,17 @@ class StartFromConfStateScenarioTest {
   @Test
   void aMemberRestartedFromItsLogAndTheSameConfStateHasItsMembersBack() {
     MemoryStorage replayed = MemoryStorage.withConfState(VOTERS_123);
-    RawNode restarted = restartFromLog(replayed);
-    assertEquals(List.of(1L, 2L, 3L), restarted.status().config().getVotersList());
-    Ready rd = restarted.ready();
+    StepNode restarted = restartFromLog(replayed);
+    assertEquals(List.of(1L, 2L, 3L), restarted.raw().status().config().getVotersList());
+    Ready rd = restarted.raw().ready();
     List<String> data = new ArrayList<>();
     for (Entry e : rd.committedEntries()) {
       data.add(e.getData().toStringUtf8());
     }
     assertEquals(List.of("", "a"), data, "applied 0: the committed entries come again");
-    restarted.advance(rd);
-    restarted.campaign();
-    assertEquals(Role.CANDIDATE, restarted.basicStatus().softState().role(), "it may campaign");
+    restarted.handle(rd);
+    restarted.raw().campaign();
+    assertEquals(Role.CANDIDATE, restarted.role(), "it may campaign");
   }
 
   /**
@@ -161,17 +161,17 @@ class StartFromConfStateScenarioTest {
    */
   @Test
   void aMemberRestartedWithoutItsConfStateKnowsNoMembersAndCannotCampaign() {
-    RawNode restarted = restartFromLog(new MemoryStorage());
-    assertEquals(0, restarted.status().config().getVotersCount());
-    restarted.campaign();
-    assertEquals(Role.FOLLOWER, restarted.basicStatus().softState().role());
+    StepNode restarted = restartFromLog(new MemoryStorage());
+    assertEquals(0, restarted.raw().status().config().getVotersCount());
+    restarted.raw().campaign();
+    assertEquals(Role.FOLLOWER, restarted.role());
   }
 
   /**
    * Runs a cluster to commit "a", then rebuilds node 2 over {@code replayed} + its log and hard
    * state.
    */
-  private static RawNode restartFromLog(MemoryStorage replayed) {
+  private static StepNode restartFromLog(MemoryStorage replayed) {
     StepCluster c = cluster123();
     c.campaign(1);
     c.propose(1, "a");
@@ -179,7 +179,7 @@ class StartFromConfStateScenarioTest {
     replayed.append(before.entries(1, before.lastIndex() + 1, Long.MAX_VALUE));
     replayed.setHardState(before.hardState());
     assertEquals(2, replayed.hardState().getCommit());
-    return new RawNode(Config.builder().id(2).storage(replayed).build());
+    return StepNode.of(Config.builder().id(2).storage(replayed).build());
   }
 
   @Test

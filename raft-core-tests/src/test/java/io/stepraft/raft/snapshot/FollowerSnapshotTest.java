@@ -4,75 +4,47 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import io.stepraft.raft.Config;
 import io.stepraft.raft.MemoryStorage;
-import io.stepraft.raft.RawNode;
 import io.stepraft.raft.Ready;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.ConfState;
 import io.stepraft.raft.pb.Entry;
-import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
-import io.stepraft.raft.pb.SnapshotMetadata;
+import io.stepraft.raft.testing.ConfStates;
+import io.stepraft.raft.testing.Entries;
+import io.stepraft.raft.testing.Messages;
+import io.stepraft.raft.testing.Snapshots;
+import io.stepraft.raft.testing.StepNode;
+import io.stepraft.raft.testing.Storages;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How one follower handles a MsgSnap, driven by hand: restore, fast-forward, or ignore. */
 class FollowerSnapshotTest {
-  private static final ConfState VOTERS_123 =
-      ConfState.newBuilder().addVoters(1).addVoters(2).addVoters(3).build();
+  private static final ConfState VOTERS_123 = ConfStates.voters(1, 2, 3);
 
   /**
-   * Node 2 with entries 2..lastIndex of term 1 after a snapshot at (1, 1), and this commit index.
+   * Node 2 with entries 2..lastIndex of term 1 after a snapshot at (1, 1), and this commit index;
+   * the Readies it handles from then on are kept.
    */
   private static final class Follower {
-    final MemoryStorage storage = new MemoryStorage();
-    final RawNode node;
+    final StepNode node;
     final List<Ready> readies = new ArrayList<>();
 
     Follower(long lastIndex, long commit) {
-      storage.applySnapshot(snapshot(1, 1, VOTERS_123));
       List<Entry> ents = new ArrayList<>();
       for (long i = 2; i <= lastIndex; i++) {
-        ents.add(
-            Entry.newBuilder()
-                .setIndex(i)
-                .setTerm(1)
-                .setData(ByteString.copyFromUtf8("e" + i))
-                .build());
+        ents.add(Entries.entry(i, 1, "e" + i));
       }
-      storage.append(ents);
-      storage.setHardState(HardState.newBuilder().setTerm(1).setCommit(commit).build());
-      node = new RawNode(Config.builder().id(2).storage(storage).build());
-      handle();
-      readies.clear();
-    }
-
-    /** Handles every Ready as a host would and returns the messages to send. */
-    List<Message> handle() {
-      List<Message> out = new ArrayList<>();
-      while (node.hasReady()) {
-        Ready rd = node.ready();
-        readies.add(rd);
-        if (rd.hasSnapshot()) {
-          storage.applySnapshot(rd.snapshot());
-        }
-        storage.append(rd.entries());
-        if (rd.hasHardState()) {
-          storage.setHardState(rd.hardState());
-        }
-        out.addAll(rd.messages());
-        node.advance(rd);
-      }
-      return out;
-    }
-
-    long commit() {
-      return node.basicStatus().hardState().getCommit();
+      MemoryStorage storage =
+          Storages.withEntries(snapshot(1, 1, VOTERS_123), ents, Storages.hardState(1, 0, commit));
+      node = StepNode.of(Config.builder().id(2).storage(storage).build());
+      node.drain();
+      node.onReady(readies::add);
     }
 
     boolean restoredAny() {
@@ -80,21 +52,12 @@ class FollowerSnapshotTest {
     }
   }
 
-  static Snapshot snapshot(long index, long term, ConfState cs) {
-    return Snapshot.newBuilder()
-        .setMetadata(SnapshotMetadata.newBuilder().setIndex(index).setTerm(term).setConfState(cs))
-        .setData(ByteString.copyFromUtf8("state@" + index))
-        .build();
+  private static Snapshot snapshot(long index, long term, ConfState cs) {
+    return Snapshots.snapshot(index, term, cs, "state@" + index);
   }
 
-  static Message msgSnap(long term, Snapshot s) {
-    return Message.newBuilder()
-        .setType(MessageType.MsgSnap)
-        .setFrom(1)
-        .setTo(2)
-        .setTerm(term)
-        .setSnapshot(s)
-        .build();
+  private static Message msgSnap(long term, Snapshot s) {
+    return Messages.message(MessageType.MsgSnap, 1, 2, term).setSnapshot(s).build();
   }
 
   private static Message onlyAppResp(List<Message> out) {
@@ -115,7 +78,7 @@ class FollowerSnapshotTest {
   void aReadyThatCarriesASnapshotMustBeSyncedEvenInTheSameTerm() {
     Follower f = new Follower(3, 3);
     f.node.step(msgSnap(1, snapshot(8, 1, VOTERS_123)));
-    f.handle();
+    f.node.drain();
     Ready withSnapshot = f.readies.stream().filter(Ready::hasSnapshot).findFirst().orElseThrow();
     assertTrue(
         withSnapshot.messages().stream().anyMatch(m -> m.getType() == MessageType.MsgAppResp));
@@ -126,16 +89,16 @@ class FollowerSnapshotTest {
   void snapshotOlderThanTheCommitIndexIsIgnoredAndAnsweredWithTheCommitIndex() {
     Follower f = new Follower(10, 10);
     f.node.step(msgSnap(1, snapshot(5, 1, VOTERS_123)));
-    assertEquals(10, onlyAppResp(f.handle()).getIndex());
+    assertEquals(10, onlyAppResp(f.node.drain()).getIndex());
     assertFalse(f.restoredAny());
-    assertEquals(1, f.storage.snapshot().getMetadata().getIndex());
+    assertEquals(1, f.node.storage().snapshot().getMetadata().getIndex());
   }
 
   @Test
   void snapshotAtExactlyTheCommitIndexIsIgnoredToo() {
     Follower f = new Follower(10, 10);
     f.node.step(msgSnap(1, snapshot(10, 1, VOTERS_123)));
-    assertEquals(10, onlyAppResp(f.handle()).getIndex());
+    assertEquals(10, onlyAppResp(f.node.drain()).getIndex());
     assertFalse(f.restoredAny());
   }
 
@@ -143,32 +106,32 @@ class FollowerSnapshotTest {
   void snapshotWhoseLastEntryTheFollowerHoldsOnlyFastForwardsTheCommitIndex() {
     Follower f = new Follower(10, 5);
     f.node.step(msgSnap(1, snapshot(8, 1, VOTERS_123)));
-    assertEquals(8, onlyAppResp(f.handle()).getIndex());
+    assertEquals(8, onlyAppResp(f.node.drain()).getIndex());
     assertFalse(f.restoredAny(), "the log already holds (8, 1): nothing to restore");
-    assertEquals(8, f.commit());
-    assertEquals(10, f.storage.lastIndex(), "entries after the snapshot index are kept");
+    assertEquals(8, f.node.commit());
+    assertEquals(10, f.node.storage().lastIndex(), "entries after the snapshot index are kept");
   }
 
   @Test
   void snapshotThatDisagreesWithTheLogReplacesTheLogAndIsAcknowledgedAtItsIndex() {
     Follower f = new Follower(10, 5);
     f.node.step(msgSnap(2, snapshot(8, 2, VOTERS_123)));
-    assertEquals(8, onlyAppResp(f.handle()).getIndex());
+    assertEquals(8, onlyAppResp(f.node.drain()).getIndex());
     assertTrue(f.restoredAny());
-    assertEquals(8, f.commit());
-    assertEquals(9, f.storage.firstIndex());
-    assertEquals(8, f.storage.lastIndex(), "the conflicting entries 9 and 10 are gone");
+    assertEquals(8, f.node.commit());
+    assertEquals(9, f.node.storage().firstIndex());
+    assertEquals(8, f.node.storage().lastIndex(), "the conflicting entries 9 and 10 are gone");
   }
 
   @Test
   void theAcknowledgementOfARestoredSnapshotLeavesWithTheReadyThatPersistsIt() {
     Follower f = new Follower(3, 3);
     f.node.step(msgSnap(1, snapshot(20, 1, VOTERS_123)));
-    Ready rd = f.node.ready();
+    Ready rd = f.node.raw().ready();
     assertTrue(rd.hasSnapshot());
     assertEquals(1, rd.messages().size(), "sent only after the host persisted this Ready");
     assertEquals(20, rd.messages().get(0).getIndex());
-    f.node.advance(rd);
+    f.node.handle(rd);
   }
 
   @Test
@@ -176,20 +139,14 @@ class FollowerSnapshotTest {
     Follower f = new Follower(3, 3);
     f.node.step(msgSnap(2, snapshot(8, 2, VOTERS_123)));
     f.node.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgApp)
-            .setFrom(1)
-            .setTo(2)
-            .setTerm(2)
+        Messages.message(MessageType.MsgApp, 1, 2, 2)
             .setIndex(8)
             .setLogTerm(2)
             .setCommit(10)
-            .addEntries(
-                Entry.newBuilder().setIndex(9).setTerm(2).setData(ByteString.copyFromUtf8("x")))
-            .addEntries(
-                Entry.newBuilder().setIndex(10).setTerm(2).setData(ByteString.copyFromUtf8("y")))
+            .addEntries(Entries.entry(9, 2, "x"))
+            .addEntries(Entries.entry(10, 2, "y"))
             .build());
-    f.handle();
+    f.node.drain();
     Ready first = f.readies.get(0);
     assertTrue(first.hasSnapshot());
     assertEquals(2, first.entries().size());
@@ -206,49 +163,42 @@ class FollowerSnapshotTest {
   @Test
   void followerThatIsNotInTheSnapshotsConfigurationIgnoresIt() {
     Follower f = new Follower(10, 5);
-    ConfState without2 = ConfState.newBuilder().addVoters(1).addVoters(3).build();
+    ConfState without2 = ConfStates.voters(1, 3);
     f.node.step(msgSnap(2, snapshot(20, 2, without2)));
-    assertEquals(5, onlyAppResp(f.handle()).getIndex());
+    assertEquals(5, onlyAppResp(f.node.drain()).getIndex());
     assertFalse(f.restoredAny());
-    assertEquals(5, f.commit());
+    assertEquals(5, f.node.commit());
   }
 
   @Test
   void learnerOrOutgoingVoterInTheSnapshotsConfigurationRestoresItAndAdoptsTheConfiguration() {
     Follower learner = new Follower(10, 5);
-    ConfState asLearner = ConfState.newBuilder().addVoters(1).addVoters(3).addLearners(2).build();
+    ConfState asLearner = ConfStates.withLearners(ConfStates.voters(1, 3), 2);
     learner.node.step(msgSnap(2, snapshot(20, 2, asLearner)));
-    learner.handle();
+    learner.node.drain();
     assertTrue(learner.restoredAny());
-    assertEquals(List.of(2L), learner.node.status().config().getLearnersList());
+    assertEquals(List.of(2L), learner.node.raw().status().config().getLearnersList());
 
     Follower outgoing = new Follower(10, 5);
-    ConfState joint =
-        ConfState.newBuilder()
-            .addVoters(1)
-            .addVoters(3)
-            .addVoters(4)
-            .addVotersOutgoing(1)
-            .addVotersOutgoing(2)
-            .addVotersOutgoing(3)
-            .build();
+    ConfState joint = ConfStates.joint(ConfStates.voters(1, 3, 4), VOTERS_123);
     outgoing.node.step(msgSnap(2, snapshot(20, 2, joint)));
-    outgoing.handle();
+    outgoing.node.drain();
     assertTrue(outgoing.restoredAny());
-    assertEquals(List.of(1L, 2L, 3L), outgoing.node.status().config().getVotersOutgoingList());
+    assertEquals(
+        List.of(1L, 2L, 3L), outgoing.node.raw().status().config().getVotersOutgoingList());
   }
 
   @Test
   void candidateReceivingASnapshotFromALeaderOfItsTermBecomesItsFollowerAndRestoresIt() {
     Follower f = new Follower(10, 5);
-    f.node.campaign();
-    f.handle();
-    assertEquals(Role.CANDIDATE, f.node.basicStatus().softState().role());
-    long term = f.node.basicStatus().hardState().getTerm();
+    f.node.raw().campaign();
+    f.node.drain();
+    assertEquals(Role.CANDIDATE, f.node.role());
+    long term = f.node.term();
     f.node.step(msgSnap(term, snapshot(20, term, VOTERS_123)));
-    assertEquals(20, onlyAppResp(f.handle()).getIndex());
-    assertEquals(Role.FOLLOWER, f.node.basicStatus().softState().role());
-    assertEquals(1, f.node.basicStatus().softState().lead());
+    assertEquals(20, onlyAppResp(f.node.drain()).getIndex());
+    assertEquals(Role.FOLLOWER, f.node.role());
+    assertEquals(1, f.node.lead());
     assertTrue(f.restoredAny());
   }
 }

@@ -1,9 +1,8 @@
 package io.stepraft.raft.snapshot;
 
-import static io.stepraft.raft.snapshot.Snapshots.laggingFollower3;
-import static io.stepraft.raft.snapshot.Snapshots.progress;
-import static io.stepraft.raft.snapshot.Snapshots.snapshotAndCompactAll;
-import static io.stepraft.raft.snapshot.Snapshots.state;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.laggingFollower3;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.snapshotAndCompactAll;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +13,7 @@ import io.stepraft.raft.SnapshotStatus;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,8 @@ class SnapshotCatchUpTest {
    * everything. On recovery the leader sends node 3 the snapshot; with {@code dropSnapshots} the
    * network loses every MsgSnap.
    */
-  private static StepCluster snapshotSent(Snapshots.SentSnapshots rec, boolean dropSnapshots) {
+  private static StepCluster snapshotSent(
+      SnapshotScenarios.SentSnapshots rec, boolean dropSnapshots) {
     StepCluster c = laggingFollower3(b -> b.listener(rec), 5);
     assertEquals(10, snapshotAndCompactAll(c.node(1)).getMetadata().getIndex());
     c.recover();
@@ -43,7 +44,7 @@ class SnapshotCatchUpTest {
 
   @Test
   void laggingFollowerRestoresTheSnapshotAcknowledgesItAndReplicationContinuesAfterIt() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.listener(rec), 5);
     snapshotAndCompactAll(c.node(1));
     c.recover();
@@ -60,7 +61,7 @@ class SnapshotCatchUpTest {
                         && !m.getReject()
                         && m.getIndex() == 10),
         "node 3 acknowledged the snapshot index");
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertEquals(10, p.match());
 
@@ -70,7 +71,7 @@ class SnapshotCatchUpTest {
     List<Entry> appliedAfter = c.node(3).applied().stream().filter(e -> e.getIndex() > 5).toList();
     assertEquals(
         11, appliedAfter.get(0).getIndex(), "node 3 applies from right after the snapshot");
-    int snapAt = indexOfFirst(c.delivered(), MessageType.MsgSnap);
+    int snapAt = Messages.indexOfFirst(c.delivered(), MessageType.MsgSnap);
     for (Message m : c.delivered().subList(snapAt, c.delivered().size())) {
       if (m.getType() == MessageType.MsgApp && m.getTo() == 3) {
         assertTrue(m.getIndex() >= 10, "append after the snapshot starts behind it: " + m);
@@ -80,9 +81,9 @@ class SnapshotCatchUpTest {
 
   @Test
   void leaderSendsNothingButHeartbeatsToAFollowerInSnapshotUntilItHearsBack() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = snapshotSent(rec, true);
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(ProgressState.SNAPSHOT, p.state());
     assertEquals(10, p.pendingSnapshot());
     assertTrue(p.paused());
@@ -95,15 +96,15 @@ class SnapshotCatchUpTest {
       }
     }
     assertEquals(1, rec.sent.size(), "no second snapshot while the first is pending");
-    assertEquals(ProgressState.SNAPSHOT, progress(c, 1, 3).state());
+    assertEquals(ProgressState.SNAPSHOT, c.node(1).progress(3).state());
   }
 
   @Test
   void reportSnapshotFailureProbesAndTheNextHeartbeatResponseTriggersANewSnapshot() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = snapshotSent(rec, true);
     c.node(1).raw().reportSnapshot(3, SnapshotStatus.FAILURE);
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(ProgressState.PROBE, p.state());
     assertEquals(0, p.pendingSnapshot(), "the failed snapshot is forgotten");
     assertEquals(p.match() + 1, p.next());
@@ -113,14 +114,14 @@ class SnapshotCatchUpTest {
     c.recover();
     c.tick(1, 1);
     assertEquals(List.of(10L, 10L), rec.indexes());
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(3).state());
     c.propose(1, "b");
     assertEquals(state(c.node(1)), state(c.node(3)));
   }
 
   @Test
   void reportSnapshotFinishProbesAfterTheSnapshotThenTheFollowersAckResumesReplication() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = snapshotSent(rec, true);
     c.recover();
     c.node(3).raw().step(rec.last());
@@ -130,13 +131,13 @@ class SnapshotCatchUpTest {
     assertEquals(10, ack.get(0).getIndex());
 
     c.node(1).raw().reportSnapshot(3, SnapshotStatus.FINISH);
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(ProgressState.PROBE, p.state());
     assertEquals(11, p.next(), "probing resumes right after the snapshot");
     assertTrue(p.paused(), "until the follower's answer or a heartbeat response");
 
     c.send(ack.get(0));
-    p = progress(c, 1, 3);
+    p = c.node(1).progress(3);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertEquals(10, p.match());
     c.propose(1, "c");
@@ -145,25 +146,16 @@ class SnapshotCatchUpTest {
 
   @Test
   void reportSnapshotAfterTheFollowerAlreadyCaughtUpChangesNothing() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = snapshotSent(rec, false);
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(3).state());
     c.node(1).raw().reportSnapshot(3, SnapshotStatus.FAILURE);
     c.node(1).raw().reportSnapshot(3, SnapshotStatus.FINISH);
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(ProgressState.REPLICATE, p.state());
     assertFalse(p.paused());
     c.propose(1, "d");
     assertEquals(state(c.node(1)), state(c.node(3)));
     assertEquals(1, rec.sent.size());
-  }
-
-  private static int indexOfFirst(List<Message> msgs, MessageType type) {
-    for (int i = 0; i < msgs.size(); i++) {
-      if (msgs.get(i).getType() == type) {
-        return i;
-      }
-    }
-    throw new AssertionError("no " + type + " in " + msgs);
   }
 }

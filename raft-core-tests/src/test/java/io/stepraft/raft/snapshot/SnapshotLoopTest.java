@@ -1,11 +1,9 @@
 package io.stepraft.raft.snapshot;
 
-import static io.stepraft.raft.snapshot.Snapshots.laggingFollower3;
-import static io.stepraft.raft.snapshot.Snapshots.lastApplied;
-import static io.stepraft.raft.snapshot.Snapshots.progress;
-import static io.stepraft.raft.snapshot.Snapshots.snapshotAndCompact;
-import static io.stepraft.raft.snapshot.Snapshots.snapshotAndCompactAll;
-import static io.stepraft.raft.snapshot.Snapshots.state;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.laggingFollower3;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.snapshotAndCompact;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.snapshotAndCompactAll;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -37,7 +35,7 @@ class SnapshotLoopTest {
    * flight (held, undelivered); meanwhile the leader wrote 11..15.
    */
   private static Message slowSnapshotWhileTheLeaderMovesOn(
-      StepCluster c, Snapshots.SentSnapshots rec) {
+      StepCluster c, SnapshotScenarios.SentSnapshots rec) {
     snapshotAndCompactAll(c.node(1));
     c.recover();
     c.ignore(MessageType.MsgSnap);
@@ -47,27 +45,27 @@ class SnapshotLoopTest {
     for (int i = 6; i <= 10; i++) {
       c.propose(1, "a" + i);
     }
-    assertEquals(15, lastApplied(c.node(1)));
+    assertEquals(15, c.node(1).appliedIndex());
     return slow;
   }
 
   @Test
   void followerAcknowledgingAnOlderSnapshotAfterFullCompactionGetsExactlyOneNewerSnapshot() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.listener(rec), 5);
     Message slow = slowSnapshotWhileTheLeaderMovesOn(c, rec);
     snapshotAndCompactAll(c.node(1));
     assertEquals(16, c.node(1).storage().firstIndex());
     c.recover();
     c.send(slow);
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(10, p.match(), "the ack of the older snapshot moved match to its index");
     assertEquals(
         ProgressState.SNAPSHOT, p.state(), "entries 11..15 are compacted: the log cannot continue");
     c.node(1).raw().reportSnapshot(3, SnapshotStatus.FINISH);
     c.tick(1, 1);
     assertEquals(List.of(10L, 15L), rec.indexes(), "one more snapshot, strictly newer");
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(3).state());
     c.tick(1, 5);
     c.propose(1, "after");
     assertEquals(2, rec.sent.size(), "and then entries, no loop");
@@ -76,7 +74,7 @@ class SnapshotLoopTest {
 
   @Test
   void whenTheLeaderKeepsEntriesAfterItsSnapshotTheOlderSnapshotsAckLeadsStraightToReplication() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.listener(rec), 5);
     Message slow = slowSnapshotWhileTheLeaderMovesOn(c, rec);
     // Snapshot at 15 but keep the last 5 entries: the log still starts at 11.
@@ -86,7 +84,7 @@ class SnapshotLoopTest {
     c.recover();
     c.send(slow);
     assertEquals(
-        ProgressState.REPLICATE, progress(c, 1, 3).state(), "11 follows the acknowledged 10");
+        ProgressState.REPLICATE, c.node(1).progress(3).state(), "11 follows the acknowledged 10");
     c.propose(1, "after");
     assertEquals(List.of(10L), rec.indexes(), "no second snapshot");
     assertEquals(state(c.node(1)), state(c.node(3)));
@@ -111,7 +109,7 @@ class SnapshotLoopTest {
    */
   private static void runRandomCompactions(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.listener(rec), 3);
     c.recover();
     c.ignore(MessageType.MsgSnap);
@@ -195,7 +193,7 @@ class SnapshotLoopTest {
    * nothing new.
    */
   private static boolean compact(StepNode leader, int keep) {
-    long applied = lastApplied(leader);
+    long applied = leader.appliedIndex();
     long compactTo = applied - keep;
     if (applied <= leader.storage().snapshot().getMetadata().getIndex()
         || compactTo < leader.storage().firstIndex()) {

@@ -1,9 +1,8 @@
 package io.stepraft.raft.snapshot;
 
-import static io.stepraft.raft.snapshot.Snapshots.laggingFollower3;
-import static io.stepraft.raft.snapshot.Snapshots.progress;
-import static io.stepraft.raft.snapshot.Snapshots.snapshotAndCompactAll;
-import static io.stepraft.raft.snapshot.Snapshots.state;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.laggingFollower3;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.snapshotAndCompactAll;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -30,7 +29,7 @@ class SnapshotReorderingTest {
   private record TwoSnapshots(StepCluster cluster, Message older, Message newer) {}
 
   private static TwoSnapshots twoSnapshotsInFlight() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.listener(rec), 5);
     snapshotAndCompactAll(c.node(1));
     c.recover();
@@ -91,7 +90,7 @@ class SnapshotReorderingTest {
     List<String> once = state(c.node(3));
     deliverAndCheck(c, t.newer(), "second copy");
     assertEquals(once, state(c.node(3)));
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(3).state());
     c.propose(1, "z");
     assertEquals(state(c.node(1)), state(c.node(3)));
   }
@@ -104,10 +103,10 @@ class SnapshotReorderingTest {
     assertEquals(10, c.node(3).storage().snapshot().getMetadata().getIndex());
     assertEquals(
         ProgressState.SNAPSHOT,
-        progress(c, 1, 3).state(),
+        c.node(1).progress(3).state(),
         "index 10 is not enough: the log starts at 16");
     deliverAndCheck(c, t.newer(), "newer");
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(3).state());
     c.propose(1, "z");
     assertEquals(state(c.node(1)), state(c.node(3)));
   }

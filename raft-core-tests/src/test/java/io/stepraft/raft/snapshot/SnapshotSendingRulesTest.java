@@ -1,9 +1,8 @@
 package io.stepraft.raft.snapshot;
 
-import static io.stepraft.raft.snapshot.Snapshots.laggingFollower3;
-import static io.stepraft.raft.snapshot.Snapshots.progress;
-import static io.stepraft.raft.snapshot.Snapshots.snapshotAndCompactAll;
-import static io.stepraft.raft.snapshot.Snapshots.state;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.laggingFollower3;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.snapshotAndCompactAll;
+import static io.stepraft.raft.snapshot.SnapshotScenarios.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +74,7 @@ class SnapshotSendingRulesTest {
 
   @Test
   void temporarilyUnavailableSnapshotIsRetriedOnLaterHeartbeatsUntilItCanBeSent() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     FlakySnapshotStorage[] leaderStorage = new FlakySnapshotStorage[1];
     StepCluster c =
         StepCluster.createWrapped(
@@ -99,28 +98,28 @@ class SnapshotSendingRulesTest {
       assertEquals(tick, leaderStorage[0].calls, "asked once per heartbeat response");
       assertTrue(rec.sent.isEmpty());
       assertEquals(
-          ProgressState.PROBE, progress(c, 1, 3).state(), "stays probing while unavailable");
+          ProgressState.PROBE, c.node(1).progress(3).state(), "stays probing while unavailable");
     }
     c.tick(1, 1);
     assertEquals(1, rec.sent.size(), "sent once the storage could produce it");
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 3).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(3).state());
     c.propose(1, "a2");
     assertEquals(state(c.node(1)), state(c.node(3)));
   }
 
   @Test
   void noSnapshotIsSentToAFollowerThatWasNotRecentlyActive() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.checkQuorum(true).listener(rec), 3);
     // Two quorum checks: the first clears node 3's activity from before the cut, the second
     // confirms it stayed silent. Node 2 keeps the leader in office.
     c.tick(1, 20);
     assertEquals(Role.LEADER, c.node(1).role());
-    assertFalse(progress(c, 1, 3).recentActive());
+    assertFalse(c.node(1).progress(3).recentActive());
     snapshotAndCompactAll(c.node(1));
     c.node(1).raw().reportUnreachable(3);
     c.propose(1, "more");
-    assertEquals(ProgressState.PROBE, progress(c, 1, 3).state(), "would need a snapshot");
+    assertEquals(ProgressState.PROBE, c.node(1).progress(3).state(), "would need a snapshot");
     assertTrue(rec.sent.isEmpty(), "but node 3 is not recently active");
 
     c.recover();
@@ -135,35 +134,35 @@ class SnapshotSendingRulesTest {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
     c.propose(1, "a");
-    PeerProgress before = progress(c, 1, 2);
+    PeerProgress before = c.node(1).progress(2);
     assertEquals(ProgressState.REPLICATE, before.state());
     c.node(1).raw().reportUnreachable(2);
-    PeerProgress p = progress(c, 1, 2);
+    PeerProgress p = c.node(1).progress(2);
     assertEquals(ProgressState.PROBE, p.state());
     assertEquals(p.match() + 1, p.next());
     c.tick(1, 1);
-    assertEquals(ProgressState.REPLICATE, progress(c, 1, 2).state());
+    assertEquals(ProgressState.REPLICATE, c.node(1).progress(2).state());
   }
 
   @Test
   void reportUnreachableLeavesProbeAndSnapshotStatesAlone() {
-    Snapshots.SentSnapshots rec = new Snapshots.SentSnapshots();
+    SnapshotScenarios.SentSnapshots rec = new SnapshotScenarios.SentSnapshots();
     StepCluster c = laggingFollower3(b -> b.listener(rec), 3);
     snapshotAndCompactAll(c.node(1));
     c.recover();
     c.ignore(MessageType.MsgSnap);
     c.tick(1, 1);
-    assertEquals(ProgressState.SNAPSHOT, progress(c, 1, 3).state());
+    assertEquals(ProgressState.SNAPSHOT, c.node(1).progress(3).state());
     c.node(1).raw().reportUnreachable(3);
-    PeerProgress p = progress(c, 1, 3);
+    PeerProgress p = c.node(1).progress(3);
     assertEquals(ProgressState.SNAPSHOT, p.state(), "only the host's reportSnapshot ends SNAPSHOT");
     assertEquals(rec.last().getSnapshot().getMetadata().getIndex(), p.pendingSnapshot());
 
     StepCluster d = StepCluster.create(3);
     d.campaign(1);
     d.node(1).raw().reportUnreachable(2);
-    PeerProgress probe = progress(d, 1, 2);
+    PeerProgress probe = d.node(1).progress(2);
     d.node(1).raw().reportUnreachable(2);
-    assertEquals(probe, progress(d, 1, 2), "a second report changes nothing");
+    assertEquals(probe, d.node(1).progress(2), "a second report changes nothing");
   }
 }

@@ -7,6 +7,7 @@ import io.stepraft.raft.ReadOnlyOption;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,15 +33,11 @@ class ForgetLeaderTest {
     c.node(3)
         .raw()
         .step(
-            Message.newBuilder()
-                .setType(MessageType.MsgVote)
-                .setFrom(2)
-                .setTo(3)
-                .setTerm(term + 1)
+            Messages.message(MessageType.MsgVote, 2, 3, term + 1)
                 .setIndex(last)
                 .setLogTerm(lastTerm)
                 .build());
-    return Msgs.of(c.collect(3), MessageType.MsgVoteResp, 2);
+    return Messages.ofType(c.collect(3), MessageType.MsgVoteResp, 2);
   }
 
   /** After forgetLeader a follower inside the lease grants a vote at once. */

@@ -1,7 +1,6 @@
 package io.stepraft.raft.transfer;
 
-import static io.stepraft.raft.transfer.Msgs.deliver;
-import static io.stepraft.raft.transfer.Msgs.transferee;
+import static io.stepraft.raft.transfer.Transfers.transferee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,8 +33,8 @@ class LeaderTransferTest {
     StepCluster c = leader1(false);
     c.node(1).raw().transferLeader(2);
     List<Message> out = c.collect(1);
-    assertEquals(1, Msgs.of(out, MessageType.MsgTimeoutNow, 2).size(), out.toString());
-    assertEquals(List.of(), Msgs.of(out, MessageType.MsgApp, 2));
+    assertEquals(1, Messages.ofType(out, MessageType.MsgTimeoutNow, 2).size(), out.toString());
+    assertEquals(List.of(), Messages.ofType(out, MessageType.MsgApp, 2));
     assertEquals(2, transferee(c, 1));
   }
 
@@ -68,7 +68,7 @@ class LeaderTransferTest {
     c.stabilize();
     assertEquals(Role.LEADER, c.node(2).role());
     assertEquals(term + 1, c.node(2).term());
-    assertEquals(0, Msgs.count(c.delivered(), MessageType.MsgPreVote));
+    assertEquals(0, Messages.ofType(c.delivered(), MessageType.MsgPreVote).size());
     for (Message m : c.delivered()) {
       if (m.getType() == MessageType.MsgVote) {
         assertEquals("CampaignTransfer", m.getContext().toStringUtf8());
@@ -101,12 +101,13 @@ class LeaderTransferTest {
     long last = c.node(1).storage().lastIndex();
     c.node(1).raw().transferLeader(3);
     List<Message> out = c.collect(1);
-    assertEquals(List.of(), Msgs.of(out, MessageType.MsgTimeoutNow, 3), "not before 3 caught up");
-    assertFalse(Msgs.of(out, MessageType.MsgApp, 3).isEmpty());
+    assertEquals(
+        List.of(), Messages.ofType(out, MessageType.MsgTimeoutNow, 3), "not before 3 caught up");
+    assertFalse(Messages.ofType(out, MessageType.MsgApp, 3).isEmpty());
     c.recordDelivered(true);
-    deliver(c, out);
+    c.send(out.toArray(new Message[0]));
     List<Message> seen = c.delivered();
-    int timeoutNow = Msgs.firstIndexOf(seen, MessageType.MsgTimeoutNow);
+    int timeoutNow = Messages.indexOfFirst(seen, MessageType.MsgTimeoutNow);
     assertTrue(timeoutNow > 0, seen.toString());
     boolean caughtUpFirst =
         seen.subList(0, timeoutNow).stream()
@@ -148,7 +149,7 @@ class LeaderTransferTest {
     }
 
     long timeoutNows() {
-      return Msgs.count(to2, MessageType.MsgTimeoutNow);
+      return Messages.ofType(to2, MessageType.MsgTimeoutNow).size();
     }
 
     /**
@@ -209,7 +210,7 @@ class LeaderTransferTest {
   }
 
   private static long match(StepCluster c, long id) {
-    return c.node(1).raw().status().progress().get(id).match();
+    return c.node(1).progress(id).match();
   }
 
   /**
@@ -223,7 +224,7 @@ class LeaderTransferTest {
       if (match(c, 2) < last) {
         assertEquals(
             0,
-            Msgs.count(held, MessageType.MsgTimeoutNow),
+            Messages.ofType(held, MessageType.MsgTimeoutNow).size(),
             "at match " + match(c, 2) + " of " + last);
       }
     }
@@ -236,10 +237,10 @@ class LeaderTransferTest {
     StepCluster c = leader1(false);
     c.node(2).raw().transferLeader(3);
     List<Message> out = c.collect(2);
-    List<Message> fwd = Msgs.of(out, MessageType.MsgTransferLeader, 1);
+    List<Message> fwd = Messages.ofType(out, MessageType.MsgTransferLeader, 1);
     assertEquals(1, fwd.size(), out.toString());
     assertEquals(3, fwd.get(0).getFrom(), "the request names the transferee as its sender");
-    deliver(c, out);
+    c.send(out.toArray(new Message[0]));
     assertEquals(Role.LEADER, c.node(3).role());
     assertEquals(3, c.node(2).lead());
   }

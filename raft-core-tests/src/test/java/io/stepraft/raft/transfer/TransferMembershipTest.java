@@ -1,16 +1,16 @@
 package io.stepraft.raft.transfer;
 
-import static io.stepraft.raft.transfer.Msgs.transferee;
+import static io.stepraft.raft.testing.MembershipChanges.auto;
+import static io.stepraft.raft.testing.MembershipChanges.explicit;
+import static io.stepraft.raft.testing.MembershipChanges.implicit;
+import static io.stepraft.raft.testing.MembershipChanges.leaveJoint;
+import static io.stepraft.raft.testing.MembershipChanges.single;
+import static io.stepraft.raft.testing.MembershipChanges.v1;
+import static io.stepraft.raft.transfer.Transfers.transferee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.stepraft.raft.Config;
-import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Role;
-import io.stepraft.raft.pb.ConfChange;
-import io.stepraft.raft.pb.ConfChangeSingle;
-import io.stepraft.raft.pb.ConfChangeTransition;
 import io.stepraft.raft.pb.ConfChangeType;
-import io.stepraft.raft.pb.ConfChangeV2;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.testing.StepCluster;
@@ -26,13 +26,7 @@ class TransferMembershipTest {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
     c.isolate(3);
-    c.node(1)
-        .raw()
-        .proposeConfChange(
-            ConfChange.newBuilder()
-                .setType(ConfChangeType.ConfChangeRemoveNode)
-                .setNodeId(3)
-                .build());
+    c.node(1).raw().proposeConfChange(v1(ConfChangeType.ConfChangeRemoveNode, 3));
     c.node(1).raw().transferLeader(3); // in progress while the removal is not applied
     assertEquals(3, transferee(c, 1));
     c.stabilize(); // 1 and 2 commit the removal; applying it aborts the transfer
@@ -52,15 +46,13 @@ class TransferMembershipTest {
   void autoLeaveWaitsForATransferAndIsProposedWhenTheTransferIsAbandoned() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
+    c.addNode(4);
     c.node(1)
         .raw()
         .proposeConfChange(
-            ConfChangeV2.newBuilder()
-                .addChanges(single(ConfChangeType.ConfChangeAddNode, 4))
-                .addChanges(single(ConfChangeType.ConfChangeRemoveNode, 3))
-                .build());
+            auto(
+                single(ConfChangeType.ConfChangeAddNode, 4),
+                single(ConfChangeType.ConfChangeRemoveNode, 3)));
     commitOnLeaderOnly(c); // the joint entry commits on the leader, unapplied
     c.node(1).raw().transferLeader(2);
     c.stabilize();
@@ -86,15 +78,8 @@ class TransferMembershipTest {
   void aNewLeaderAfterATransferLeavesTheJointConfiguration() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
-    c.node(1)
-        .raw()
-        .proposeConfChange(
-            ConfChangeV2.newBuilder()
-                .setTransition(ConfChangeTransition.ConfChangeTransitionJointImplicit)
-                .addChanges(single(ConfChangeType.ConfChangeAddNode, 4))
-                .build());
+    c.addNode(4);
+    c.node(1).raw().proposeConfChange(implicit(single(ConfChangeType.ConfChangeAddNode, 4)));
     commitOnLeaderOnly(c);
     c.node(1).raw().transferLeader(2);
     List<Message> out =
@@ -127,15 +112,8 @@ class TransferMembershipTest {
   void anExplicitJointConfigurationSurvivesATransfer() {
     StepCluster c = StepCluster.create(3);
     c.campaign(1);
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
-    c.node(1)
-        .raw()
-        .proposeConfChange(
-            ConfChangeV2.newBuilder()
-                .setTransition(ConfChangeTransition.ConfChangeTransitionJointExplicit)
-                .addChanges(single(ConfChangeType.ConfChangeAddNode, 4))
-                .build());
+    c.addNode(4);
+    c.node(1).raw().proposeConfChange(explicit(single(ConfChangeType.ConfChangeAddNode, 4)));
     c.stabilize();
     assertEquals(List.of(1L, 2L, 3L), c.node(2).confState().getVotersOutgoingList());
     c.node(1).raw().transferLeader(4);
@@ -145,13 +123,9 @@ class TransferMembershipTest {
         List.of(1L, 2L, 3L),
         c.node(4).confState().getVotersOutgoingList(),
         "explicit joint configurations stay joint across leaders");
-    c.node(4).raw().proposeConfChange(ConfChangeV2.getDefaultInstance());
+    c.node(4).raw().proposeConfChange(leaveJoint());
     c.stabilize();
     assertEquals(List.of(1L, 2L, 3L, 4L), c.node(1).confState().getVotersList());
     assertEquals(List.of(), c.node(1).confState().getVotersOutgoingList());
-  }
-
-  private static ConfChangeSingle single(ConfChangeType type, long id) {
-    return ConfChangeSingle.newBuilder().setType(type).setNodeId(id).build();
   }
 }

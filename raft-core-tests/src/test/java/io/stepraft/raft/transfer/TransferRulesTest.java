@@ -1,17 +1,16 @@
 package io.stepraft.raft.transfer;
 
-import static io.stepraft.raft.transfer.Msgs.transferee;
+import static io.stepraft.raft.transfer.Transfers.transferee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.stepraft.raft.Config;
-import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.ProposalDroppedException;
 import io.stepraft.raft.Role;
-import io.stepraft.raft.pb.ConfChange;
 import io.stepraft.raft.pb.ConfChangeType;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
+import io.stepraft.raft.testing.MembershipChanges;
+import io.stepraft.raft.testing.Messages;
 import io.stepraft.raft.testing.StepCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class TransferRulesTest {
 
   private static void assertNothingStarted(StepCluster c) {
     List<Message> out = c.collect(1);
-    assertEquals(0, Msgs.count(out, MessageType.MsgTimeoutNow), out.toString());
+    assertEquals(0, Messages.ofType(out, MessageType.MsgTimeoutNow).size(), out.toString());
     assertEquals(0, transferee(c, 1));
     assertEquals(Role.LEADER, c.node(1).role());
     assertProposalsAccepted(c);
@@ -83,15 +82,10 @@ class TransferRulesTest {
   @Test
   void aTransferToALearnerIsIgnored() {
     StepCluster c = leader1();
-    c.addNode(
-        Config.builder().id(4).electionTicks(10).heartbeatTicks(1).storage(new MemoryStorage()));
+    c.addNode(4);
     c.node(1)
         .raw()
-        .proposeConfChange(
-            ConfChange.newBuilder()
-                .setType(ConfChangeType.ConfChangeAddLearnerNode)
-                .setNodeId(4)
-                .build());
+        .proposeConfChange(MembershipChanges.v1(ConfChangeType.ConfChangeAddLearnerNode, 4));
     c.stabilize();
     c.node(1).raw().transferLeader(4);
     assertNothingStarted(c);
@@ -122,9 +116,9 @@ class TransferRulesTest {
   void aSecondTransferToTheSameNodeSendsNoSecondTimeoutNow() {
     StepCluster c = leader1();
     c.node(1).raw().transferLeader(2);
-    assertEquals(1, Msgs.count(c.collect(1), MessageType.MsgTimeoutNow));
+    assertEquals(1, Messages.ofType(c.collect(1), MessageType.MsgTimeoutNow).size());
     c.node(1).raw().transferLeader(2);
-    assertEquals(0, Msgs.count(c.collect(1), MessageType.MsgTimeoutNow));
+    assertEquals(0, Messages.ofType(c.collect(1), MessageType.MsgTimeoutNow).size());
     assertEquals(2, transferee(c, 1));
   }
 
@@ -155,15 +149,7 @@ class TransferRulesTest {
   void steppingDownClearsTheTransfer() {
     StepCluster c = transferringToIsolated3();
     long term = c.node(1).term();
-    c.node(1)
-        .raw()
-        .step(
-            Message.newBuilder()
-                .setType(MessageType.MsgHeartbeat)
-                .setFrom(2)
-                .setTo(1)
-                .setTerm(term + 1)
-                .build());
+    c.node(1).raw().step(Messages.message(MessageType.MsgHeartbeat, 2, 1, term + 1).build());
     assertEquals(Role.FOLLOWER, c.node(1).role());
     assertEquals(0, transferee(c, 1));
   }

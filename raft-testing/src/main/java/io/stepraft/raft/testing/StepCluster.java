@@ -110,9 +110,27 @@ public final class StepCluster {
 
   /** Adds a node that is not bootstrapped (to be added by a configuration change). */
   public StepNode addNode(Config.Builder config) {
-    StepNode node = new StepNode(config.build());
+    StepNode node = new StepNode(config.build(), RawNode::new);
     nodes.put(node.id(), node);
     return node;
+  }
+
+  /**
+   * Adds node {@code id} with an empty storage and default settings, not bootstrapped: to be added
+   * by a configuration change.
+   */
+  public StepNode addNode(long id) {
+    return addNode(id, b -> b);
+  }
+
+  /**
+   * Adds node {@code id} with an empty storage, not bootstrapped: to be added by a configuration
+   * change.
+   *
+   * @param tweak adjusts the node's config (its id and storage are already set)
+   */
+  public StepNode addNode(long id, UnaryOperator<Config.Builder> tweak) {
+    return addNode(tweak.apply(Config.builder().id(id).storage(new MemoryStorage())));
   }
 
   /** The node with this id. */
@@ -172,7 +190,7 @@ public final class StepCluster {
     for (int rounds = 0; rounds < 100_000; rounds++) {
       boolean progress = false;
       for (StepNode n : nodes.values()) {
-        List<Message> out = n.handleReady();
+        List<Message> out = n.work();
         if (!out.isEmpty()) {
           inFlight.addAll(out);
         }
@@ -182,7 +200,7 @@ public final class StepCluster {
         deliverAll();
         progress = true;
       }
-      if (!progress && nodes.values().stream().noneMatch(n -> n.raw().hasReady())) {
+      if (!progress && nodes.values().stream().noneMatch(StepNode::hasWork)) {
         return;
       }
     }
@@ -197,12 +215,7 @@ public final class StepCluster {
 
   /** Handles pending Readies and returns the messages they emit without delivering them. */
   public List<Message> collect(long id) {
-    List<Message> out = new ArrayList<>();
-    StepNode n = node(id);
-    while (n.raw().hasReady()) {
-      out.addAll(n.handleReady());
-    }
-    return out;
+    return node(id).handleReadies();
   }
 
   private void deliverAll() {
@@ -304,8 +317,6 @@ public final class StepCluster {
     return best;
   }
 
-  // ---------------------------------------------------------------- additions for the paper tests
-
   /**
    * A cluster of nodes 1..n started from prepared storages (entry i of {@code storages} belongs to
    * node i + 1), without bootstrapping: each storage must already hold the configuration (in its
@@ -320,7 +331,7 @@ public final class StepCluster {
       long id = i + 1;
       Config.Builder b =
           Config.builder().id(id).electionTicks(10).heartbeatTicks(1).storage(storages.get(i));
-      c.nodes.put(id, new StepNode(tweak.apply(b).build()));
+      c.nodes.put(id, new StepNode(tweak.apply(b).build(), RawNode::new));
     }
     c.stabilize();
     return c;

@@ -8,7 +8,6 @@ import io.stepraft.raft.testing.sim.SimApplication;
 import io.stepraft.raft.testing.sim.SimOptions;
 import io.stepraft.raft.testing.sim.SimulationAssertions;
 import io.stepraft.raft.testing.sim.SoakResult;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -110,10 +109,7 @@ class CounterSimulationExampleTest {
 
   @Test
   void thePageShowsThisCode() {
-    String section = DocPage.section("## Simulating your own state machine");
-    assertEquals(
-        DocPage.blocks(section, "```java\n"),
-        DocPage.markedCode(
-            Path.of("src/test/java/io/stepraft/raft/testing/CounterSimulationExampleTest.java")));
+    DocPage.assertSectionShowsCodeOf(
+        "## Simulating your own state machine", CounterSimulationExampleTest.class);
   }
 }

@@ -1,5 +1,7 @@
 package io.stepraft.raft.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +62,15 @@ public final class DocPage {
       }
     }
     return blocks;
+  }
+
+  /**
+   * Asserts that the {@code java} blocks of the section {@code heading} are, in order, the code
+   * that the test class {@code test} marks.
+   */
+  public static void assertSectionShowsCodeOf(String heading, Class<?> test) {
+    Path source = Path.of("src/test/java", test.getName().replace('.', '/') + ".java");
+    assertEquals(blocks(section(heading), "```java\n"), markedCode(source));
   }
 
   private static String read(Path p) {

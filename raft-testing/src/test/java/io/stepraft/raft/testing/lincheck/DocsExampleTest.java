@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.stepraft.raft.testing.DocPage;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.Test;
  * section's {@code text} block; the test fails when page and code drift apart.
  */
 class DocsExampleTest {
-  private static final Path THIS_FILE =
-      Path.of("src/test/java/io/stepraft/raft/testing/lincheck/DocsExampleTest.java");
   private static final String SECTION = "## Linearizability checker";
   private static final int CLIENTS = 3;
   private static final int REQUESTS = 100;
@@ -106,7 +103,6 @@ class DocsExampleTest {
 
   @Test
   void thePageShowsThisCode() {
-    assertEquals(
-        DocPage.blocks(DocPage.section(SECTION), "```java\n"), DocPage.markedCode(THIS_FILE));
+    DocPage.assertSectionShowsCodeOf(SECTION, DocsExampleTest.class);
   }
 }

@@ -1,7 +1,6 @@
 package io.stepraft.raft.snapshot;
 
 import com.google.protobuf.ByteString;
-import io.stepraft.raft.PeerProgress;
 import io.stepraft.raft.RaftListener;
 import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.EntryType;
@@ -20,8 +19,8 @@ import java.util.function.UnaryOperator;
  * newlines, so that a node's application state is "the payloads in its last snapshot, then the
  * payloads it applied after it" and can be compared across nodes.
  */
-final class Snapshots {
-  private Snapshots() {}
+final class SnapshotScenarios {
+  private SnapshotScenarios() {}
 
   /**
    * Three nodes, leader 1, one write ("a0") everywhere; then node 3 is cut off and the leader
@@ -44,17 +43,12 @@ final class Snapshots {
     return laggingFollower3(b -> b, writes);
   }
 
-  /** The index of the last entry a node applied (or restored from a snapshot), 0 if none. */
-  static long lastApplied(StepNode n) {
-    return n.appliedIndex();
-  }
-
   /**
    * Takes a snapshot of node {@code n}'s application state at its last applied index, then compacts
    * its log so that the first entry kept is {@code compactTo + 1} (if it starts earlier).
    */
   static Snapshot snapshotAndCompact(StepNode n, long compactTo) {
-    long index = lastApplied(n);
+    long index = n.appliedIndex();
     Snapshot s = n.storage().createSnapshot(index, n.confState(), encode(stateUpTo(n, index)));
     if (compactTo >= n.storage().firstIndex()) {
       n.storage().compact(compactTo);
@@ -64,10 +58,7 @@ final class Snapshots {
 
   /** Snapshot at the last applied index and compact everything up to it. */
   static Snapshot snapshotAndCompactAll(StepNode n) {
-    long index = lastApplied(n);
-    Snapshot s = n.storage().createSnapshot(index, n.confState(), encode(stateUpTo(n, index)));
-    n.storage().compact(index);
-    return s;
+    return snapshotAndCompact(n, n.appliedIndex());
   }
 
   /** The node's application state: its snapshot's payloads, then what it applied after it. */
@@ -99,16 +90,6 @@ final class Snapshots {
       return List.of();
     }
     return Arrays.asList(data.toStringUtf8().split("\n"));
-  }
-
-  /** The leader's view of a peer. */
-  static PeerProgress progress(StepCluster c, long leader, long peer) {
-    PeerProgress p = c.node(leader).raw().status().progress().get(peer);
-    if (p == null) {
-      throw new AssertionError(
-          "node " + leader + " has no progress for " + peer + " (not leading?)");
-    }
-    return p;
   }
 
   /** Records every MsgSnap the nodes send, whether the network delivers it or not. */
