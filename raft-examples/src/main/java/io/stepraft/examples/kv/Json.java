@@ -46,6 +46,7 @@ final class Json {
       throw new IllegalArgumentException("body longer than " + BODY_CHARS_MAX + " characters");
     }
     Parser p = new Parser(text);
+    p.skipSpace();
     Map<String, Object> out = p.object();
     p.skipSpace();
     if (!p.atEnd()) {

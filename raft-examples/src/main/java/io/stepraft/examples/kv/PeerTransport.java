@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.stepraft.raft.SnapshotStatus;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
+
+  /**
+   * An inbound connection silent this long is closed (peers send heartbeats every tick, so only a
+   * stalled or half-sent frame is this quiet).
+   */
+  private static final int INBOUND_IDLE_SECONDS = 30;
 
   private final long selfId;
   private final int maxFrameBytes;
@@ -58,6 +65,7 @@ final class PeerTransport implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
+                        .addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS))
                         .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
                         .addLast(new PeerInboundHandler(selfId, PeerTransport.this));
                   }
