@@ -40,18 +40,13 @@ final class KvServer implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             IO_THREADS, NodeThreads.factory(settings.id(), "io"), NioIoHandler.newFactory());
+    // The storage refuses a directory created with other metadata: another node's data.
     ByteString metadata = ByteString.copyFromUtf8("stepraft-kv node " + settings.id());
-    this.storage = KvStorage.open(settings.dataDir(), metadata, settings.syncEnabled());
-    if (!storage.metadata().equals(metadata)) {
-      storage.close();
+    try {
+      this.storage = KvStorage.open(settings.dataDir(), metadata, settings.syncEnabled());
+    } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw new IllegalStateException(
-          "data directory "
-              + settings.dataDir()
-              + " belongs to another node ("
-              + storage.metadata().toStringUtf8()
-              + "), not node "
-              + settings.id());
+      throw e;
     }
     this.transport = new PeerTransport(settings.id(), settings.maxFrameBytes(), group, metrics);
     Consumer<Throwable> fatal =
@@ -83,12 +78,11 @@ final class KvServer implements AutoCloseable {
       throw e;
     }
     log.info(
-        "node {} started: peers {} , HTTP {}, data {}{}",
+        "node {} started: peers {}, HTTP {}, data {}",
         settings.id(),
         s.transport.localAddress(),
         s.http.localAddress(),
-        settings.dataDir(),
-        KvStorage.durable() ? "" : " (memory only: writes do not survive a restart)");
+        settings.dataDir());
     return s;
   }
 
