@@ -5,11 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,9 @@ final class HttpApi implements AutoCloseable {
 
   private Channel serverChannel;
 
+  /** Accepted connections, closed with the server. */
+  private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
   void start(
       InetSocketAddress address,
       EventLoopGroup group,
@@ -45,6 +51,7 @@ final class HttpApi implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    accepted.add(ch);
                     ch.pipeline()
                         .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))
@@ -65,5 +72,6 @@ final class HttpApi implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
+    accepted.close().awaitUninterruptibly();
   }
 }

@@ -5,10 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.stepraft.raft.SnapshotStatus;
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
@@ -44,6 +47,9 @@ final class PeerTransport implements AutoCloseable {
   private volatile RaftLoop loop;
   private Channel serverChannel;
 
+  /** Accepted connections, closed with the server. */
+  private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
   PeerTransport(long selfId, int maxFrameBytes, EventLoopGroup group, NodeMetrics metrics) {
     this.selfId = selfId;
     this.maxFrameBytes = maxFrameBytes;
@@ -64,6 +70,7 @@ final class PeerTransport implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    accepted.add(ch);
                     ch.pipeline()
                         .addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS))
                         .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
@@ -171,6 +178,7 @@ final class PeerTransport implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
+    accepted.close().awaitUninterruptibly();
     clients.values().forEach(PeerClient::close);
     clients.clear();
   }
