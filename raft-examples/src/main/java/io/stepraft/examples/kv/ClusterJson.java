@@ -23,6 +23,7 @@ final class ClusterJson {
     b.append(",\"applied\":").append(l.appliedIndex());
     b.append(",\"voters\":").append(ids(cs.getVotersList()));
     b.append(",\"learners\":").append(ids(cs.getLearnersList()));
+    b.append(",\"alarms\":").append(l.quotaAlarm() ? "[\"NOSPACE\"]" : "[]");
     b.append(",\"members\":{");
     String sep = "";
     for (Map.Entry<Long, String> m : members.entrySet()) {

@@ -125,6 +125,20 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return only(m, HttpMethod.POST, () -> addMember(body(req)));
       case "/cluster/leader":
         return only(m, HttpMethod.POST, () -> transfer(body(req)));
+      case "/cluster/alarms":
+        return only(
+            m,
+            HttpMethod.DELETE,
+            () ->
+                node.clearAlarms()
+                    .thenApply(was -> Answer.json(200, "{\"cleared\":" + was + "}\n")));
+      case "/snapshot":
+        return only(
+            m,
+            HttpMethod.POST,
+            () ->
+                node.backup()
+                    .thenApply(b -> new Answer(200, "application/octet-stream", b.encode())));
       default:
         break;
     }

@@ -26,7 +26,11 @@ final class KvNode {
   }
 
   CompletableFuture<KvStateMachine.Outcome> put(String key, ByteString value) {
-    return submit((l, f) -> propose(l, f, Command.put(l.newRequestId(), key, value)));
+    return submit(
+        (l, f) -> {
+          checkQuota(l, key, value);
+          propose(l, f, Command.put(l.newRequestId(), key, value));
+        });
   }
 
   CompletableFuture<KvStateMachine.Outcome> delete(String key) {
@@ -35,7 +39,11 @@ final class KvNode {
 
   CompletableFuture<KvStateMachine.Outcome> compareAndSet(
       String key, ByteString expected, ByteString value) {
-    return submit((l, f) -> propose(l, f, Command.cas(l.newRequestId(), key, expected, value)));
+    return submit(
+        (l, f) -> {
+          checkQuota(l, key, value);
+          propose(l, f, Command.cas(l.newRequestId(), key, expected, value));
+        });
   }
 
   /** A linearizable read (ReadIndex), or a local one when {@code serializable}. */
@@ -113,6 +121,22 @@ final class KvNode {
         });
   }
 
+  /** Clears the quota alarm; the next write over the quota raises it again. */
+  CompletableFuture<Boolean> clearAlarms() {
+    return submit(
+        (l, f) -> {
+          boolean was = l.quotaAlarm();
+          l.setQuotaAlarm(false);
+          f.complete(was);
+        });
+  }
+
+  /** A backup of this node's state machine at its applied index. */
+  CompletableFuture<BackupFile> backup() {
+    return submit(
+        (l, f) -> f.complete(new BackupFile(l.appliedIndex(), l.stateMachine().snapshot())));
+  }
+
   /** The node's view of the cluster, as JSON; on the leader with every follower's progress. */
   CompletableFuture<String> clusterJson() {
     return submit((l, f) -> f.complete(ClusterJson.of(l)));
@@ -149,6 +173,29 @@ final class KvNode {
               ConfChange.newBuilder().setType(type).setNodeId(id).setContext(context).build());
     } catch (ProposalDroppedException e) {
       l.requests().failWrite(requestId, dropped(e));
+    }
+  }
+
+  /**
+   * Refuses a write while the quota alarm is on, and raises the alarm for a write that would take
+   * the data past {@code --quota-bytes}. Deletes are always accepted: they free space.
+   */
+  private static void checkQuota(RaftLoop l, String key, ByteString value) {
+    long quota = l.settings().quotaBytes();
+    if (quota == 0) {
+      return;
+    }
+    if (!l.quotaAlarm() && l.stateMachine().dataBytes() + key.length() + value.size() > quota) {
+      l.setQuotaAlarm(true);
+    }
+    if (l.quotaAlarm()) {
+      throw new KvException(
+          507,
+          "quota alarm: the store holds "
+              + l.stateMachine().dataBytes()
+              + " bytes of "
+              + quota
+              + " allowed; delete keys, then DELETE /cluster/alarms");
     }
   }
 

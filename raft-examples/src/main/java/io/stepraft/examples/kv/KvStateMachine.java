@@ -95,6 +95,15 @@ final class KvStateMachine {
     return Collections.unmodifiableMap(members);
   }
 
+  /**
+   * Starts from a backup's keys and values; its members are dropped (the new cluster's come from
+   * its own founding configuration).
+   */
+  void restoreBackup(ByteString snapshot) {
+    restore(snapshot);
+    members.clear();
+  }
+
   /** The whole state, for a snapshot. */
   ByteString snapshot() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -122,6 +122,23 @@ final class Main implements Callable<Integer> {
       description = "Do not fsync the log (faster, loses writes on a machine crash; tests only).")
   boolean noFsync;
 
+  @Option(
+      names = "--quota-bytes",
+      defaultValue = "0",
+      paramLabel = "BYTES",
+      description =
+          "Bytes of keys and values past which writes get 507 and an alarm is raised (default:"
+              + " 0, no quota).")
+  long quotaBytes;
+
+  @Option(
+      names = "--restore",
+      paramLabel = "FILE",
+      description =
+          "Found a new cluster from a backup (POST /snapshot). Give every founding member the"
+              + " same file and an empty --data-dir.")
+  Path restore;
+
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
@@ -156,9 +173,21 @@ final class Main implements Callable<Integer> {
           maxValueBytes,
           requestTimeoutMs,
           maxFrameBytes,
-          !noFsync);
+          !noFsync,
+          quotaBytes,
+          restore == null ? null : readBackup(restore));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static BackupFile readBackup(Path file) {
+    try {
+      return BackupFile.read(file);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("--restore: cannot read " + file + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--restore " + file + ": " + e.getMessage());
     }
   }
 

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param requestTimeoutMs how long a client request may wait for raft
  * @param maxFrameBytes largest peer message accepted or sent (snapshots included)
  * @param syncEnabled whether the storage fsyncs (off only in tests that measure nothing durable)
+ * @param quotaBytes keys and values held past which writes are refused (507), or 0 for none
+ * @param restore a backup the founding members start from, or null
  */
 record NodeSettings(
     long id,
@@ -38,7 +40,9 @@ record NodeSettings(
     int maxValueBytes,
     int requestTimeoutMs,
     int maxFrameBytes,
-    boolean syncEnabled) {
+    boolean syncEnabled,
+    long quotaBytes,
+    BackupFile restore) {
 
   /** Client requests waiting for raft at once, per node; more get 503. */
   static final int PENDING_REQUESTS_MAX = 4096;
@@ -71,6 +75,9 @@ record NodeSettings(
     require(
         requestTimeoutMs >= 10 && requestTimeoutMs <= 600_000,
         "--request-timeout-ms must be in [10, 600000], was " + requestTimeoutMs);
+    require(quotaBytes >= 0, "--quota-bytes must be >= 0 (0: no quota), was " + quotaBytes);
+    require(
+        restore == null || !join, "--restore starts a new cluster; it cannot be used with --join");
     require(maxFrameBytes >= 1024, "--max-frame-bytes must be at least 1024, was " + maxFrameBytes);
   }
 

@@ -55,6 +55,7 @@ final class RaftLoop implements Runnable {
   private long snapshotIndex;
   private long ticks;
   private SoftState soft = new SoftState(0, Role.FOLLOWER);
+  private boolean quotaAlarm;
   private volatile boolean running = true;
   private volatile NodeView view;
 
@@ -91,6 +92,12 @@ final class RaftLoop implements Runnable {
     soft = node.basicStatus().softState();
     applier =
         new Applier(node, sm, requests, metrics, snap.getMetadata().getConfState(), snapshotIndex);
+    // A new cluster founded from a backup: the backup is the state below the log's first entry
+    // until the first snapshot holds it (also after a crash before that snapshot).
+    boolean fromBackup = settings.restore() != null && snapshotIndex == 0;
+    if (fromBackup) {
+      sm.restoreBackup(settings.restore().data());
+    }
     if (storage.isEmpty() && !settings.join()) {
       List<Peer> peers = new ArrayList<>();
       new TreeMap<>(settings.peers())
@@ -100,7 +107,11 @@ final class RaftLoop implements Runnable {
                       new Peer(
                           id, new MemberContext(0, Addresses.format(a)).encode().toByteArray())));
       node.bootstrap(peers);
-      log.info("bootstrapped a new cluster with members {}", settings.peers().keySet());
+      log.info(
+          "bootstrapped a new cluster with members {}", new TreeMap<>(settings.peers()).keySet());
+      if (fromBackup) {
+        sealBackup();
+      }
     } else if (storage.isEmpty()) {
       log.info("new node joining a running cluster: waiting for the leader to contact it");
     } else {
@@ -112,6 +123,27 @@ final class RaftLoop implements Runnable {
     }
     transport.setPeers(peerAddresses());
     publishView();
+  }
+
+  /**
+   * Persists and applies the founding configuration, then snapshots the restored state and compacts
+   * the log up to it: every member, including one added later, starts from the backup.
+   */
+  private void sealBackup() {
+    handleReadies();
+    long applied = applier.applied();
+    if (snapshotIndex < applied) {
+      storage.createSnapshot(applied, applier.confState(), sm.snapshot());
+      snapshotIndex = applied;
+    }
+    if (applied >= storage.raftStorage().firstIndex()) {
+      storage.compact(applied);
+    }
+    log.info(
+        "restored {} keys from a backup taken at index {}; snapshot at {}",
+        sm.size(),
+        settings.restore().appliedIndex(),
+        applied);
   }
 
   // ---- called from other threads ----
@@ -184,16 +216,17 @@ final class RaftLoop implements Runnable {
       storage.save(rd); // 1. persist (fsync when rd.mustSync())
       metrics.saveSeconds((System.nanoTime() - start) / 1e9);
       transport.send(rd.messages()); // 2. only then send
-      boolean confChanged = false; // 3. apply, in order
+      boolean restored = false; // 3. apply, in order
       if (rd.hasSnapshot()) {
         applier.applySnapshot(rd.snapshot());
         snapshotIndex = Math.max(snapshotIndex, rd.snapshot().getMetadata().getIndex());
-        confChanged = true;
+        restored = true;
       }
+      boolean confChanged = false;
       for (Entry e : rd.committedEntries()) {
         confChanged |= applier.apply(e);
       }
-      if (confChanged) {
+      if (restored || confChanged) {
         transport.setPeers(peerAddresses());
       }
       for (ReadState rs : rd.readStates()) {
@@ -204,7 +237,7 @@ final class RaftLoop implements Runnable {
       }
       node.advance(rd); // 4. advance
       requests.serveReads(applier.applied(), sm);
-      maybeSnapshot();
+      maybeSnapshot(confChanged);
     }
   }
 
@@ -216,10 +249,16 @@ final class RaftLoop implements Runnable {
     soft = s;
   }
 
-  /** Every {@code snapshotEntries} applied entries: snapshot, then compact keeping a margin. */
-  private void maybeSnapshot() {
+  /**
+   * Every {@code snapshotEntries} applied entries: snapshot, then compact keeping a margin. Also
+   * right after a configuration change ({@code confChanged}): a node added later may need a
+   * snapshot (when the entries it lacks are compacted), and raft refuses one whose configuration
+   * does not hold the node itself.
+   */
+  private void maybeSnapshot(boolean confChanged) {
     long applied = applier.applied();
-    if (applied - snapshotIndex < settings.snapshotEntries()) {
+    if (applied == snapshotIndex
+        || (!confChanged && applied - snapshotIndex < settings.snapshotEntries())) {
       return;
     }
     storage.createSnapshot(applied, applier.confState(), sm.snapshot());
@@ -285,6 +324,18 @@ final class RaftLoop implements Runnable {
 
   long appliedIndex() {
     return applier.applied();
+  }
+
+  /** Whether writes are refused because the data passed {@code --quota-bytes}. */
+  boolean quotaAlarm() {
+    return quotaAlarm;
+  }
+
+  void setQuotaAlarm(boolean on) {
+    if (on != quotaAlarm) {
+      log.warn(on ? "quota alarm raised: writes are refused" : "quota alarm cleared");
+    }
+    quotaAlarm = on;
   }
 
   long deadlineTick() {

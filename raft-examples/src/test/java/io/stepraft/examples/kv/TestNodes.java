@@ -28,6 +28,8 @@ final class TestNodes implements AutoCloseable {
   private final Map<Long, KvServer> running = new HashMap<>();
   private final long snapshotEntries;
   private final long catchUpEntries;
+  long quotaBytes;
+  BackupFile restore;
 
   TestNodes(Path dir, int founders, int capacity, long snapshotEntries, long catchUpEntries) {
     this.dir = dir;
@@ -69,7 +71,9 @@ final class TestNodes implements AutoCloseable {
         64 * 1024,
         3000,
         8 << 20,
-        false);
+        false,
+        quotaBytes,
+        restore);
   }
 
   KvServer start(long id, boolean join) {
