@@ -18,7 +18,7 @@ final class KvStorage implements AutoCloseable {
   /** WAL segment size: small enough that compaction frees disk soon in a small example. */
   private static final long SEGMENT_BYTES = 16L << 20;
 
-  /** Snapshot files kept on disk besides the newest. */
+  /** Snapshot files kept on disk, the newest included. */
   private static final int SNAPSHOTS_RETAINED = 2;
 
   private final DurableStorage storage;

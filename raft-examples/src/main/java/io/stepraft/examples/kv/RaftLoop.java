@@ -181,7 +181,7 @@ final class RaftLoop implements Runnable {
           ticks++;
           requests.expire(ticks);
           // After a pause (GC, SIGSTOP) tick once, not once per missed interval.
-          nextTick = Math.max(nextTick + tickNanos, now);
+          nextTick = now - nextTick > tickNanos ? now + tickNanos : nextTick + tickNanos;
         }
         handleReadies();
         publishView();
