@@ -39,7 +39,8 @@ final class HttpApi implements AutoCloseable {
       EventLoopGroup group,
       KvNode node,
       NodeSettings settings,
-      NodeMetrics metrics)
+      NodeMetrics metrics,
+      Tls tls)
       throws InterruptedException {
     int bodyMax = Math.max(BODY_MIN_BYTES, settings.maxValueBytes());
     ServerBootstrap b =
@@ -52,8 +53,13 @@ final class HttpApi implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     accepted.add(ch);
+                    ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS));
+                    if (tls.server() != null) {
+                      ch.pipeline()
+                          .addLast(tls.server().newHandler(ch.alloc()))
+                          .addLast(new CommonNameCheck(tls.allowedCn()));
+                    }
                     ch.pipeline()
-                        .addLast(new ReadTimeoutHandler(IDLE_SECONDS))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))
                         .addLast(new HttpObjectAggregator(bodyMax))
                         .addLast(new HttpHandler(node, settings, metrics));

@@ -49,14 +49,29 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.metrics = metrics;
   }
 
-  /** A finished answer. */
-  record Answer(int status, String contentType, byte[] body) {
+  /**
+   * Header on a 503 for a request refused before anything was proposed: a write that got it was
+   * certainly not applied. A 503 without it (a timeout) leaves the outcome unknown.
+   */
+  static final String OUTCOME_HEADER = "X-Kv-Outcome";
+
+  /** A finished answer; {@code notApplied} marks a 503 whose write certainly had no effect. */
+  record Answer(int status, String contentType, byte[] body, boolean notApplied) {
+    Answer(int status, String contentType, byte[] body) {
+      this(status, contentType, body, false);
+    }
+
     static Answer text(int status, String message) {
       return new Answer(status, TEXT, (message + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     static Answer json(int status, String json) {
       return new Answer(status, JSON, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Answer of(KvException e) {
+      byte[] body = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+      return new Answer(e.status(), TEXT, body, e.status() == 503 && e.notApplied());
     }
   }
 
@@ -71,7 +86,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     try {
       answer = route(req);
     } catch (KvException e) {
-      answer = CompletableFuture.completedFuture(Answer.text(e.status(), e.getMessage()));
+      answer = CompletableFuture.completedFuture(Answer.of(e));
     } catch (IllegalArgumentException e) {
       answer = CompletableFuture.completedFuture(Answer.text(400, e.getMessage()));
     }
@@ -92,7 +107,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static Answer failure(Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof KvException k) {
-      return Answer.text(k.status(), k.getMessage());
+      return Answer.of(k);
     }
     if (cause instanceof TimeoutException) {
       return Answer.text(503, "request timed out; a write may or may not have taken effect");
@@ -304,6 +319,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Unpooled.wrappedBuffer(a.body()));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, a.body().length);
+    if (a.notApplied()) {
+      res.headers().set(OUTCOME_HEADER, "not-applied");
+    }
     if (keepAlive) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);

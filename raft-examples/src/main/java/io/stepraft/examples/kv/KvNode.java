@@ -200,15 +200,15 @@ final class KvNode {
   }
 
   private static KvException dropped(ProposalDroppedException e) {
-    return KvException.unavailable("proposal dropped (" + e.reason() + "): " + e.getMessage());
+    return KvException.refused("proposal dropped (" + e.reason() + "): " + e.getMessage());
   }
 
   private static void checkRoom(RaftLoop l) {
     if (l.requests().full()) {
-      throw KvException.unavailable("too many requests in flight; retry later");
+      throw KvException.refused("too many requests in flight; retry later");
     }
     if (l.softState().lead() == 0) {
-      throw KvException.unavailable("no leader known");
+      throw KvException.refused("no leader known");
     }
   }
 
@@ -227,7 +227,7 @@ final class KvNode {
               }
             });
     if (!queued) {
-      f.completeExceptionally(KvException.unavailable("node is busy or stopping; retry later"));
+      f.completeExceptionally(KvException.refused("node is busy or stopping; retry later"));
     }
     return f;
   }

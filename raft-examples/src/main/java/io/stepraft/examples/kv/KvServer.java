@@ -48,7 +48,9 @@ final class KvServer implements AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
-    this.transport = new PeerTransport(settings.id(), settings.maxFrameBytes(), group, metrics);
+    this.transport =
+        new PeerTransport(
+            settings.id(), settings.maxFrameBytes(), group, metrics, Tls.forPeers(settings));
     Consumer<Throwable> fatal =
         e -> {
           failure = e;
@@ -72,7 +74,13 @@ final class KvServer implements AutoCloseable {
     try {
       s.transport.start(settings.peerAddress(), s.loop);
       s.raftThread.start();
-      s.http.start(settings.httpAddress(), s.group, new KvNode(s.loop), settings, s.metrics);
+      s.http.start(
+          settings.httpAddress(),
+          s.group,
+          new KvNode(s.loop),
+          settings,
+          s.metrics,
+          Tls.forClients(settings));
     } catch (InterruptedException | RuntimeException e) {
       s.close();
       throw e;

@@ -139,6 +139,54 @@ final class Main implements Callable<Integer> {
               + " same file and an empty --data-dir.")
   Path restore;
 
+  @Option(
+      names = "--peer-cert",
+      paramLabel = "PEM",
+      description = "Certificate for peer links (mutual TLS).")
+  Path peerCert;
+
+  @Option(
+      names = "--peer-key",
+      paramLabel = "PEM",
+      description = "PKCS#8 private key of --peer-cert.")
+  Path peerKey;
+
+  @Option(
+      names = "--peer-trusted-ca",
+      paramLabel = "PEM",
+      description = "CA that signs the other side's certificates (required with --peer-cert).")
+  Path peerTrustedCa;
+
+  @Option(
+      names = "--peer-allowed-cn",
+      paramLabel = "CN",
+      description = "Only accept peer certificates with this common name.")
+  String peerAllowedCn;
+
+  @Option(
+      names = "--client-cert",
+      paramLabel = "PEM",
+      description = "Certificate for the HTTP port.")
+  Path clientCert;
+
+  @Option(
+      names = "--client-key",
+      paramLabel = "PEM",
+      description = "PKCS#8 private key of --client-cert.")
+  Path clientKey;
+
+  @Option(
+      names = "--client-trusted-ca",
+      paramLabel = "PEM",
+      description = "CA that signs the other side's certificates (makes client TLS mutual).")
+  Path clientTrustedCa;
+
+  @Option(
+      names = "--client-allowed-cn",
+      paramLabel = "CN",
+      description = "Only accept client certificates with this common name.")
+  String clientAllowedCn;
+
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
@@ -175,7 +223,10 @@ final class Main implements Callable<Integer> {
           maxFrameBytes,
           !noFsync,
           quotaBytes,
-          restore == null ? null : readBackup(restore));
+          restore == null ? null : readBackup(restore),
+          TlsSettings.of("--peer", peerCert, peerKey, peerTrustedCa, peerAllowedCn, true),
+          TlsSettings.of(
+              "--client", clientCert, clientKey, clientTrustedCa, clientAllowedCn, false));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

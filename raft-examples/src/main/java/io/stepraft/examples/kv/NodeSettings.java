@@ -24,6 +24,8 @@ import java.util.Map;
  * @param syncEnabled whether the storage fsyncs (off only in tests that measure nothing durable)
  * @param quotaBytes keys and values held past which writes are refused (507), or 0 for none
  * @param restore a backup the founding members start from, or null
+ * @param peerTls mutual TLS between peers, or null for plain TCP
+ * @param clientTls TLS on the HTTP port (mutual with a CA), or null for plain HTTP
  */
 record NodeSettings(
     long id,
@@ -42,7 +44,9 @@ record NodeSettings(
     int maxFrameBytes,
     boolean syncEnabled,
     long quotaBytes,
-    BackupFile restore) {
+    BackupFile restore,
+    TlsSettings peerTls,
+    TlsSettings clientTls) {
 
   /** Client requests waiting for raft at once, per node; more get 503. */
   static final int PENDING_REQUESTS_MAX = 4096;

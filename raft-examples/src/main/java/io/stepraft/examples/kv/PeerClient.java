@@ -41,6 +41,7 @@ final class PeerClient {
   private final int maxFrameBytes;
   private final EventLoop eventLoop;
   private final PeerTransport transport;
+  private final Tls tls;
   private final ArrayBlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE_MAX);
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private volatile boolean closed;
@@ -56,7 +57,9 @@ final class PeerClient {
       InetSocketAddress address,
       int maxFrameBytes,
       EventLoop eventLoop,
-      PeerTransport transport) {
+      PeerTransport transport,
+      Tls tls) {
+    this.tls = tls;
     this.peerId = peerId;
     this.address = address;
     this.maxFrameBytes = maxFrameBytes;
@@ -156,6 +159,13 @@ final class PeerClient {
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
+                if (tls.client() != null) {
+                  ch.pipeline()
+                      .addLast(
+                          tls.client()
+                              .newHandler(ch.alloc(), address.getHostString(), address.getPort()))
+                      .addLast(new CommonNameCheck(tls.allowedCn()));
+                }
                 ch.pipeline().addLast(new LengthFieldPrepender(4)).addLast(new Writability());
               }
             })
@@ -171,7 +181,11 @@ final class PeerClient {
     }
     if (!f.isSuccess()) {
       if (!warned) {
-        log.warn("cannot connect to peer {} at {}: {}", peerId, address, f.cause().toString());
+        log.warn(
+            "cannot connect to peer {} at {}: {}",
+            peerId,
+            Addresses.format(address),
+            f.cause().getMessage());
         warned = true;
       }
       nextConnectNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
@@ -179,7 +193,7 @@ final class PeerClient {
       dropQueued();
       return;
     }
-    log.info("connected to peer {} at {}", peerId, address);
+    log.info("connected to peer {} at {}", peerId, Addresses.format(address));
     warned = false;
     backoffMs = BACKOFF_MIN_MS;
     channel = f.channel();

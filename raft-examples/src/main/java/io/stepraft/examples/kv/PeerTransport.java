@@ -39,6 +39,7 @@ final class PeerTransport implements AutoCloseable {
   private static final int INBOUND_IDLE_SECONDS = 30;
 
   private final long selfId;
+  private final Tls tls;
   private final int maxFrameBytes;
   private final EventLoopGroup group;
   private final NodeMetrics metrics;
@@ -50,7 +51,9 @@ final class PeerTransport implements AutoCloseable {
   /** Accepted connections, closed with the server. */
   private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-  PeerTransport(long selfId, int maxFrameBytes, EventLoopGroup group, NodeMetrics metrics) {
+  PeerTransport(
+      long selfId, int maxFrameBytes, EventLoopGroup group, NodeMetrics metrics, Tls tls) {
+    this.tls = tls;
     this.selfId = selfId;
     this.maxFrameBytes = maxFrameBytes;
     this.group = group;
@@ -71,8 +74,13 @@ final class PeerTransport implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     accepted.add(ch);
+                    ch.pipeline().addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS));
+                    if (tls.server() != null) {
+                      ch.pipeline()
+                          .addLast(tls.server().newHandler(ch.alloc()))
+                          .addLast(new CommonNameCheck(tls.allowedCn()));
+                    }
                     ch.pipeline()
-                        .addLast(new ReadTimeoutHandler(INBOUND_IDLE_SECONDS))
                         .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
                         .addLast(new PeerInboundHandler(selfId, PeerTransport.this));
                   }
@@ -110,7 +118,7 @@ final class PeerTransport implements AutoCloseable {
     peers.forEach(
         (id, a) -> {
           if (id != selfId && !clients.containsKey(id)) {
-            clients.put(id, new PeerClient(id, a, maxFrameBytes, group.next(), this));
+            clients.put(id, new PeerClient(id, a, maxFrameBytes, group.next(), this, tls));
           }
         });
     knownPeers = Set.copyOf(peers.keySet());

@@ -12,8 +12,15 @@ import java.time.Duration;
 
 /** A test client of one node's HTTP API: every call returns status and body, never throws. */
 final class KvClient {
-  /** What a call returned; status 0 when the connection failed or timed out. */
-  record Reply(int status, String body) {
+  /**
+   * What a call returned; status 0 when the connection failed or timed out. {@code notApplied}: the
+   * request certainly had no effect (refused by the node, or never sent).
+   */
+  record Reply(int status, String body, boolean notApplied) {
+    Reply(int status, String body) {
+      this(status, body, status / 100 == 4);
+    }
+
     boolean ok() {
       return status / 100 == 2;
     }
@@ -25,11 +32,17 @@ final class KvClient {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
 
+  private final HttpClient client;
   private final String base;
   private final Duration timeout;
 
   KvClient(InetSocketAddress http, Duration timeout) {
-    this.base = "http://" + http.getHostString() + ":" + http.getPort();
+    this(http, timeout, HTTP, "http");
+  }
+
+  KvClient(InetSocketAddress http, Duration timeout, HttpClient client, String scheme) {
+    this.client = client;
+    this.base = scheme + "://" + http.getHostString() + ":" + http.getPort();
     this.timeout = timeout;
   }
 
@@ -61,8 +74,11 @@ final class KvClient {
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body());
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      boolean refused = r.headers().firstValue("X-Kv-Outcome").orElse("").equals("not-applied");
+      return new Reply(r.statusCode(), r.body(), refused || r.statusCode() / 100 == 4);
+    } catch (java.net.ConnectException e) {
+      return new Reply(0, e.toString(), true); // never reached the node
     } catch (IOException e) {
       return new Reply(0, e.toString());
     } catch (InterruptedException e) {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class ProcessFaultIT {
   private static final int CLIENTS = 4;
-  private static final String[] KEYS = {"a", "b", "c"};
+  private static final String[] KEYS = {"a", "b", "c", "d", "e", "f"};
   private static final int TICK_MS = 50;
 
   @TempDir Path dir;
@@ -109,12 +109,15 @@ class ProcessFaultIT {
       throw new AssertionError("a client thread failed", clientFailure.get());
     }
     History<KvModel.Input<String, String>, Reply<String>> history = recorder.history();
+    long unknown = history.operations().stream().filter(o -> o.output() == null).count();
     System.out.println(
         "ProcessFaultIT: "
             + history.operations().size()
             + " operations, "
             + okWrites.get()
-            + " acknowledged writes; faults: "
+            + " acknowledged writes, "
+            + unknown
+            + " with unknown outcome; faults: "
             + nemesis.summary());
     CheckResult<KvModel.Input<String, String>, Reply<String>> result =
         LinearizabilityChecker.check(
@@ -178,8 +181,10 @@ class ProcessFaultIT {
         if (r.status() == 200) {
           call.ok(Reply.ok());
           okWrites.incrementAndGet();
+        } else if (r.notApplied()) {
+          call.fail(); // refused before it was proposed, or never sent
         } else {
-          call.timeout(); // 503 or no answer: it may still take effect
+          call.timeout(); // timed out or no answer: it may still take effect
         }
       } else if (op < 9) {
         String expected;
@@ -193,6 +198,8 @@ class ProcessFaultIT {
           okWrites.incrementAndGet();
         } else if (r.status() == 412) {
           call.ok(Reply.failed());
+        } else if (r.notApplied()) {
+          call.fail();
         } else {
           call.timeout();
         }
@@ -201,6 +208,8 @@ class ProcessFaultIT {
         KvClient.Reply r = client.delete(key);
         if (r.status() == 200 || r.status() == 404) {
           call.ok(Reply.ok());
+        } else if (r.notApplied()) {
+          call.fail();
         } else {
           call.timeout();
         }

@@ -30,6 +30,8 @@ final class TestNodes implements AutoCloseable {
   private final long catchUpEntries;
   long quotaBytes;
   BackupFile restore;
+  TlsSettings peerTls;
+  TlsSettings clientTls;
 
   TestNodes(Path dir, int founders, int capacity, long snapshotEntries, long catchUpEntries) {
     this.dir = dir;
@@ -73,7 +75,9 @@ final class TestNodes implements AutoCloseable {
         8 << 20,
         false,
         quotaBytes,
-        restore);
+        restore,
+        peerTls,
+        clientTls);
   }
 
   KvServer start(long id, boolean join) {
@@ -100,6 +104,10 @@ final class TestNodes implements AutoCloseable {
 
   InetSocketAddress peerSocket(long id) {
     return peerPorts.get(id);
+  }
+
+  InetSocketAddress httpSocket(long id) {
+    return httpPorts.get(id);
   }
 
   KvClient client(long id) {
