@@ -13,13 +13,18 @@ import java.util.zip.CRC32C;
  * 4       4      ~length, the bitwise complement: a header that is not a valid pair is damage
  * 8       4      crc: CRC32C over (the previous record's crc, length, body, padding)
  * 12      n      body: the record type (1 byte), then the payload
- * 12 + n  0..7   zero padding up to a multiple of 8
+ * 12 + n  0..7   zero padding, so that the frame's size is a multiple of 8
+ * end - 4 4      trailer: the bytes "END!", written last
  * </pre>
  *
- * <p>A frame whose first 8 bytes are zero marks the end of the data in a preallocated segment.
+ * <p>A frame whose first 8 bytes are zero marks the end of the data in a preallocated segment. The
+ * trailer tells a record whose write stopped part-way (its trailer is still zero, or a prefix of
+ * "END!" then zeros) from a whole record damaged later (its trailer is intact).
  */
 final class Frame {
   static final int HEADER_BYTES = 12;
+  static final int TRAILER_BYTES = 4;
+  static final byte[] TRAILER = {'E', 'N', 'D', '!'};
   static final int ALIGN_BYTES = 8;
   static final int BODY_BYTES_MAX = 512 << 20;
   static final int METADATA_BYTES_MAX = 1 << 20;
@@ -28,7 +33,7 @@ final class Frame {
 
   /** The bytes a frame with a body of {@code bodyBytes} takes, padding included. */
   static long frameBytes(int bodyBytes) {
-    long raw = (long) HEADER_BYTES + bodyBytes;
+    long raw = (long) HEADER_BYTES + bodyBytes + TRAILER_BYTES;
     return (raw + ALIGN_BYTES - 1) & -ALIGN_BYTES;
   }
 
@@ -50,6 +55,33 @@ final class Frame {
     c.update(buf, offset, 4);
     c.update(buf, offset + HEADER_BYTES, frameBytes - HEADER_BYTES);
     return (int) c.getValue();
+  }
+
+  /** Whether the trailer at {@code at} is whole. */
+  static boolean wholeTrailer(byte[] b, int at) {
+    for (int i = 0; i < TRAILER_BYTES; i++) {
+      if (b[at + i] != TRAILER[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the trailer at {@code at} was being written: a prefix of it, then zeros. */
+  static boolean partialTrailer(byte[] b, int at) {
+    int i = 0;
+    while (i < TRAILER_BYTES && b[at + i] == TRAILER[i]) {
+      i++;
+    }
+    if (i == TRAILER_BYTES) {
+      return false;
+    }
+    for (; i < TRAILER_BYTES; i++) {
+      if (b[at + i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static int getInt(byte[] b, int at) {

@@ -29,7 +29,8 @@ final class FrameWriter {
     Frame.putInt(buf, at + 4, ~body);
     buf[at + Frame.HEADER_BYTES] = record.type().code;
     System.arraycopy(payload, 0, buf, at + Frame.HEADER_BYTES + 1, payload.length);
-    Arrays.fill(buf, at + Frame.HEADER_BYTES + body, at + frame, (byte) 0);
+    Arrays.fill(buf, at + Frame.HEADER_BYTES + body, at + frame - Frame.TRAILER_BYTES, (byte) 0);
+    System.arraycopy(Frame.TRAILER, 0, buf, at + frame - Frame.TRAILER_BYTES, Frame.TRAILER_BYTES);
     crc = Frame.crc(crc, buf, at, frame);
     Frame.putInt(buf, at + 8, crc);
     size += frame;

@@ -37,15 +37,10 @@ final class GroupLog {
           "entry index " + index + " of group " + groupId + " leaves a gap after index " + last);
     }
     if (index <= base) {
-      throw new CorruptWalException(
-          file,
-          offset,
-          "entry index "
-              + index
-              + " of group "
-              + groupId
-              + " is below the first index held, "
-              + (base + 1));
+      // An overwrite reaching below the first entry held: the segments holding the entries it
+      // replaced were released (a later snapshot covers them). It replaces everything held.
+      entries.clear();
+      base = index - 1;
     }
     entries.subList((int) (index - base - 1), entries.size()).clear();
     entries.add(e);
@@ -74,9 +69,11 @@ final class GroupLog {
 
   /** The index of the last entry, or of the latest snapshot when no entry is held after it. */
   long lastIndex() {
-    long fromEntries = entries.isEmpty() ? Math.max(base, 0) : base + entries.size();
+    if (!entries.isEmpty()) {
+      return base + entries.size();
+    }
     long snap = snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1).index();
-    return entries.isEmpty() ? Math.max(fromEntries, snap) : fromEntries;
+    return Math.max(Math.max(base, 0), snap);
   }
 
   /** The index before the first entry held, or -1 when nothing fixes it. */

@@ -9,14 +9,14 @@ import java.util.List;
 /**
  * Decodes the records of one segment and tells a torn tail from corruption.
  *
- * <p>The damage model: a crash may lose any suffix of what was written since the last fsync (the
- * file ends early), and may leave any 512-byte sector of an unsynced write unwritten (zero, as
- * preallocated). Damage in the last segment that this model explains, and after which no other
- * record follows, is a torn tail: the reader reports it and the caller cuts it. Everything else is
- * a {@link CorruptWalException}: a checksum mismatch in a record that is whole (no unwritten
- * sector), a header whose length and complement differ in exactly one bit (bit rot, not a torn
- * write), a damaged record followed by another record, any damage in an earlier segment, and a
- * payload that does not decode.
+ * <p>The damage model: a crash, or a write that failed part-way, may lose any suffix of what was
+ * written since the last fsync (the file ends early, or its preallocated zeros remain), and may
+ * leave any 512-byte sector of an unsynced write unwritten (zero). Damage in the last segment that
+ * this model explains, and after which no other record follows, is a torn tail: the reader reports
+ * it and the caller cuts it. Everything else is a {@link CorruptWalException}: a checksum mismatch
+ * in a record that is whole (no unwritten sector), a header whose length and complement differ in
+ * exactly one bit (bit rot, not a torn write), a damaged record followed by another record, any
+ * damage in an earlier segment, and a payload that does not decode.
  */
 final class SegmentReader {
   static final int SECTOR_BYTES = 512;
@@ -149,10 +149,17 @@ final class SegmentReader {
     if (validFrameAt(pos + frame, stored)) {
       throw corrupt(pos, what + ", and the next record at offset " + (pos + frame) + " is valid");
     }
+    int trailer = pos + frame - Frame.TRAILER_BYTES;
+    if (Frame.partialTrailer(data, trailer)) {
+      return damage(records, pos, crc, "a record whose write stopped part-way: " + what);
+    }
+    if (!Frame.wholeTrailer(data, trailer)) {
+      throw corrupt(pos, what + " and a damaged trailer at offset " + trailer);
+    }
     if (!hasUnwrittenSector(pos, pos + frame)) {
       throw corrupt(pos, what + " in a whole record (no unwritten sector): not a torn write");
     }
-    return damage(records, pos, crc, "a partly written record: " + what);
+    return damage(records, pos, crc, "a record with an unwritten sector: " + what);
   }
 
   private Result end(List<Decoded> records, int pos, int crc) {

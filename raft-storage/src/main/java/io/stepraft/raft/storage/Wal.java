@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class Wal implements AutoCloseable {
   static final long DEFAULT_GROUP = 1;
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
-  private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
   private final Path dir;
   private final FileIo io;
@@ -56,14 +55,6 @@ final class Wal implements AutoCloseable {
   private final AtomicLong syncCount = new AtomicLong();
   private volatile WalFailedException failure;
   private volatile boolean closed;
-
-  /** What the writer keeps per group: the basis of segment headers and of release decisions. */
-  private static final class GroupTrack {
-    long lastIndex;
-    HardState hardState;
-    long snapshotIndex;
-    long snapshotSeq = -1;
-  }
 
   private Wal(
       Path dir,
@@ -305,14 +296,8 @@ final class Wal implements AutoCloseable {
     LOG.debug("cut WAL segment {}, next {}", old, segments.get(segments.size() - 1));
   }
 
-  /**
-   * Creates a segment: a temporary file preallocated with zeros (so that a full disk fails here,
-   * not in the middle of a record), its header records (crc, metadata, every group's hard state),
-   * an fsync, a rename to its name, and an fsync of the directory.
-   */
+  /** Creates the next segment with its header records (crc, metadata, each group's hard state). */
   private void startSegment(SegmentName name, int prevCrc) throws IOException {
-    Path path = dir.resolve(name.fileName());
-    Path tmp = dir.resolve(name.fileName() + WalDirectory.TMP_SUFFIX);
     Map<Long, Long> firstIndexByGroup = new HashMap<>();
     writer.reset(prevCrc);
     writer.add(new WalRecord.CrcRecord(prevCrc, name.seq(), name.firstIndex()));
@@ -323,26 +308,8 @@ final class Wal implements AutoCloseable {
         writer.add(new StateRecord(t.getKey(), t.getValue().hardState));
       }
     }
-    LogFile f = io.open(tmp, true);
-    try {
-      ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK_BYTES, segmentSizeBytes));
-      for (long at = 0; at < segmentSizeBytes; at += zeros.capacity()) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), segmentSizeBytes - at));
-        f.write(zeros, at);
-      }
-      f.write(writer.bytes(), 0);
-      if (syncEnabled) {
-        f.force();
-      }
-      io.rename(tmp, path);
-      if (syncEnabled) {
-        io.syncDirectory(dir);
-      }
-    } catch (IOException e) {
-      f.close();
-      throw e;
-    }
-    segments.add(new Segment(name, path, f, firstIndexByGroup));
+    LogFile f = SegmentCreator.create(io, dir, name, writer.bytes(), segmentSizeBytes, syncEnabled);
+    segments.add(new Segment(name, dir.resolve(name.fileName()), f, firstIndexByGroup));
     position = writer.size();
     headerEnd = position;
     crc = writer.crc();
@@ -391,14 +358,7 @@ final class Wal implements AutoCloseable {
   private boolean releasable(Segment next) {
     for (Map.Entry<Long, GroupTrack> e : tracks.entrySet()) {
       Long first = next.firstIndexByGroup.get(e.getKey());
-      if (first == null) {
-        continue;
-      }
-      GroupTrack t = e.getValue();
-      if (first > t.snapshotIndex + 1) {
-        return false;
-      }
-      if (t.snapshotIndex > 0 && t.snapshotSeq < next.name.seq()) {
+      if (e.getValue().needsSegmentsBefore(next.name.seq(), first)) {
         return false;
       }
     }

@@ -2,6 +2,7 @@ package io.stepraft.raft.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -88,6 +89,82 @@ class DurableStorageRoundTripTest {
         DurableStorage.open(dir, StorageOptions.builder().segmentSizeBytes(16 << 10).build())) {
       assertTrue(ds.isEmpty());
       assertEquals(ByteString.copyFromUtf8("cluster-a"), ds.metadata());
+    }
+  }
+
+  @Test
+  void aFollowerThatCaughtUpByASnapshotRestartsFromThatSnapshot() {
+    StorageState caughtUp;
+    try (RaftHarness h = new RaftHarness(root, options(), 1, 2, 3)) {
+      h.startAll();
+      h.elect(1);
+      h.propose(1, "early");
+      h.stop(3);
+      for (int i = 0; i < 50; i++) {
+        h.propose(1, "late-" + i);
+      }
+      h.snapshotAndCompact(1, 5);
+      h.start(3);
+      h.propose(1, "after");
+      RaftHarness.Node n3 = h.nodes.get(3L);
+      assertEquals(
+          n3.storage.raftStorage().snapshot().getMetadata().getIndex() + 1,
+          n3.storage.raftStorage().firstIndex());
+      assertTrue(n3.storage.raftStorage().snapshot().getMetadata().getIndex() > 4);
+      assertEquals("after", n3.applied.get(n3.applied.size() - 1));
+      caughtUp = StorageState.of(n3.storage.raftStorage());
+    }
+    try (RaftHarness h = new RaftHarness(root, options(), 1, 2, 3)) {
+      RaftHarness.Node n3 = h.start(3);
+      assertEquals(caughtUp, StorageState.of(n3.storage.raftStorage()));
+      assertTrue(n3.applied.contains("late-49"), "restored from the received snapshot's data");
+    }
+  }
+
+  @Test
+  void aPowerCutOnEveryNodeLosesNoEntryTermOrVoteOnlyUnsyncedCommitIndexes() throws Exception {
+    java.util.Map<Long, FaultyFileIo> disks = new HashMap<>();
+    Map<Long, StorageState> before = new HashMap<>();
+    try (RaftHarness h =
+        new RaftHarness(
+            root,
+            options(),
+            id -> disks.computeIfAbsent(id, x -> new FaultyFileIo().holdUnsyncedWrites()),
+            1,
+            2,
+            3)) {
+      h.startAll();
+      h.elect(1);
+      for (int i = 0; i < 60; i++) {
+        h.propose(1, "cmd-" + i);
+      }
+      h.elect(2);
+      h.propose(2, "last");
+      for (RaftHarness.Node n : h.nodes.values()) {
+        before.put(n.id, StorageState.of(n.storage.raftStorage()));
+      }
+      for (long id = 1; id <= 3; id++) {
+        RaftHarness.Node n = h.abandon(id);
+        disks.get(id).powerLoss(new java.util.Random(id));
+        // The process "dies": nothing more reaches the files; closing only releases the lock.
+        assertThrows(WalFailedException.class, n.storage::close);
+      }
+    }
+    try (RaftHarness h = new RaftHarness(root, options(), 1, 2, 3)) {
+      h.startAll();
+      for (RaftHarness.Node n : h.nodes.values()) {
+        StorageState was = before.get(n.id);
+        StorageState now = StorageState.of(n.storage.raftStorage());
+        assertEquals(was.entries(), now.entries(), "node " + n.id);
+        assertEquals(was.hardState().getTerm(), now.hardState().getTerm(), "node " + n.id);
+        assertEquals(was.hardState().getVote(), now.hardState().getVote(), "node " + n.id);
+        assertTrue(now.hardState().getCommit() <= was.hardState().getCommit(), "node " + n.id);
+      }
+      h.elect(3);
+      h.propose(3, "after the cut");
+      for (RaftHarness.Node n : h.nodes.values()) {
+        assertEquals("after the cut", n.applied.get(n.applied.size() - 1), "node " + n.id);
+      }
     }
   }
 }

@@ -27,6 +27,7 @@ final class RaftHarness implements AutoCloseable {
   final Map<Long, Node> nodes = new TreeMap<>();
   private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
   private final long[] ids;
+  private final java.util.function.LongFunction<FileIo> io;
 
   static final class Node {
     final long id;
@@ -44,8 +45,14 @@ final class RaftHarness implements AutoCloseable {
   }
 
   RaftHarness(Path root, StorageOptions options, long... ids) {
+    this(root, options, id -> FileIo.SYSTEM, ids);
+  }
+
+  RaftHarness(
+      Path root, StorageOptions options, java.util.function.LongFunction<FileIo> io, long... ids) {
     this.root = root;
     this.options = options;
+    this.io = io;
     this.ids = ids;
   }
 
@@ -57,7 +64,7 @@ final class RaftHarness implements AutoCloseable {
    * Opens the node's storage and starts a RawNode over it: bootstrapped when the storage is new.
    */
   Node start(long id) {
-    DurableStorage ds = DurableStorage.open(dir(id), options);
+    DurableStorage ds = DurableStorage.open(dir(id), options, io.apply(id));
     long snapIndex = ds.raftStorage().snapshot().getMetadata().getIndex();
     RawNode raw =
         new RawNode(
@@ -92,6 +99,12 @@ final class RaftHarness implements AutoCloseable {
     for (long id : ids) {
       start(id);
     }
+  }
+
+  /** Drops the node and the messages to it without closing its storage; returns the node. */
+  Node abandon(long id) {
+    inFlight.removeIf(m -> m.getTo() == id);
+    return nodes.remove(id);
   }
 
   /** Closes the node's storage, dropping the RawNode and messages to it. */

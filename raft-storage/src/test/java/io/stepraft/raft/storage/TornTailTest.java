@@ -61,6 +61,26 @@ class TornTailTest {
   }
 
   @Test
+  void zerosFromEveryByteOfTheLastRecordOnAreCut() throws IOException {
+    Path template = walWithSixEntries("zero-template");
+    Path seg = WalFixture.lastSegment(template);
+    List<SegmentReader.Decoded> recs = WalFixture.records(seg, null);
+    int lastStart = (int) recs.get(recs.size() - 1).offset();
+    int end = WalFixture.dataEnd(seg);
+    byte[] bytes = Files.readAllBytes(seg);
+    for (int from = lastStart; from < end; from++) {
+      Path dir = root.resolve("zero-" + from);
+      Files.createDirectories(dir);
+      byte[] torn = bytes.clone();
+      java.util.Arrays.fill(torn, from, end, (byte) 0);
+      Files.write(dir.resolve(seg.getFileName()), torn);
+      try (Wal wal = open(dir)) {
+        assertEquals(entries(1, 5, 1), replayed(wal), "zeros from " + from);
+      }
+    }
+  }
+
+  @Test
   void unwrittenSectorsOfTheLastWriteAreCut() throws IOException {
     Path dir = root.resolve("sectors");
     try (Wal wal = open(dir)) {
