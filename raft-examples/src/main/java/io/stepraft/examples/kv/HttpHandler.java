@@ -232,6 +232,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (v.lead() == 0) {
       return done(Answer.json(503, state.replace("}\n", ",\"error\":\"no leader known\"}\n")));
     }
+    if (!v.member()) {
+      return done(
+          Answer.json(
+              503,
+              state.replace("}\n", ",\"error\":\"not a member of the configuration (yet)\"}\n")));
+    }
     return done(Answer.json(200, state));
   }
 

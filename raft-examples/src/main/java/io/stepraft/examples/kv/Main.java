@@ -188,6 +188,11 @@ final class Main implements Callable<Integer> {
   String clientAllowedCn;
 
   public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handlers: usage errors exit 2 with one line and a hint. */
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
@@ -200,7 +205,7 @@ final class Main implements Callable<Integer> {
           e.getCommandLine().getErr().println("Try 'stepraft-kv --help' for the options.");
           return 2;
         });
-    System.exit(cl.execute(args));
+    return cl;
   }
 
   /** Validates the flags; a bad one is a usage error with its message. */
