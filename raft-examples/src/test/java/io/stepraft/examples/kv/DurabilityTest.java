@@ -97,6 +97,46 @@ class DurabilityTest {
     assertEquals(412, nodes.client(3).cas("k0", "v56", "again").status(), "the CAS is not redone");
   }
 
+  @Test
+  void aNodeRefusesAnotherNodesDataDirectoryOrOneInUse() {
+    nodes = new TestNodes(dir, 3, 3, 10_000, 1_000).startAll();
+    nodes.awaitLeader();
+    NodeSettings two = nodes.settings(2, false);
+    NodeSettings twoOnOnesData =
+        new NodeSettings(
+            2,
+            two.peers(),
+            new java.net.InetSocketAddress("127.0.0.1", TestNodes.freePort()),
+            nodes.settings(1, false).dataDir(),
+            false,
+            two.tickMs(),
+            two.electionTicks(),
+            two.heartbeatTicks(),
+            two.snapshotEntries(),
+            two.catchUpEntries(),
+            two.maxKeyBytes(),
+            two.maxValueBytes(),
+            two.requestTimeoutMs(),
+            two.maxFrameBytes(),
+            false,
+            0,
+            null,
+            null,
+            null);
+    RuntimeException inUse =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> KvServer.start(twoOnOnesData, e -> {}));
+    assertTrue(inUse.getMessage().contains(dir.resolve("node1").toString()), inUse.getMessage());
+    nodes.stop(1);
+    RuntimeException foreign =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RuntimeException.class, () -> KvServer.start(twoOnOnesData, e -> {}));
+    assertTrue(foreign.getMessage().contains("metadata"), foreign.getMessage());
+    nodes.start(1, false);
+    nodes.awaitLeader();
+    assertEquals(200, nodes.client(2).put("still", "fine").status());
+  }
+
   private double snapshots(long id) {
     String metrics = nodes.client(id).call("GET", "/metrics", null).body();
     Matcher m = Pattern.compile("(?m)^stepraft_snapshots_total ([0-9.]+)").matcher(metrics);
