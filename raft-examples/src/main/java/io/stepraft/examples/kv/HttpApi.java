@@ -43,6 +43,8 @@ final class HttpApi implements AutoCloseable {
       Tls tls)
       throws InterruptedException {
     int bodyMax = Math.max(BODY_MIN_BYTES, settings.maxValueBytes());
+    // A connection waiting for an answer reads nothing: the idle limit outlasts any request.
+    int idleSeconds = Math.max(IDLE_SECONDS, settings.requestTimeoutMs() / 1000 + 10);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -53,7 +55,7 @@ final class HttpApi implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     accepted.add(ch);
-                    ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS));
+                    ch.pipeline().addLast(new ReadTimeoutHandler(idleSeconds));
                     if (tls.server() != null) {
                       ch.pipeline()
                           .addLast(tls.server().newHandler(ch.alloc()))
