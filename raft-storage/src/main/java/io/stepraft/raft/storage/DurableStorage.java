@@ -174,6 +174,10 @@ public final class DurableStorage implements AutoCloseable {
    * messages only after this returns.
    *
    * @param ready the Ready being handled
+   * @throws SnapshotOutOfDateException if the Ready's snapshot is not newer than the latest one
+   *     (nothing is written)
+   * @throws IllegalArgumentException if the Ready's entries leave a gap after the last one held
+   *     (nothing is written)
    * @throws WalFailedException if a write or fsync fails, now or earlier
    */
   public void save(Ready ready) {
@@ -181,6 +185,11 @@ public final class DurableStorage implements AutoCloseable {
     SnapshotRecord snapRecord = null;
     if (ready.hasSnapshot()) {
       Snapshot snap = ready.snapshot();
+      long current = storage.snapshot().getMetadata().getIndex();
+      if (snap.getMetadata().getIndex() <= current) {
+        // Refused before anything is written: replay would apply what MemoryStorage refuses.
+        throw new SnapshotOutOfDateException(snap.getMetadata().getIndex(), current);
+      }
       saveSnapshotFile(snap);
       SnapshotMetadata m = snap.getMetadata();
       snapRecord = new SnapshotRecord(GROUP, true, m.getIndex(), m.getTerm(), m.getConfState());

@@ -53,6 +53,10 @@ final class FrameWriter {
 
   private void ensure(int more) {
     long needed = (long) size + more;
+    if (needed > Wal.BATCH_BYTES_MAX) {
+      throw new IllegalArgumentException(
+          "a batch of " + needed + " bytes exceeds the limit of " + Wal.BATCH_BYTES_MAX);
+    }
     if (needed > buf.length) {
       long grown = Math.max(needed, 2L * buf.length);
       buf = Arrays.copyOf(buf, (int) Math.min(grown, Integer.MAX_VALUE - 8));

@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Wal implements AutoCloseable {
   static final long DEFAULT_GROUP = 1;
+
+  /**
+   * The most one {@link #save} may write: 1 GiB, so that a segment (at most 1 GiB, or one batch
+   * after a header when the batch does not fit) stays small enough to be read back at once.
+   */
+  static final int BATCH_BYTES_MAX = 1 << 30;
+
   private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
 
   private final Path dir;
@@ -160,6 +167,10 @@ final class Wal implements AutoCloseable {
       encode(groupId, snapshot, entries, hardState);
       if (writer.size() == 0) {
         return;
+      }
+      if (writer.size() > BATCH_BYTES_MAX) {
+        throw new IllegalArgumentException(
+            "a save of " + writer.size() + " bytes exceeds the limit of " + BATCH_BYTES_MAX);
       }
       if (position + writer.size() > segmentSizeBytes && position > headerEnd) {
         cut();
