@@ -163,13 +163,24 @@ final class TestNodes implements AutoCloseable {
     }
   }
 
+  /**
+   * A port free right now, below Linux's ephemeral range (32768 and up): ports picked by the kernel
+   * for outgoing connections (many, in these tests) never take it between this check and the node's
+   * bind.
+   */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 20_000 + rnd.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException e) {
+        // taken: try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in [20000, 32000)"));
   }
 
   @Override
