@@ -106,6 +106,11 @@ final class KvServer implements AutoCloseable {
     return settings.id();
   }
 
+  /** The node's storage; for tests that make it fail. */
+  KvStorage storage() {
+    return storage;
+  }
+
   /** Waits until the node stops by itself (a fatal failure); returns that failure. */
   Throwable awaitFailure() throws InterruptedException {
     stopped.await();

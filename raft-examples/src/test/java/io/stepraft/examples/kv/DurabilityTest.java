@@ -137,6 +137,32 @@ class DurabilityTest {
     assertEquals(200, nodes.client(2).put("still", "fine").status());
   }
 
+  @Test
+  void aStorageFailureStopsTheNodeAndItsClientsAreToldSo() throws Exception {
+    nodes = new TestNodes(dir, 3, 3, 10_000, 1_000).startAll();
+    long leader = nodes.awaitLeader();
+    long follower = leader % 3 + 1;
+    KvServer failing = nodes.server(follower);
+    java.util.concurrent.CompletableFuture<Throwable> failure =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return failing.awaitFailure();
+              } catch (InterruptedException e) {
+                return e;
+              }
+            });
+    failing.storage().close(); // every later call throws, as after a failed write or fsync
+    assertEquals(200, nodes.client(leader).put("k", "v").status(), "the others go on");
+    Throwable cause = failure.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(cause != null, "the node stopped by itself");
+    KvClient c = nodes.client(follower);
+    assertEquals(503, c.call("GET", "/health", null).status());
+    KvClient.Reply r = c.put("k", "w");
+    assertEquals(503, r.status(), r.body());
+    assertTrue(r.notApplied(), "refused before anything was proposed");
+  }
+
   private double snapshots(long id) {
     String metrics = nodes.client(id).call("GET", "/metrics", null).body();
     Matcher m = Pattern.compile("(?m)^stepraft_snapshots_total ([0-9.]+)").matcher(metrics);
