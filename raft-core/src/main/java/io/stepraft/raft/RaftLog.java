@@ -424,6 +424,22 @@ final class RaftLog {
     return slice(index, last + 1, maxSizeBytes);
   }
 
+  /**
+   * Like {@link #entries(long, long)}, but the entries may be a view of the unstable log rather
+   * than a copy: to be read at once (into a message) and dropped before the log changes.
+   */
+  List<Entry> entriesToSend(long index, long maxSizeBytes) {
+    long last = lastIndex();
+    if (index > last) {
+      return List.of();
+    }
+    checkOutOfBounds(index, last + 1);
+    if (index >= unstable.offset) {
+      return EntrySizes.limitSize(unstable.view(index, last + 1), maxSizeBytes);
+    }
+    return slice(index, last + 1, maxSizeBytes);
+  }
+
   /** Every entry held, for tests and debugging. */
   List<Entry> allEntries() {
     return entries(firstIndex(), EntrySizes.NO_LIMIT);

@@ -55,7 +55,7 @@ final class Replication {
       // A throttled follower only gets empty appends: they still reach it and are acknowledged
       // or rejected, which frees the window even if every full message in it was lost.
       if (pr.state() != Progress.State.REPLICATE || !pr.inflights().full()) {
-        ents = r.raftLog.entries(pr.next(), r.maxSizePerMsgBytes);
+        ents = r.raftLog.entriesToSend(pr.next(), r.maxSizePerMsgBytes);
       }
     } catch (CompactedException | UnavailableException e) {
       // The entries the follower needs are gone from the log: send a snapshot instead.
