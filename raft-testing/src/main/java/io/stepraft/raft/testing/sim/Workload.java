@@ -175,7 +175,6 @@ final class Workload {
     return pending.size();
   }
 
-  /** A payload was applied for the first time. */
   /** A write was applied for the first time, with this output: its client learns it. */
   void onAck(ByteString data, ByteString output) {
     Pending write = pending.remove(Envelope.id(data));
