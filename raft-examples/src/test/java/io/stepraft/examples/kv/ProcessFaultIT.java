@@ -129,10 +129,41 @@ class ProcessFaultIT {
     }
     result.assertLinearizable();
     assertTrue(okWrites.get() >= 20, "the cluster made progress: " + okWrites.get() + " writes");
+    assertConverged(Duration.ofSeconds(20));
     for (KvProcess p : procs) {
       int code = p.stop();
       assertTrue(code != -1, "node " + p.id() + " stopped on SIGTERM\n" + p.tail(30));
     }
+  }
+
+  /**
+   * Every node's own copy (a serializable read) of every key is the same, once the nodes caught up:
+   * the nodes converged to one map. Waits for that up to {@code timeout}, then fails with the
+   * copies that differ.
+   */
+  private void assertConverged(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> copies = List.of();
+    while (System.nanoTime() < deadline) {
+      copies = new ArrayList<>();
+      for (InetSocketAddress http : https) {
+        KvClient client = new KvClient(http, Duration.ofSeconds(5));
+        StringBuilder map = new StringBuilder();
+        for (String k : KEYS) {
+          KvClient.Reply r = client.getLocal(k);
+          map.append(k)
+              .append('=')
+              .append(r.status() == 200 ? r.body() : "-" + r.status())
+              .append(' ');
+        }
+        copies.add(map.toString());
+      }
+      if (copies.stream().distinct().count() == 1) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the nodes' maps differ after " + timeout + ": " + copies);
   }
 
   private void startCluster(Path jar) {
