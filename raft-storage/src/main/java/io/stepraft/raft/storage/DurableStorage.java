@@ -100,7 +100,8 @@ public final class DurableStorage implements AutoCloseable {
               io,
               options.segmentSizeBytes(),
               options.syncEnabled(),
-              options.metadata());
+              options.metadata(),
+              options.preallocateInBackground());
       if (options.syncEnabled()) {
         io.syncDirectory(dir);
       }

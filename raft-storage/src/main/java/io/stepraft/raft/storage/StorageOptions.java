@@ -18,17 +18,19 @@ public final class StorageOptions {
   private final int snapshotsRetained;
   private final ByteString metadata;
   private final boolean syncEnabled;
+  private final boolean preallocateInBackground;
 
   private StorageOptions(Builder b) {
     this.segmentSizeBytes = b.segmentSizeBytes;
     this.snapshotsRetained = b.snapshotsRetained;
     this.metadata = b.metadata;
     this.syncEnabled = b.syncEnabled;
+    this.preallocateInBackground = b.preallocateInBackground;
   }
 
   /**
    * A builder holding the defaults: 64 MiB segments, 3 snapshots retained, empty metadata, sync
-   * enabled.
+   * enabled, segments preallocated in the background.
    *
    * @return a new builder
    */
@@ -75,6 +77,17 @@ public final class StorageOptions {
     return syncEnabled;
   }
 
+  /**
+   * Whether the next WAL segment is preallocated (zero-filled and fsync'd) ahead of time on a
+   * daemon thread of the WAL, {@code stepraft-wal-prealloc}, rather than by the save that cuts it.
+   * Either way a full disk fails the cut, never a record in the middle.
+   *
+   * @return true when preallocation runs in the background
+   */
+  public boolean preallocateInBackground() {
+    return preallocateInBackground;
+  }
+
   @Override
   public String toString() {
     return "StorageOptions{segmentSizeBytes="
@@ -85,6 +98,8 @@ public final class StorageOptions {
         + metadata.size()
         + " bytes, syncEnabled="
         + syncEnabled
+        + ", preallocateInBackground="
+        + preallocateInBackground
         + "}";
   }
 
@@ -94,6 +109,7 @@ public final class StorageOptions {
     private int snapshotsRetained = 3;
     private ByteString metadata = ByteString.EMPTY;
     private boolean syncEnabled = true;
+    private boolean preallocateInBackground = true;
 
     private Builder() {}
 
@@ -140,6 +156,22 @@ public final class StorageOptions {
      */
     public Builder syncEnabled(boolean syncEnabled) {
       this.syncEnabled = syncEnabled;
+      return this;
+    }
+
+    /**
+     * Sets whether WAL segments are preallocated in the background (default on). On, a daemon
+     * thread of the WAL ({@code stepraft-wal-prealloc}) zero-fills and fsyncs the next segment's
+     * file, {@code spare.tmp} in the WAL directory, while the current segment fills up, so the save
+     * that cuts a segment only writes its header; the directory then holds one more segment-sized
+     * file. If preparing it fails (a full disk), the cut fails and the WAL is fail-stopped, as with
+     * inline preallocation. Off, the save that cuts a segment zero-fills it.
+     *
+     * @param preallocateInBackground false to preallocate on the saving thread, at the cut
+     * @return this builder
+     */
+    public Builder preallocateInBackground(boolean preallocateInBackground) {
+      this.preallocateInBackground = preallocateInBackground;
       return this;
     }
 

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * a lock, then syncs outside it, and one fsync covers every record written before it (group
  * commit). Any write or fsync error fail-stops the log: that call and every later one throw {@link
  * WalFailedException}.
+ *
+ * <p>In background mode a {@link SparePreallocator} thread zero-fills the next segment's file while
+ * the current one fills up; the cut only writes its header, so a save that cuts does not pay for
+ * the zeros. A failure to prepare the spare (a full disk) fail-stops the log at the cut that needs
+ * it, as an inline preallocation would have.
  */
 final class Wal implements AutoCloseable {
   static final long DEFAULT_GROUP = 1;
@@ -46,6 +51,8 @@ final class Wal implements AutoCloseable {
   private final boolean syncEnabled;
   private final ByteString metadata;
   private final Map<Long, GroupLog> replayed;
+  // Prepares the next segment's file ahead of time; null when segments are preallocated inline.
+  private final SparePreallocator spares;
 
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Object syncLock = new Object();
@@ -69,13 +76,31 @@ final class Wal implements AutoCloseable {
       long segmentSizeBytes,
       boolean syncEnabled,
       ByteString metadata,
-      Map<Long, GroupLog> replayed) {
+      Map<Long, GroupLog> replayed,
+      boolean preallocateInBackground) {
     this.dir = dir;
     this.io = io;
     this.segmentSizeBytes = segmentSizeBytes;
     this.syncEnabled = syncEnabled;
     this.metadata = metadata;
     this.replayed = replayed;
+    this.spares =
+        preallocateInBackground
+            ? new SparePreallocator(io, dir, segmentSizeBytes, syncEnabled)
+            : null;
+  }
+
+  /**
+   * Opens the WAL in {@code dir} with each new segment preallocated inline, on the thread that cuts
+   * it (tests that inject faults at precise I/O operations rely on that order).
+   */
+  static Wal open(
+      Path dir,
+      FileIo io,
+      long segmentSizeBytes,
+      boolean syncEnabled,
+      ByteString expectedMetadata) {
+    return open(dir, io, segmentSizeBytes, syncEnabled, expectedMetadata, false);
   }
 
   /**
@@ -83,6 +108,8 @@ final class Wal implements AutoCloseable {
    *
    * @param expectedMetadata the host's metadata: written when the WAL is created; when non-empty,
    *     it must equal the WAL's
+   * @param preallocateInBackground whether the next segment's file is zero-filled ahead of time on
+   *     the WAL's own thread ({@link SparePreallocator}) instead of at the cut
    * @throws CorruptWalException for damage that a crash does not explain
    * @throws WalFailedException if reading, repairing or creating fails
    */
@@ -91,23 +118,47 @@ final class Wal implements AutoCloseable {
       FileIo io,
       long segmentSizeBytes,
       boolean syncEnabled,
-      ByteString expectedMetadata) {
+      ByteString expectedMetadata,
+      boolean preallocateInBackground) {
     try {
       io.createDirectories(dir);
       List<SegmentName> names = WalDirectory.segments(dir, io);
       if (names.isEmpty()) {
-        Wal wal = new Wal(dir, io, segmentSizeBytes, syncEnabled, expectedMetadata, Map.of());
+        Wal wal =
+            new Wal(
+                dir,
+                io,
+                segmentSizeBytes,
+                syncEnabled,
+                expectedMetadata,
+                Map.of(),
+                preallocateInBackground);
         wal.writeLock.lock();
         try {
-          wal.startSegment(new SegmentName(0, 1), 0);
+          wal.startSegment(new SegmentName(0, 1), 0, false);
+          wal.startSpare();
         } finally {
           wal.writeLock.unlock();
         }
         return wal;
       }
       WalReplay replay = WalReplay.run(dir, io, names, expectedMetadata);
-      Wal wal = new Wal(dir, io, segmentSizeBytes, syncEnabled, replay.metadata(), replay.groups());
+      Wal wal =
+          new Wal(
+              dir,
+              io,
+              segmentSizeBytes,
+              syncEnabled,
+              replay.metadata(),
+              replay.groups(),
+              preallocateInBackground);
       wal.resume(replay);
+      wal.writeLock.lock();
+      try {
+        wal.startSpare();
+      } finally {
+        wal.writeLock.unlock();
+      }
       return wal;
     } catch (IOException e) {
       throw new WalFailedException("opening the WAL in " + dir + " failed: " + e, e);
@@ -300,15 +351,27 @@ final class Wal implements AutoCloseable {
     syncedBytes.accumulateAndGet(writtenBytes, Math::max);
     long first = tracks.containsKey(DEFAULT_GROUP) ? tracks.get(DEFAULT_GROUP).lastIndex + 1 : 1;
     try {
-      startSegment(new SegmentName(old.name.seq() + 1, first), crc);
+      startSegment(new SegmentName(old.name.seq() + 1, first), crc, spares != null);
     } catch (IOException e) {
       throw fail("starting WAL segment " + (old.name.seq() + 1) + " in " + dir + " failed", e);
     }
     LOG.debug("cut WAL segment {}, next {}", old, segments.get(segments.size() - 1));
+    startSpare();
   }
 
-  /** Creates the next segment with its header records (crc, metadata, each group's hard state). */
-  private void startSegment(SegmentName name, int prevCrc) throws IOException {
+  /** Starts preparing the next segment's file, in background mode. Called with writeLock held. */
+  private void startSpare() {
+    if (spares != null) {
+      spares.start();
+    }
+  }
+
+  /**
+   * Creates the next segment with its header records (crc, metadata, each group's hard state): in
+   * the spare when {@code fromSpare} (waiting for it; its preparation's error is thrown here), else
+   * in a file preallocated now.
+   */
+  private void startSegment(SegmentName name, int prevCrc, boolean fromSpare) throws IOException {
     Map<Long, Long> firstIndexByGroup = new HashMap<>();
     writer.reset(prevCrc);
     writer.add(new WalRecord.CrcRecord(prevCrc, name.seq(), name.firstIndex()));
@@ -319,7 +382,11 @@ final class Wal implements AutoCloseable {
         writer.add(new StateRecord(t.getKey(), t.getValue().hardState));
       }
     }
-    LogFile f = SegmentCreator.create(io, dir, name, writer.bytes(), segmentSizeBytes, syncEnabled);
+    LogFile f =
+        fromSpare
+            ? SegmentCreator.install(
+                io, dir, name, spares.take(), spares.path(), writer.bytes(), syncEnabled)
+            : SegmentCreator.create(io, dir, name, writer.bytes(), segmentSizeBytes, syncEnabled);
     segments.add(new Segment(name, dir.resolve(name.fileName()), f, firstIndexByGroup));
     position = writer.size();
     headerEnd = position;
@@ -425,6 +492,9 @@ final class Wal implements AutoCloseable {
           return;
         }
         closed = true;
+        if (spares != null) {
+          spares.close();
+        }
         IOException first = null;
         if (failure == null && syncEnabled && !segments.isEmpty()) {
           try {

@@ -17,7 +17,7 @@ final class WalDirectory {
 
   /**
    * The segments in {@code dir}, in order, after deleting leftover temporary files (a segment being
-   * created when the process stopped).
+   * created, or the spare {@link SparePreallocator} was preparing, when the process stopped).
    *
    * @throws CorruptWalException if a {@code .wal} file has a malformed name or a sequence number is
    *     missing

@@ -95,10 +95,14 @@ class FaultTest {
   void aFailedSnapshotWriteFailStopsDurableStorage() {
     Path data = root.resolve("snapfail");
     FaultyFileIo io = new FaultyFileIo();
-    DurableStorage ds = DurableStorage.open(data, StorageOptions.builder().build(), io);
+    DurableStorage ds =
+        DurableStorage.open(
+            data, StorageOptions.builder().preallocateInBackground(false).build(), io);
     WalFixture.append(ds.wal(), 1, 3, 1);
     ds.close();
-    DurableStorage again = DurableStorage.open(data, StorageOptions.builder().build(), io);
+    DurableStorage again =
+        DurableStorage.open(
+            data, StorageOptions.builder().preallocateInBackground(false).build(), io);
     io.spaceLeft(10);
     assertThrows(
         WalFailedException.class,

@@ -22,10 +22,17 @@ final class FaultyFileIo implements FileIo {
   private long spaceLeftBytes = Long.MAX_VALUE;
   private int forcesBeforeFailure = -1;
   private boolean holdUnsyncedWrites;
+  private String fullForFileName;
 
   /** Writes fail with ENOSPC once {@code bytes} more have been written. */
   synchronized FaultyFileIo spaceLeft(long bytes) {
     spaceLeftBytes = bytes;
+    return this;
+  }
+
+  /** Every write to a file named {@code fileName} fails with ENOSPC, without writing anything. */
+  synchronized FaultyFileIo fullFor(String fileName) {
+    fullForFileName = fileName;
     return this;
   }
 
@@ -54,7 +61,7 @@ final class FaultyFileIo implements FileIo {
 
   @Override
   public synchronized LogFile open(Path path, boolean create) throws IOException {
-    FaultyFile f = new FaultyFile(real.open(path, create));
+    FaultyFile f = new FaultyFile(path, real.open(path, create));
     files.add(f);
     return f;
   }
@@ -87,11 +94,13 @@ final class FaultyFileIo implements FileIo {
   private record Pending(long position, byte[] bytes) {}
 
   private final class FaultyFile implements LogFile {
+    private final Path path;
     private final LogFile inner;
     private final List<Pending> pending = new ArrayList<>();
     private boolean closed;
 
-    FaultyFile(LogFile inner) {
+    FaultyFile(Path path, LogFile inner) {
+      this.path = path;
       this.inner = inner;
     }
 
@@ -103,6 +112,9 @@ final class FaultyFileIo implements FileIo {
     @Override
     public void write(ByteBuffer src, long position) throws IOException {
       synchronized (FaultyFileIo.this) {
+        if (path.getFileName().toString().equals(fullForFileName)) {
+          throw new IOException("No space left on device (injected for " + path + ")");
+        }
         byte[] bytes = new byte[src.remaining()];
         src.get(bytes);
         boolean full = bytes.length > spaceLeftBytes;
