@@ -16,7 +16,9 @@ import io.stepraft.raft.pb.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +56,31 @@ class BackgroundPreallocationTest {
       assertEquals(400, got.size());
       assertEquals(entries(301, 400, 2), got.subList(300, 400));
     }
+  }
+
+  @Test
+  void closeStopsThePreallocationThread() throws InterruptedException {
+    Set<Thread> before = preallocThreads();
+    Wal wal = open(root.resolve("stop"), FileIo.SYSTEM);
+    WalFixture.append(wal, 1, 100, 1);
+    Set<Thread> started = preallocThreads();
+    started.removeAll(before);
+    assertEquals(1, started.size(), "one thread per WAL");
+    Thread t = started.iterator().next();
+    assertTrue(t.isDaemon());
+    wal.close();
+    t.join(10_000);
+    assertFalse(t.isAlive(), "the thread ends at close");
+  }
+
+  private static Set<Thread> preallocThreads() {
+    Set<Thread> out = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(SparePreallocator.THREAD_NAME)) {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   @Test
