@@ -218,9 +218,8 @@ final class LeaderRole {
       throw overLimit();
     }
     long index = r.raftLog.lastIndex() + 1;
-    r.raftLog.append(
+    appendStamped(
         List.of(Entry.newBuilder().setTerm(r.term).setIndex(index).setData(data).build()));
-    r.send(Message.newBuilder().setTo(r.id).setType(MessageType.MsgAppResp).setIndex(index));
     replication.bcastAppend();
   }
 
@@ -277,9 +276,9 @@ final class LeaderRole {
   }
 
   /**
-   * Appends entries of the current term to the log. The leader acknowledges them to itself only
-   * once they are durable, through a self-addressed MsgAppResp. Returns false, appending nothing,
-   * when the uncommitted size limit would be exceeded.
+   * Stamps entries with the current term and their indexes and appends them ({@link
+   * #appendStamped}). Returns false, appending nothing, when the uncommitted size limit would be
+   * exceeded.
    */
   private boolean appendEntries(List<Entry> ents) {
     if (!admit(EntrySizes.payloadsSize(ents))) {
@@ -290,9 +289,17 @@ final class LeaderRole {
     for (int i = 0; i < ents.size(); i++) {
       stamped.add(ents.get(i).toBuilder().setTerm(r.term).setIndex(li + 1 + i).build());
     }
-    li = r.raftLog.append(stamped);
-    r.send(Message.newBuilder().setTo(r.id).setType(MessageType.MsgAppResp).setIndex(li));
+    appendStamped(stamped);
     return true;
+  }
+
+  /**
+   * Appends entries already stamped with this term and their indexes; the leader acknowledges them
+   * to itself only once they are durable, through a self-addressed MsgAppResp.
+   */
+  private void appendStamped(List<Entry> stamped) {
+    long li = r.raftLog.append(stamped);
+    r.send(Message.newBuilder().setTo(r.id).setType(MessageType.MsgAppResp).setIndex(li));
   }
 
   /**

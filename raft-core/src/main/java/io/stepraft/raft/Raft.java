@@ -434,21 +434,12 @@ final class Raft {
   /**
    * The host wrote a Ready's entries (up to {@code (index, logTerm)}; index 0 for none) and its
    * snapshot (or null), while the node was in term {@code ackTerm}: what a MsgStorageAppendResp
-   * says, for synchronous writes, without the message. After a term change only the snapshot counts
-   * (see {@link #stepTerm}).
+   * says (and, for synchronous writes, what {@link RawNode#advance} says without the message).
+   * After a term change the entries may have been replaced in the unstable log, so only the
+   * snapshot counts: it is committed state and stays valid whatever the term.
    */
   void storageAppended(long ackTerm, long index, long logTerm, Snapshot snap) {
-    if (ackTerm != 0 && ackTerm < term) {
-      if (!isEmpty(snap)) {
-        appliedSnapshot(snap);
-      }
-      return;
-    }
-    appended(index, logTerm, snap);
-  }
-
-  private void appended(long index, long logTerm, Snapshot snap) {
-    if (index != 0) {
+    if (index != 0 && (ackTerm == 0 || ackTerm >= term)) {
       raftLog.stableTo(index, logTerm);
     }
     if (!isEmpty(snap)) {
@@ -465,6 +456,23 @@ final class Raft {
     leaderRole.reduceUncommittedSize(payloadBytes);
   }
 
+  /**
+   * A proposal made on this node: a leader appends it at once (the entry built once, no MsgProp);
+   * any other role steps a MsgProp, which forwards it or refuses it.
+   */
+  void propose(ByteString data) {
+    if (role == Role.LEADER) {
+      leaderRole.proposeData(data);
+      return;
+    }
+    step(
+        Message.newBuilder()
+            .setType(MessageType.MsgProp)
+            .setFrom(id)
+            .addEntries(Entry.newBuilder().setData(data))
+            .build());
+  }
+
   /** Steps a message through the term rules, then the role's handler. */
   void step(Message m) {
     listener.messageStepped(id, m);
@@ -476,7 +484,8 @@ final class Raft {
           elections.hup(
               preVote ? Elections.CampaignType.PRE_ELECTION : Elections.CampaignType.ELECTION);
       case MsgStorageAppendResp ->
-          appended(m.getIndex(), m.getLogTerm(), m.hasSnapshot() ? m.getSnapshot() : null);
+          storageAppended(
+              m.getTerm(), m.getIndex(), m.getLogTerm(), m.hasSnapshot() ? m.getSnapshot() : null);
       case MsgStorageApplyResp -> {
         if (m.getEntriesCount() > 0) {
           List<Entry> ents = m.getEntriesList();
@@ -594,11 +603,8 @@ final class Raft {
               .setType(MessageType.MsgPreVoteResp)
               .setReject(true));
     } else if (t == MessageType.MsgStorageAppendResp) {
-      // The entries may have been replaced in the unstable log since: do not mark them stable.
-      // A snapshot is committed state and stays valid whatever the term.
-      if (m.hasSnapshot() && !isEmpty(m.getSnapshot())) {
-        appliedSnapshot(m.getSnapshot());
-      }
+      storageAppended(
+          m.getTerm(), m.getIndex(), m.getLogTerm(), m.hasSnapshot() ? m.getSnapshot() : null);
     } else {
       logger.debug(
           "{} [term: {}] ignored a {} message with lower term from {} [term: {}]",

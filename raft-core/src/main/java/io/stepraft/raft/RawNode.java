@@ -39,7 +39,7 @@ public final class RawNode {
   /**
    * Self-addressed acknowledgements delivered at {@link #advance}: they depend on durable state.
    */
-  private List<Message> stepsOnAdvance = new ArrayList<>();
+  private final List<Message> stepsOnAdvance = new ArrayList<>();
 
   // The acknowledgements of the outstanding Ready's writes (synchronous writes only), stepped at
   // advance() after the self-addressed messages; see StorageMessages for their asynchronous form.
@@ -51,9 +51,6 @@ public final class RawNode {
   private long ackAppliedIndex;
   private long ackAppliedBytes;
   private long ackAppliedPayloadBytes;
-
-  /** The list {@link #advance} swaps in for {@link #stepsOnAdvance} (saves a copy per Ready). */
-  private List<Message> spareSteps = new ArrayList<>();
 
   private boolean readyOutstanding;
 
@@ -166,18 +163,7 @@ public final class RawNode {
 
   /** Like {@link #propose(byte[])} without copying the data. */
   public void propose(ByteString data) {
-    if (raft.role == Role.LEADER && raft.listener == RaftListener.NONE) {
-      // The leader's own proposal, which nobody watches: appended without a MsgProp (the same
-      // checks and the same entry, built once).
-      raft.leaderRole.proposeData(data);
-      return;
-    }
-    raft.step(
-        Message.newBuilder()
-            .setType(MessageType.MsgProp)
-            .setFrom(raft.id)
-            .addEntries(Entry.newBuilder().setData(data))
-            .build());
+    raft.propose(data);
   }
 
   /**
@@ -400,14 +386,14 @@ public final class RawNode {
       throw new IllegalStateException("advance() called without a preceding ready()");
     }
     readyOutstanding = false;
-    // Stepping may queue steps for the next Ready: step from a swapped-out list.
-    List<Message> steps = stepsOnAdvance;
-    stepsOnAdvance = spareSteps;
-    spareSteps = steps;
-    for (int i = 0; i < steps.size(); i++) {
-      raft.step(steps.get(i));
+    // Only ready() queues these, never a step: the list is stable while it is stepped.
+    try {
+      for (int i = 0; i < stepsOnAdvance.size(); i++) {
+        raft.step(stepsOnAdvance.get(i));
+      }
+    } finally {
+      stepsOnAdvance.clear();
     }
-    steps.clear();
     if (ackAppend) {
       raft.storageAppended(ackTerm, ackIndex, ackLogTerm, ackSnapshot);
       ackSnapshot = null;
