@@ -105,7 +105,9 @@ final class DurabilityChecker implements SimDisk.Observer {
   private String electableWithout(long index, long term, long except) {
     for (int id = 1; id < nodes.length; id++) {
       SimNode n = nodes[id];
-      if (!n.isRunning() || n.raw == null || (id != except && holds(n.storage, index, term))) {
+      if (!n.isRunning()
+          || n.raw == null
+          || (id != except && SimDisk.holds(n.storage, index, term))) {
         continue;
       }
       ConfState cs = n.raw.status().config();
@@ -141,14 +143,6 @@ final class DurabilityChecker implements SimDisk.Observer {
       }
     }
     return null;
-  }
-
-  /** Whether {@code log} holds the entry {@code (index, term)} or a snapshot covering it. */
-  private static boolean holds(MemoryStorage log, long index, long term) {
-    if (log.snapshot().getMetadata().getIndex() >= index) {
-      return true;
-    }
-    return index >= log.firstIndex() && index <= log.lastIndex() && log.term(index) == term;
   }
 
   /**

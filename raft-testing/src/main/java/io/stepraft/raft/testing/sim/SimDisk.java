@@ -173,13 +173,15 @@ final class SimDisk {
 
   /** Whether the durable copy holds the entry {@code (index, term)} or a snapshot covering it. */
   boolean holds(long index, long term) {
-    if (durable.snapshot().getMetadata().getIndex() >= index) {
+    return holds(durable, index, term);
+  }
+
+  /** Whether {@code log} holds the entry {@code (index, term)} or a snapshot covering it. */
+  static boolean holds(MemoryStorage log, long index, long term) {
+    if (log.snapshot().getMetadata().getIndex() >= index) {
       return true;
     }
-    if (index < durable.firstIndex() || index > durable.lastIndex()) {
-      return false;
-    }
-    return durable.term(index) == term;
+    return index >= log.firstIndex() && index <= log.lastIndex() && log.term(index) == term;
   }
 
   /** The index of the last durable entry (or of the durable snapshot). */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DocsExampleTest {
   private static final String SECTION = "## Linearizability checker";
   private static final int CLIENTS = 3;
-  private static final int REQUESTS = 100;
+  private static final int REQUESTS = 50;
 
   /** A store under test that times out on every fifth write, after applying it. */
   private static final class Store {
