@@ -34,10 +34,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One durable append, as a node's write path does it: a single-node leader proposes an entry of
- * {@code payloadBytes}, takes the Ready and saves it with {@link DurableStorage} (an entry record
- * and a hard state record, one fdatasync), against the floor: the same bytes appended to a
- * preallocated file with {@link FileChannel#write} and {@code force(false)}.
+ * One durable append, as a node's write path does it: a single-node leader proposes {@code batch}
+ * entries of {@code payloadBytes}, takes the Ready and saves it with {@link DurableStorage} (the
+ * entry records and a hard state record, one fdatasync), against the floor: the same payload bytes
+ * appended to a preallocated file with {@link FileChannel#write} and one {@code force(false)}.
+ * {@code batch=1} is the latency of one durable write; {@code batch=16} the throughput of a host
+ * that batches proposals (bytes per second = {@code batch * payloadBytes} / time per operation).
  *
  * <p>Run (after {@code mvn -B install -DskipTests}):
  *
@@ -59,6 +61,9 @@ public class WalAppendBenchmark {
 
   @Param({"1024", "16384"})
   public int payloadBytes;
+
+  @Param({"1", "16"})
+  public int batch;
 
   private Path dir;
   private DurableStorage storage;
@@ -118,24 +123,32 @@ public class WalAppendBenchmark {
     }
   }
 
-  /** A Ready holding one entry, saved by DurableStorage (fdatasync included). */
+  /** A Ready holding {@code batch} entries, saved by DurableStorage (fdatasync included). */
   @Benchmark
   public void durableStorageSave() {
-    node.propose(payload);
+    for (int i = 0; i < batch; i++) {
+      node.propose(payload);
+    }
     Ready rd = node.ready();
+    if (rd.entries().size() != batch) {
+      throw new IllegalStateException(
+          "a Ready of " + rd.entries().size() + " entries, expected " + batch);
+    }
     storage.save(rd);
     node.advance(rd);
   }
 
-  /** The floor: append the payload to a preallocated file and fdatasync it. */
+  /** The floor: append {@code batch} payloads to a preallocated file and fdatasync it once. */
   @Benchmark
   public void fileChannelAppendAndForce() throws IOException {
-    if (rawPosition + payloadBytes > RAW_FILE_BYTES) {
+    if (rawPosition + (long) batch * payloadBytes > RAW_FILE_BYTES) {
       rawPosition = 0;
     }
-    rawBuffer.clear();
-    while (rawBuffer.hasRemaining()) {
-      rawPosition += raw.write(rawBuffer, rawPosition);
+    for (int i = 0; i < batch; i++) {
+      rawBuffer.clear();
+      while (rawBuffer.hasRemaining()) {
+        rawPosition += raw.write(rawBuffer, rawPosition);
+      }
     }
     raw.force(false);
   }

@@ -31,6 +31,6 @@ class SimulationTest {
 
   /** The command that replays a seed of this test, printing every event. */
   static String replayCommand(long seed) {
-    return "mvn -B -Psoak test -Dsim.seed=" + seed + " -Dsim.verbose=true";
+    return "mvn -B -Psoak test -pl raft-core-tests -am -Dsim.seed=" + seed + " -Dsim.verbose=true";
   }
 }

@@ -1,5 +1,6 @@
 package io.stepraft.raft.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** The exclusive lock on a data directory's {@code LOCK} file, held while the directory is open. */
-final class DirLock implements AutoCloseable {
+final class DirLock implements Closeable {
   static final String FILE_NAME = "LOCK";
   private final FileChannel channel;
   private final FileLock lock;

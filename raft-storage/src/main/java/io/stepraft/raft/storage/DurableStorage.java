@@ -5,10 +5,12 @@ import io.stepraft.raft.MemoryStorage;
 import io.stepraft.raft.Ready;
 import io.stepraft.raft.SnapshotOutOfDateException;
 import io.stepraft.raft.pb.ConfState;
+import io.stepraft.raft.pb.Entry;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.pb.SnapshotMetadata;
 import io.stepraft.raft.storage.WalRecord.SnapshotRecord;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +39,7 @@ public final class DurableStorage implements AutoCloseable {
 
   private final Path dir;
   private final StorageOptions options;
-  private final DirLock lock;
+  private final Closeable lock;
   private final Wal wal;
   private final Snapshotter snapshotter;
   private final MemoryStorage storage;
@@ -48,7 +50,7 @@ public final class DurableStorage implements AutoCloseable {
   private DurableStorage(
       Path dir,
       StorageOptions options,
-      DirLock lock,
+      Closeable lock,
       Wal wal,
       Snapshotter snapshotter,
       Restore.Result restored,
@@ -83,10 +85,10 @@ public final class DurableStorage implements AutoCloseable {
   static DurableStorage open(Path dir, StorageOptions options, FileIo io) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
-    DirLock lock;
+    Closeable lock;
     try {
       io.createDirectories(dir);
-      lock = DirLock.acquire(dir);
+      lock = io.lock(dir);
     } catch (IOException e) {
       throw new WalFailedException("opening data directory " + dir + " failed: " + e, e);
     }
@@ -121,7 +123,7 @@ public final class DurableStorage implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Wal wal, DirLock lock, Exception cause) {
+  private static void closeQuietly(Wal wal, Closeable lock, Exception cause) {
     try {
       if (wal != null) {
         wal.close();
@@ -183,9 +185,22 @@ public final class DurableStorage implements AutoCloseable {
    */
   public void save(Ready ready) {
     checkOpen();
+    save(
+        ready.hasSnapshot() ? ready.snapshot() : null,
+        ready.entries(),
+        ready.hasHardState() ? ready.hardState() : null,
+        ready.mustSync());
+  }
+
+  /**
+   * Persists a snapshot received from the leader, entries and a hard state (each may be absent),
+   * fsync'd when {@code sync}, then applies them to {@link #raftStorage()}: {@link #save(Ready)}
+   * without a Ready.
+   */
+  void save(Snapshot snap, List<Entry> entries, HardState hs, boolean sync) {
+    checkOpen();
     SnapshotRecord snapRecord = null;
-    if (ready.hasSnapshot()) {
-      Snapshot snap = ready.snapshot();
+    if (snap != null) {
       long current = storage.snapshot().getMetadata().getIndex();
       if (snap.getMetadata().getIndex() <= current) {
         // Refused before anything is written: replay would apply what MemoryStorage refuses.
@@ -195,19 +210,24 @@ public final class DurableStorage implements AutoCloseable {
       SnapshotMetadata m = snap.getMetadata();
       snapRecord = new SnapshotRecord(GROUP, true, m.getIndex(), m.getTerm(), m.getConfState());
     }
-    HardState hs = ready.hasHardState() ? ready.hardState() : null;
-    wal.save(GROUP, snapRecord, ready.entries(), hs, ready.mustSync());
-    if (ready.hasSnapshot()) {
-      storage.applySnapshot(ready.snapshot());
-      snapshotData = ready.snapshot().getData();
+    wal.save(GROUP, snapRecord, entries, hs, sync);
+    if (snap != null) {
+      storage.applySnapshot(snap);
+      snapshotData = snap.getData();
     }
-    storage.append(ready.entries());
+    storage.append(entries);
     if (hs != null) {
       storage.setHardState(hs);
     }
-    if (snapRecord != null || !ready.entries().isEmpty() || hs != null) {
+    if (snapRecord != null || !entries.isEmpty() || hs != null) {
       empty = false;
     }
+  }
+
+  /** Makes everything saved so far durable (after saves that did not sync). */
+  void sync() {
+    checkOpen();
+    wal.sync();
   }
 
   /**
@@ -263,12 +283,15 @@ public final class DurableStorage implements AutoCloseable {
    * StorageOptions#snapshotsRetained()}.
    *
    * @param compactIndex the index of the entry that becomes the first one kept (as a marker); at
-   *     most the latest snapshot's index
+   *     most the latest snapshot's index. An index already compacted (after a restart the storage
+   *     starts at the latest snapshot) only releases segments and snapshot files.
    * @throws WalFailedException if deleting fails, now or earlier
    */
   public void compact(long compactIndex) {
     checkOpen();
-    storage.compact(compactIndex);
+    if (compactIndex > storage.firstIndex() - 1) {
+      storage.compact(compactIndex);
+    }
     wal.release();
     try {
       snapshotter.retain(options.snapshotsRetained());

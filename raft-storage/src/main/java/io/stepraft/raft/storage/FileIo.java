@@ -1,5 +1,6 @@
 package io.stepraft.raft.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -33,6 +34,13 @@ interface FileIo {
 
   /** Makes the directory's entries (files created, renamed, deleted) durable. */
   void syncDirectory(Path dir) throws IOException;
+
+  /**
+   * Takes the exclusive lock on the data directory {@code dir}, held until the result is closed.
+   *
+   * @throws StorageLockedException if another process or another instance in this one holds it
+   */
+  Closeable lock(Path dir) throws IOException;
 
   /** The real file system, through {@link FileChannel}. */
   FileIo SYSTEM =
@@ -79,6 +87,11 @@ interface FileIo {
           try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
           }
+        }
+
+        @Override
+        public Closeable lock(Path dir) throws IOException {
+          return DirLock.acquire(dir);
         }
       };
 }

@@ -241,6 +241,18 @@ final class Wal implements AutoCloseable {
     }
   }
 
+  /** Returns once every record written so far is durable. */
+  void sync() {
+    long target;
+    writeLock.lock();
+    try {
+      target = writtenBytes;
+    } finally {
+      writeLock.unlock();
+    }
+    syncTo(target);
+  }
+
   /**
    * Refuses, before anything is written, entries that replay would reject: a gap, indexes that are
    * not consecutive, a group id that is not positive.

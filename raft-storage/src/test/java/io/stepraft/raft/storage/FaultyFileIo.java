@@ -1,5 +1,6 @@
 package io.stepraft.raft.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -89,6 +90,11 @@ final class FaultyFileIo implements FileIo {
   @Override
   public void syncDirectory(Path dir) throws IOException {
     real.syncDirectory(dir);
+  }
+
+  @Override
+  public Closeable lock(Path dir) throws IOException {
+    return real.lock(dir);
   }
 
   private record Pending(long position, byte[] bytes) {}

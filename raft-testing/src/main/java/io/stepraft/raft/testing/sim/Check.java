@@ -38,6 +38,12 @@ public enum Check {
    * Once faults stop, a leader is elected and every pending proposal resolves within bounded ticks.
    */
   LIVENESS,
+  /**
+   * The storage under test ({@link SimOptions#storage}) restarted a node with what no crash leaves:
+   * a synced write lost, a write invented or reordered, damage opened over without a refusal, or an
+   * open that failed after a plain crash.
+   */
+  STORAGE,
   /** The core threw an unexpected exception: an invariant it checks itself broke. */
   CORE_INVARIANT,
   /**

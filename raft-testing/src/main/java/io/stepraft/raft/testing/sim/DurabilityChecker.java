@@ -122,6 +122,9 @@ final class DurabilityChecker implements SimDisk.Observer {
       StringBuilder names = new StringBuilder();
       for (int v = 1; v < nodes.length; v++) {
         SimNode o = nodes[v];
+        if (o.status == SimNode.Status.LOST) {
+          continue; // out of service for good: it never votes again
+        }
         boolean lacks = v == except || v == id || !o.disk.holds(index, term);
         boolean behind =
             o.disk.durableLastTerm() < lastTerm

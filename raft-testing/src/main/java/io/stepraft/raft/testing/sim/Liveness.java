@@ -6,12 +6,13 @@ import io.stepraft.raft.pb.ConfState;
 /**
  * The settling phase and its liveness checks, with bounds derived from the run's election timeout.
  * Faults stop, the network heals and calms, paused nodes resume and crashed members restart. Within
- * {@link #LEADER_ELECTION_TIMEOUTS_MAX} election timeouts a leader must be known to every member,
- * and within {@link #CONVERGE_ELECTION_TIMEOUTS_MAX} the cluster must converge: every pending
- * proposal acknowledged, no joint configuration, and every member applied up to the leader's last
- * index, which is committed. Then a fault-free tail of {@link #TAIL_ELECTION_TIMEOUTS} election
- * timeouts of client load must be served too: the cluster converges again within the same bound,
- * and the writes acknowledged in the tail measure its throughput.
+ * {@link #LEADER_ELECTION_TIMEOUTS_MAX} election timeouts a leader must be known to every member
+ * (but one lost to damaged storage, which the operator is replacing), and within {@link
+ * #CONVERGE_ELECTION_TIMEOUTS_MAX} the cluster must converge: every pending proposal acknowledged,
+ * no joint configuration, and every member applied up to the leader's last index, which is
+ * committed. Then a fault-free tail of {@link #TAIL_ELECTION_TIMEOUTS} election timeouts of client
+ * load must be served too: the cluster converges again within the same bound, and the writes
+ * acknowledged in the tail measure its throughput.
  */
 final class Liveness {
   /** Election timeouts after the heal by which every member must know one leader. */
@@ -133,10 +134,10 @@ final class Liveness {
     }
     long term = leader.raw.basicStatus().hardState().getTerm();
     for (int id = 1; id < w.nodes.length; id++) {
-      if (!World.isMember(cs, id)) {
+      SimNode n = w.nodes[id];
+      if (!World.isMember(cs, id) || n.status == SimNode.Status.LOST) {
         continue;
       }
-      SimNode n = w.nodes[id];
       if (!n.isUp()) {
         return null;
       }
@@ -158,7 +159,8 @@ final class Liveness {
       return false;
     }
     for (int id = 1; id < w.nodes.length; id++) {
-      if (World.isMember(cs, id) && w.nodes[id].sm.applied() != commit) {
+      SimNode n = w.nodes[id];
+      if (World.isMember(cs, id) && n.status != SimNode.Status.LOST && n.sm.applied() != commit) {
         return false;
       }
     }

@@ -18,6 +18,10 @@ import java.util.SplittableRandom;
  * copy, from which {@link #load} builds the storage of the restarted node.
  *
  * <p>Host-initiated compaction ({@link #compact}) syncs first and is durable at once.
+ *
+ * <p>With a storage under test ({@link SimStorage}) every write, sync and compaction goes to it
+ * too, and a crash happens to it instead: what it reads back at the next open decides how much of
+ * the unsynced writes survived, and must be a state this model allows (see {@link #crash}).
  */
 final class SimDisk {
   /** Told about every record as it becomes durable, for the durability checks. */
@@ -35,9 +39,23 @@ final class SimDisk {
    */
   static final int ROLLBACK_DEPTH = 4;
 
+  /** How a crash of a node with a storage under test ended. */
+  enum CrashOutcome {
+    /** The storage reopened with what the crash left. */
+    REOPENED,
+    /** The storage refused to open over the damage injected: the node's data is lost. */
+    REFUSED
+  }
+
   private final long node;
   private final Observer observer;
   private final PlantedBug bug;
+  private final SimStorage sut;
+  private final Checks checks;
+
+  /** What the storage under test read back at its last open, for the next start. */
+  private MemoryStorage reopened;
+
   private MemoryStorage durable = new MemoryStorage();
   private HardState durableHs = HardState.getDefaultInstance();
   private final ArrayList<Object> unsynced = new ArrayList<>();
@@ -46,21 +64,61 @@ final class SimDisk {
   private long maxSyncedCommit;
 
   SimDisk(long node, Observer observer, PlantedBug bug) {
+    this(node, observer, bug, null, null);
+  }
+
+  /**
+   * A disk that also keeps its writes on {@code sut} (null for none), opened by {@link #openNew}.
+   */
+  SimDisk(long node, Observer observer, PlantedBug bug, SimStorage sut, Checks checks) {
     this.node = node;
     this.observer = observer;
     this.bug = bug;
+    this.sut = sut;
+    this.checks = checks;
+    if (sut != null) {
+      if (bug != PlantedBug.NONE) {
+        throw new IllegalArgumentException("planted bugs run over the modelled disk alone");
+      }
+    }
+  }
+
+  /** Opens a new node's storage under test, if any, which must be empty. */
+  void openNew() {
+    if (sut == null) {
+      return;
+    }
+    try {
+      reopened = sut.open();
+    } catch (RuntimeException e) {
+      checks.fail(Check.STORAGE, "node " + node + "'s new storage failed to open: " + e, e);
+      throw e;
+    }
+    String diff = SimDisks.difference(durable, durableHs, reopened);
+    if (diff != null) {
+      checks.fail(Check.STORAGE, "node " + node + "'s new storage is not empty: " + diff);
+    }
   }
 
   void write(Snapshot s) {
     unsynced.add(s);
+    if (sut != null) {
+      sut.write(s, List.of(), null);
+    }
   }
 
   void write(List<Entry> entries) {
     unsynced.addAll(entries);
+    if (sut != null) {
+      sut.write(null, entries, null);
+    }
   }
 
   void write(HardState hs) {
     unsynced.add(hs);
+    if (sut != null) {
+      sut.write(null, List.of(), hs);
+    }
   }
 
   boolean hasUnsynced() {
@@ -71,6 +129,9 @@ final class SimDisk {
   void fsync() {
     if (unsynced.isEmpty()) {
       return;
+    }
+    if (sut != null) {
+      sut.sync();
     }
     List<Object> batch = new ArrayList<>(unsynced);
     unsynced.clear();
@@ -84,6 +145,97 @@ final class SimDisk {
     for (Object r : batch) {
       makeDurable(r);
     }
+  }
+
+  /**
+   * Crashes the storage under test ({@link SimStorage#crash}), damages it when {@code corrupt}, and
+   * opens it again, as the restarted process will: without damage it must open, and hold every
+   * synced record and then a prefix of the unsynced ones, which this model then holds too; with
+   * damage it must refuse to open, and this disk is then wiped (see {@link #wipe}). Returns how
+   * many records were lost in {@code lost[0]}.
+   */
+  CrashOutcome crashStorage(SplittableRandom rng, boolean torn, boolean corrupt, int[] lost) {
+    sut.crash(rng, torn);
+    String damage = corrupt ? sut.corrupt(rng) : null;
+    try {
+      reopened = sut.open();
+    } catch (RuntimeException e) {
+      if (damage != null && sut.isCorruptionRefusal(e)) {
+        lost[0] = unsynced.size();
+        unsynced.clear();
+        reopened = null;
+        return CrashOutcome.REFUSED;
+      }
+      checks.fail(
+          Check.STORAGE,
+          "node "
+              + node
+              + "'s storage failed to open "
+              + (damage == null ? "after a crash" : "over " + damage + " without refusing")
+              + ": "
+              + e,
+          e);
+      throw e;
+    }
+    if (damage != null) {
+      checks.fail(Check.STORAGE, "node " + node + "'s storage opened over " + damage);
+    }
+    int keep = -1;
+    MemoryStorage candidate = SimDisks.copy(durable, durableHs);
+    HardState hs = durableHs;
+    for (int k = 0; ; k++) {
+      if (SimDisks.difference(candidate, hs, reopened) == null) {
+        keep = k;
+        break;
+      }
+      if (k == unsynced.size()) {
+        break;
+      }
+      Object r = unsynced.get(k);
+      if (r instanceof HardState h) {
+        hs = h;
+        candidate.setHardState(h);
+      } else {
+        SimDisks.apply(candidate, r);
+      }
+    }
+    if (keep < 0) {
+      checks.fail(
+          Check.STORAGE,
+          "node "
+              + node
+              + "'s storage reopened after a crash with a state no crash leaves: "
+              + SimDisks.difference(durable, durableHs, reopened)
+              + " (synced: "
+              + durable
+              + ", then "
+              + unsynced.size()
+              + " unsynced records)");
+      keep = 0;
+    }
+    for (int i = 0; i < keep; i++) {
+      makeDurable(unsynced.get(i));
+    }
+    lost[0] = unsynced.size() - keep;
+    unsynced.clear();
+    return CrashOutcome.REOPENED;
+  }
+
+  /** Whether a storage under test holds this disk's data. */
+  boolean hasStorage() {
+    return sut != null;
+  }
+
+  /**
+   * The node's data is gone for good (its storage refused to open over damage): this disk holds
+   * nothing from now on.
+   */
+  void wipe() {
+    durable = new MemoryStorage();
+    durableHs = HardState.getDefaultInstance();
+    unsynced.clear();
+    hsHistory.clear();
+    maxSyncedCommit = 0;
   }
 
   /**
@@ -132,6 +284,9 @@ final class SimDisk {
     if (durable.lastIndex() < index || durable.snapshot().getMetadata().getIndex() >= index) {
       return; // a lying disk does not hold what it claims to
     }
+    if (sut != null) {
+      sut.compact(index, cs, data, compactIndex);
+    }
     durable.createSnapshot(index, cs, data);
     if (compactIndex > durable.firstIndex() - 1) {
       durable.compact(compactIndex);
@@ -144,26 +299,17 @@ final class SimDisk {
    * record may be durable while the hard state written after it was torn off.
    */
   MemoryStorage load() {
-    MemoryStorage m = new MemoryStorage();
-    Snapshot snap = durable.snapshot();
-    long snapIndex = snap.getMetadata().getIndex();
-    if (snapIndex > 0) {
-      m.applySnapshot(snap);
-    }
-    long first = durable.firstIndex();
-    long last = durable.lastIndex();
-    if (last >= first) {
-      m.append(durable.entries(first, last + 1, Long.MAX_VALUE));
+    if (sut != null) {
+      return SimDisks.copy(
+          reopened,
+          SimDisks.recovered(reopened.hardState(), reopened.snapshot().getMetadata().getIndex()));
     }
     HardState hs = durableHs;
     if (bug == PlantedBug.ROLLBACK_HARD_STATE && !hsHistory.isEmpty()) {
       hs = hsHistory.peekFirst();
     }
-    if (hs.getCommit() < snapIndex) {
-      hs = hs.toBuilder().setCommit(snapIndex).build();
-    }
-    m.setHardState(hs);
-    return m;
+    return SimDisks.copy(
+        durable, SimDisks.recovered(hs, durable.snapshot().getMetadata().getIndex()));
   }
 
   /** The highest commit index this disk ever synced. */

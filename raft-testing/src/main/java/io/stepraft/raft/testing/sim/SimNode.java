@@ -22,7 +22,12 @@ final class SimNode {
     /** Down until restarted from its disk. */
     CRASHED,
     /** Shut down after its removal from the configuration; restarted if it is added again. */
-    STOPPED
+    STOPPED,
+    /**
+     * Its storage refused to start over damaged data: out of service for good, its disk wiped; the
+     * operator replaces it by a new member.
+     */
+    LOST
   }
 
   /** The most messages a paused node queues; later ones are lost. */

@@ -14,38 +14,37 @@ import java.util.function.UnaryOperator;
  * How to run the simulator, beyond what the seed decides. Immutable: each setter returns a copy.
  */
 public final class SimOptions {
-  private final PlantedBug bug;
-  private final Set<Check> enabled;
-  private final boolean verbose;
-  private final boolean panicIsCrash;
-  private final int traceDepth;
-  private final UnaryOperator<SimParams> tweak;
-  private final Function<Config, RawNode> nodeFactory;
-  private final LongFunction<String> replayCommand;
-  private final SimParams.Storm storm;
-  private final Supplier<? extends SimApplication<?, ?>> application;
+  private PlantedBug bug = PlantedBug.NONE;
+  private Set<Check> enabled = EnumSet.allOf(Check.class);
+  private boolean verbose;
+  private boolean panicIsCrash;
+  private int traceDepth = 60;
+  private UnaryOperator<SimParams> tweak = p -> p;
+  private Function<Config, RawNode> nodeFactory = RawNode::new;
+  private LongFunction<String> replayCommand =
+      seed -> "Simulator.run(" + seed + ", options) with options.verbose(true)";
+  private SimParams.Storm storm;
+  private Supplier<? extends SimApplication<?, ?>> application = KeyValueApplication::create;
+  private SimStorage.Factory storage;
+  private double corruptionPerCrash;
 
-  private SimOptions(
-      PlantedBug bug,
-      Set<Check> enabled,
-      boolean verbose,
-      boolean panicIsCrash,
-      int traceDepth,
-      UnaryOperator<SimParams> tweak,
-      Function<Config, RawNode> nodeFactory,
-      LongFunction<String> replayCommand,
-      SimParams.Storm storm,
-      Supplier<? extends SimApplication<?, ?>> application) {
-    this.bug = bug;
-    this.enabled = Set.copyOf(enabled);
-    this.verbose = verbose;
-    this.panicIsCrash = panicIsCrash;
-    this.traceDepth = traceDepth;
-    this.tweak = Objects.requireNonNull(tweak, "tweak");
-    this.nodeFactory = Objects.requireNonNull(nodeFactory, "nodeFactory");
-    this.replayCommand = Objects.requireNonNull(replayCommand, "replayCommand");
-    this.storm = storm;
-    this.application = Objects.requireNonNull(application, "application");
+  private SimOptions() {}
+
+  private SimOptions copy() {
+    SimOptions c = new SimOptions();
+    c.bug = bug;
+    c.enabled = enabled;
+    c.verbose = verbose;
+    c.panicIsCrash = panicIsCrash;
+    c.traceDepth = traceDepth;
+    c.tweak = tweak;
+    c.nodeFactory = nodeFactory;
+    c.replayCommand = replayCommand;
+    c.storm = storm;
+    c.application = application;
+    c.storage = storage;
+    c.corruptionPerCrash = corruptionPerCrash;
+    return c;
   }
 
   /**
@@ -53,32 +52,14 @@ public final class SimOptions {
    * replay the seed with {@link Simulator#run}.
    */
   public static SimOptions defaults() {
-    return new SimOptions(
-        PlantedBug.NONE,
-        EnumSet.allOf(Check.class),
-        false,
-        false,
-        60,
-        p -> p,
-        RawNode::new,
-        seed -> "Simulator.run(" + seed + ", options) with options.verbose(true)",
-        null,
-        KeyValueApplication::create);
+    return new SimOptions();
   }
 
   /** A copy that prints every event as it happens (or not). */
   public SimOptions verbose(boolean on) {
-    return new SimOptions(
-        bug,
-        enabled,
-        on,
-        panicIsCrash,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        replayCommand,
-        storm,
-        application);
+    SimOptions c = copy();
+    c.verbose = on;
+    return c;
   }
 
   /**
@@ -86,17 +67,9 @@ public final class SimOptions {
    * they would have reported, see {@link RunResult#suppressed()}).
    */
   public SimOptions checks(Set<Check> checks) {
-    return new SimOptions(
-        bug,
-        EnumSet.copyOf(checks),
-        verbose,
-        panicIsCrash,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        replayCommand,
-        storm,
-        application);
+    SimOptions c = copy();
+    c.enabled = Set.copyOf(EnumSet.copyOf(checks));
+    return c;
   }
 
   /**
@@ -105,62 +78,30 @@ public final class SimOptions {
    * a planted bug, whose other symptoms are what is looked for.
    */
   public SimOptions crashOnCorePanic(boolean on) {
-    return new SimOptions(
-        bug,
-        enabled,
-        verbose,
-        on,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        replayCommand,
-        storm,
-        application);
+    SimOptions c = copy();
+    c.panicIsCrash = on;
+    return c;
   }
 
   /** A copy whose drawn parameters are adjusted by {@code t} (raise fault rates, say). */
   public SimOptions tweak(UnaryOperator<SimParams> t) {
-    return new SimOptions(
-        bug,
-        enabled,
-        verbose,
-        panicIsCrash,
-        traceDepth,
-        t,
-        nodeFactory,
-        replayCommand,
-        storm,
-        application);
+    SimOptions c = copy();
+    c.tweak = Objects.requireNonNull(t, "tweak");
+    return c;
   }
 
   /** A copy that builds its nodes with {@code factory} instead of {@code RawNode::new}. */
   public SimOptions nodeFactory(Function<Config, RawNode> factory) {
-    return new SimOptions(
-        bug,
-        enabled,
-        verbose,
-        panicIsCrash,
-        traceDepth,
-        tweak,
-        factory,
-        replayCommand,
-        storm,
-        application);
+    SimOptions c = copy();
+    c.nodeFactory = Objects.requireNonNull(factory, "nodeFactory");
+    return c;
   }
 
   /** A copy whose failure reports give {@code command.apply(seed)} as the way to replay a seed. */
   public SimOptions replayCommand(LongFunction<String> command) {
-    return new SimOptions(
-        bug,
-        enabled,
-        verbose,
-        panicIsCrash,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        command,
-        storm,
-        application);
+    SimOptions c = copy();
+    c.replayCommand = Objects.requireNonNull(command, "replayCommand");
+    return c;
   }
 
   /**
@@ -168,17 +109,9 @@ public final class SimOptions {
    * its faults), instead of the drawn one; null restores the drawn storms.
    */
   public SimOptions storm(SimParams.Storm s) {
-    return new SimOptions(
-        bug,
-        enabled,
-        verbose,
-        panicIsCrash,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        replayCommand,
-        s,
-        application);
+    SimOptions c = copy();
+    c.storm = s;
+    return c;
   }
 
   /**
@@ -187,32 +120,47 @@ public final class SimOptions {
    * {@link KeyValueApplication}.
    */
   public SimOptions application(Supplier<? extends SimApplication<?, ?>> factory) {
-    return new SimOptions(
-        bug,
-        enabled,
-        verbose,
-        panicIsCrash,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        replayCommand,
-        storm,
-        factory);
+    SimOptions c = copy();
+    c.application = Objects.requireNonNull(factory, "application");
+    return c;
+  }
+
+  /**
+   * A copy whose nodes also keep their writes on a storage under test, made by {@code factory} (one
+   * per node and run), which every restart then reads back through its real recovery code and the
+   * simulator checks against its model of the disk (see {@link SimStorage}); null restores the
+   * modelled disk alone. Runs with a storage draw the same parameters but not the same events as
+   * runs without one.
+   */
+  public SimOptions storage(SimStorage.Factory factory) {
+    SimOptions c = copy();
+    c.storage = factory;
+    return c;
+  }
+
+  /**
+   * A copy in which a crash also damages durable data ({@link SimStorage#corrupt}) with probability
+   * {@code probability}, while at most one member is lost to damage at a time; the node must then
+   * refuse to start and is replaced by a new member. Only with a {@link #storage}; default 0.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= probability <= 1}
+   */
+  public SimOptions corruptionPerCrash(double probability) {
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new IllegalArgumentException(
+          "corruptionPerCrash must be in [0, 1], got " + probability);
+    }
+    SimOptions c = copy();
+    c.corruptionPerCrash = probability;
+    return c;
   }
 
   /** A copy with a bug planted in the host, only {@code checks} enabled, panics as crashes. */
   SimOptions planted(PlantedBug b, Set<Check> checks) {
-    return new SimOptions(
-        b,
-        EnumSet.copyOf(checks),
-        verbose,
-        true,
-        traceDepth,
-        tweak,
-        nodeFactory,
-        replayCommand,
-        storm,
-        application);
+    SimOptions c = checks(checks);
+    c.bug = b;
+    c.panicIsCrash = true;
+    return c;
   }
 
   PlantedBug bug() {
@@ -250,6 +198,14 @@ public final class SimOptions {
 
   SimParams.Storm storm() {
     return storm;
+  }
+
+  SimStorage.Factory storage() {
+    return storage;
+  }
+
+  double corruptionPerCrash() {
+    return corruptionPerCrash;
   }
 
   String replayCommand(long seed) {

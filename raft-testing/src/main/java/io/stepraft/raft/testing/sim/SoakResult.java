@@ -96,27 +96,33 @@ public final class SoakResult {
   /** One line of totals. */
   public String summary() {
     return String.format(
-        "simulation summary: %d seeds run, %d steps, %d simulated ticks, %d faults injected (%d"
-            + " crashes), %d writes acknowledged, %d reads checked, longest settle %d ticks, %d"
-            + " violations, %.1f s; liveness: leader known within %.1f and converged within %.1f"
-            + " election timeouts of the heal at most, %.1f writes per simulated second in the"
-            + " fault-free tails; linearizability: %d histories linearizable, %d undecided within"
-            + " the budget",
-        runs,
-        totals.steps(),
-        ticks,
-        totals.faults(),
-        totals.crashes(),
-        totals.acknowledged(),
-        reads,
-        settleMax,
-        failures.size(),
-        seconds(),
-        leaderElectionTimeoutsMax,
-        settleElectionTimeoutsMax,
-        tailWritesPerSecond(),
-        totals.linearizable,
-        totals.linearizabilityUnknown);
+            "simulation summary: %d seeds run, %d steps, %d simulated ticks, %d faults injected (%d"
+                + " crashes), %d writes acknowledged, %d reads checked, longest settle %d ticks, %d"
+                + " violations, %.1f s; liveness: leader known within %.1f and converged within"
+                + " %.1f election timeouts of the heal at most, %.1f writes per simulated second in"
+                + " the fault-free tails; linearizability: %d histories linearizable, %d undecided"
+                + " within the budget",
+            runs,
+            totals.steps(),
+            ticks,
+            totals.faults(),
+            totals.crashes(),
+            totals.acknowledged(),
+            reads,
+            settleMax,
+            failures.size(),
+            seconds(),
+            leaderElectionTimeoutsMax,
+            settleElectionTimeoutsMax,
+            tailWritesPerSecond(),
+            totals.linearizable,
+            totals.linearizabilityUnknown)
+        + (totals.nodesLost == 0
+            ? ""
+            : String.format(
+                "; storage: %d unsynced records lost to crashes, %d nodes lost to damage and"
+                    + " replaced",
+                totals.lostRecords, totals.nodesLost));
   }
 
   private double seconds() {

@@ -15,6 +15,10 @@ public final class Stats {
   long crashes;
   long tornCrashes;
   long lostRecords;
+
+  /** Nodes lost to damaged storage (see {@link SimOptions#corruptionPerCrash}). */
+  long nodesLost;
+
   long pauses;
   long proposals;
   long droppedProposals;
@@ -51,6 +55,19 @@ public final class Stats {
     return partitions + crashes + pauses;
   }
 
+  /** Unsynced records that crashes lost (whole, or the part of a torn write). */
+  public long lostRecords() {
+    return lostRecords;
+  }
+
+  /**
+   * Nodes whose storage refused to start over injected damage, and that the simulated operator
+   * replaced (see {@link SimOptions#corruptionPerCrash}).
+   */
+  public long nodesLost() {
+    return nodesLost;
+  }
+
   /** Node crashes, between a Ready's writes and its fsync or at any other time. */
   public long crashes() {
     return crashes;
@@ -85,6 +102,7 @@ public final class Stats {
     crashes += o.crashes;
     tornCrashes += o.tornCrashes;
     lostRecords += o.lostRecords;
+    nodesLost += o.nodesLost;
     pauses += o.pauses;
     proposals += o.proposals;
     droppedProposals += o.droppedProposals;
@@ -133,6 +151,8 @@ public final class Stats {
         + tornCrashes
         + " lostRecords="
         + lostRecords
+        + " nodesLost="
+        + nodesLost
         + " pauses="
         + pauses
         + " proposals="

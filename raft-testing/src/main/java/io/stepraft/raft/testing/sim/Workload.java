@@ -46,6 +46,9 @@ final class Workload {
    */
   static final int VOTERS_MIN = 3;
 
+  /** On average, driver rounds between two proposals that replace a node lost to damage. */
+  private static final int REPLACE_EVERY_ROUNDS = 8;
+
   /**
    * The most proposals per driver round in the fault-free tail: a load every configuration drawn
    * can serve, so that a tail that does not converge is a liveness failure, not an overload.
@@ -120,6 +123,7 @@ final class Workload {
       forgetLeader();
     }
     retry();
+    replaceLost();
   }
 
   /**
@@ -136,6 +140,35 @@ final class Workload {
         && !cs.getAutoLeave()
         && rng.nextInt(40) == 0) {
       proposeConf(ConfChangeV2.getDefaultInstance());
+    }
+    replaceLost();
+  }
+
+  /**
+   * The operator's side of a node lost to damaged storage, as etcd's runbook has it: the node is
+   * removed and a new member (a spare, never a member before) takes its place, through a joint
+   * configuration; without a spare the node is only removed, if enough voters remain. Proposed now
+   * and then until the latest configuration no longer holds the lost node.
+   */
+  private void replaceLost() {
+    SimNode lost = w.lostMember();
+    if (lost == null || rng.nextInt(REPLACE_EVERY_ROUNDS) != 0) {
+      return;
+    }
+    ConfState cs = w.history.latestConfig();
+    if (cs.getVotersOutgoingCount() > 0) {
+      if (!cs.getAutoLeave()) {
+        proposeConf(ConfChangeV2.getDefaultInstance());
+      }
+      return;
+    }
+    List<Long> spares = spares(cs);
+    if (cs.getLearnersList().contains(lost.id)) {
+      proposeConf(single(ConfChangeType.ConfChangeRemoveNode, lost.id));
+    } else if (!spares.isEmpty()) {
+      proposeConf(replaceVoter(any(spares), lost.id));
+    } else if (cs.getVotersCount() > VOTERS_MIN) {
+      proposeConf(single(ConfChangeType.ConfChangeRemoveNode, lost.id));
     }
   }
 
@@ -331,18 +364,23 @@ final class Workload {
     }
     List<Long> voters = cs.getVotersList();
     List<Long> learners = cs.getLearnersList();
+    ConfChangeV2 cc = pickChange(voters, learners, spares(cs));
+    if (cc != null) {
+      proposeConf(cc);
+    }
+  }
+
+  /** The nodes that may be added: never members before. */
+  private List<Long> spares(ConfState cs) {
     List<Long> spares = new ArrayList<>();
     for (long id = 1; id < w.nodes.length; id++) {
       // As etcd does, a member once removed never comes back under its id: its old log holds
       // configurations the cluster left long ago, and stale members may still count it.
-      if (!voters.contains(id) && !learners.contains(id) && !w.history.everMember(id)) {
+      if (!World.isMember(cs, id) && !w.history.everMember(id)) {
         spares.add(id);
       }
     }
-    ConfChangeV2 cc = pickChange(voters, learners, spares);
-    if (cc != null) {
-      proposeConf(cc);
-    }
+    return spares;
   }
 
   private ConfChangeV2 pickChange(List<Long> voters, List<Long> learners, List<Long> spares) {

@@ -98,10 +98,11 @@ final class World {
     double skew = params.cluster().tickSkew();
     for (int id = 1; id < nodes.length; id++) {
       int period = (int) Math.round(TICK_MICROS * (1 + (rng.nextDouble() * 2 - 1) * skew));
+      SimStorage sut = options.storage() == null ? null : options.storage().create(seed, id);
       nodes[id] =
           new SimNode(
               id,
-              new SimDisk(id, durability, options.bug()),
+              new SimDisk(id, durability, options.bug(), sut, checks),
               period,
               new StateMachine(app.newStateMachine()));
     }
@@ -233,6 +234,9 @@ final class World {
   // ---------------------------------------------------------------- node lifecycle
 
   private void startFresh(SimNode n, List<Peer> bootstrap) {
+    if (n.status == SimNode.Status.NEW) {
+      n.disk.openNew();
+    }
     start(n, new MemoryStorage(), 0);
     if (bootstrap != null && n.isUp()) {
       host.input(n, () -> n.raw.bootstrap(bootstrap));
@@ -337,13 +341,54 @@ final class World {
   /** Crashes a node, to restart {@code downtimeMicros} later. */
   void crash(SimNode n, String why, long downtimeMicros) {
     boolean torn = faults.torn();
-    int lost = n.disk.crash(rng, torn);
+    int lost;
+    SimDisk.CrashOutcome outcome = SimDisk.CrashOutcome.REOPENED;
+    if (n.disk.hasStorage()) {
+      boolean damage =
+          options.corruptionPerCrash() > 0
+              && lostMember() == null
+              && rng.nextDouble() < options.corruptionPerCrash();
+      int[] lostOut = new int[1];
+      outcome = n.disk.crashStorage(rng, torn, damage, lostOut);
+      lost = lostOut[0];
+    } else {
+      lost = n.disk.crash(rng, torn);
+    }
     stats.crashes++;
     stats.tornCrashes += torn ? 1 : 0;
     stats.lostRecords += lost;
     n.kill(SimNode.Status.CRASHED);
     trace.add(now, why + (torn ? " (torn write)" : ""), n.id, lost + " unsynced records lost");
+    if (outcome == SimDisk.CrashOutcome.REFUSED) {
+      lose(n);
+      return;
+    }
     events.schedule(now + downtimeMicros, Event.Kind.RESTART, n.id, n.epoch, 0, false, null);
+  }
+
+  /**
+   * The node's storage refused to start over damaged data: the operator takes it out of service for
+   * good and wipes it; {@link Workload} then replaces it by a new member.
+   */
+  private void lose(SimNode n) {
+    n.disk.wipe();
+    n.status = SimNode.Status.LOST;
+    stats.nodesLost++;
+    trace.add(now, "storage refused to open over damage; node lost, to be replaced", n.id, null);
+  }
+
+  /**
+   * A node lost to damaged storage that is still a member of the latest configuration, or null: at
+   * most one is lost at a time, so that a quorum of every configuration can still be formed.
+   */
+  SimNode lostMember() {
+    ConfState cs = history.latestConfig();
+    for (int id = 1; id < nodes.length; id++) {
+      if (nodes[id].status == SimNode.Status.LOST && (cs == null || isMember(cs, id))) {
+        return nodes[id];
+      }
+    }
+    return null;
   }
 
   void pause(SimNode n, long micros) {
@@ -372,11 +417,16 @@ final class World {
 
   /** Shuts down a removed node, after syncing its disk. */
   void stop(SimNode n) {
-    if (n.status == SimNode.Status.NEW || n.status == SimNode.Status.STOPPED) {
+    if (n.status == SimNode.Status.NEW
+        || n.status == SimNode.Status.STOPPED
+        || n.status == SimNode.Status.LOST) {
       return;
     }
     if (n.isRunning()) {
       n.disk.fsync();
+    }
+    if (n.disk.hasStorage() && n.status != SimNode.Status.CRASHED) {
+      n.disk.crashStorage(rng, false, false, new int[1]); // a clean stop: all was synced
     }
     n.kill(SimNode.Status.STOPPED);
     trace.add(now, "stop (removed)", n.id, null);

@@ -31,7 +31,11 @@
  *       spares that membership changes add. Each ticks at its own rate (nominal ± up to 10%).
  *   <li><b>Disk</b> ({@code SimDisk}): a write-ahead log of records (snapshot, entry, hard state)
  *       written to a volatile buffer and made durable in order by fsync. A crash loses the buffer
- *       or, torn, keeps a prefix of it. A restart reads only the durable copy.
+ *       or, torn, keeps a prefix of it. A restart reads only the durable copy. With a storage of
+ *       the user's ({@link io.stepraft.raft.testing.sim.SimOptions#storage}) the writes go to it
+ *       too, restarts read it back through its own recovery, and the model checks what they read
+ *       ({@link io.stepraft.raft.testing.sim.SimStorage}, {@link
+ *       io.stepraft.raft.testing.sim.Check#STORAGE}).
  *   <li><b>State machine</b> ({@code StateMachine}): durable at apply time (a database that commits
  *       each entry with its applied index); its state is the applied index and a digest of every
  *       entry applied, which is also what a snapshot holds.
