@@ -15,7 +15,8 @@ import java.util.List;
  * <ul>
  *   <li>when an entry is acknowledged, the nodes whose disks hold it durably must be a blocking set
  *       of the latest configuration: the nodes without it must not form a quorum, or crashing them
- *       all would lose it;
+ *       all would lose it (a node lost to damaged storage holds nothing, and is not counted among
+ *       those without it either: it never votes again, and the operator replaces it);
  *   <li>and no running node may be able to win an election without it, judged on the configuration
  *       that node holds (both halves of a joint one): a voter of its own configuration that lacks
  *       the entry and may campaign in it (no configuration change in its log is committed but
@@ -79,6 +80,9 @@ final class DurabilityChecker implements SimDisk.Observer {
     StringBuilder without = new StringBuilder();
     long missing = 0;
     for (int id = 1; id < nodes.length; id++) {
+      if (nodes[id].status == SimNode.Status.LOST) {
+        continue; // its data is gone, but it never votes again either
+      }
       if (id == except || !nodes[id].disk.holds(index, term)) {
         missing |= 1L << id;
         without.append(' ').append(id);
