@@ -16,6 +16,7 @@ final class Groups {
   static RaftGroup start(String library, Durability durability) throws Exception {
     return switch (library) {
       case "stepraft" -> StepraftGroup.start(durability);
+      case "microraft" -> MicroRaftGroup.start(durability);
       default -> throw new IllegalArgumentException("unknown library " + library);
     };
   }
