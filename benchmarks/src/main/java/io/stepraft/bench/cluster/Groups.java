@@ -17,6 +17,8 @@ final class Groups {
     return switch (library) {
       case "stepraft" -> StepraftGroup.start(durability);
       case "microraft" -> MicroRaftGroup.start(durability);
+      case "ratis" -> RatisGroup.start(durability, false);
+      case "ratis-grpc" -> RatisGroup.start(durability, true);
       default -> throw new IllegalArgumentException("unknown library " + library);
     };
   }
