@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 public class ClusterBenchmark {
   /** The library under test. */
-  @Param({"stepraft", "microraft", "ratis", "ratis-grpc"})
+  @Param({"stepraft", "microraft", "ratis", "ratis-grpc", "jgroups-raft"})
   public String library;
 
   /** {@code memory}: the log in memory; {@code durable}: on disk, each append fsync'd. */

@@ -19,6 +19,7 @@ final class Groups {
       case "microraft" -> MicroRaftGroup.start(durability);
       case "ratis" -> RatisGroup.start(durability, false);
       case "ratis-grpc" -> RatisGroup.start(durability, true);
+      case "jgroups-raft" -> JGroupsRaftGroup.start(durability);
       default -> throw new IllegalArgumentException("unknown library " + library);
     };
   }
