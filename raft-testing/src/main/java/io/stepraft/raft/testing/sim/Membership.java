@@ -34,10 +34,10 @@ final class Membership {
   }
 
   /**
-   * Shuts down each removed node once every member has applied its removal. Stopping it as soon as
-   * the removal commits could leave the others in a joint configuration that still needs it, before
-   * they learn that the change committed; etcd's server likewise stops a removed member only after
-   * a delay.
+   * Shuts down each removed node once every member (but one lost to damaged storage) has applied
+   * its removal. Stopping it as soon as the removal commits could leave the others in a joint
+   * configuration that still needs it, before they learn that the change committed; etcd's server
+   * likewise stops a removed member only after a delay.
    */
   void retireRemoved() {
     for (int id = 1; id < w.nodes.length; id++) {
@@ -52,7 +52,8 @@ final class Membership {
   private boolean everyMemberApplied(long index) {
     ConfState cs = w.history.latestConfig();
     for (int id = 1; id < w.nodes.length; id++) {
-      if (World.isMember(cs, id) && w.nodes[id].sm.applied() < index) {
+      SimNode n = w.nodes[id];
+      if (World.isMember(cs, id) && n.status != SimNode.Status.LOST && n.sm.applied() < index) {
         return false;
       }
     }
