@@ -109,10 +109,14 @@ public final class DurableStorage implements AutoCloseable {
       }
       Snapshotter snapshotter = new Snapshotter(snapDir, io, options.syncEnabled());
       GroupLog group = wal.groups().get(GROUP);
-      boolean empty = group == null;
       Restore.Result restored =
           Restore.run(
               group == null ? new GroupLog(GROUP) : group, snapshotter, dir.resolve(WAL_DIR));
+      MemoryStorage ms = restored.storage();
+      boolean empty =
+          ms.lastIndex() == 0
+              && ms.snapshot().getMetadata().getIndex() == 0
+              && ms.hardState().equals(HardState.getDefaultInstance());
       return new DurableStorage(dir, options, lock, wal, snapshotter, restored, empty);
     } catch (IOException | RuntimeException e) {
       closeQuietly(wal, lock, e);
@@ -151,7 +155,10 @@ public final class DurableStorage implements AutoCloseable {
 
   /**
    * Whether nothing was ever saved here (no entry, hard state or snapshot): a brand-new node, which
-   * the host bootstraps or has join a cluster.
+   * the host bootstraps or has join a cluster. A node whose first write was torn by a crash
+   * (entries durable, but no hard state with a term, so nothing was ever acknowledged) is empty
+   * too: its partial log is dropped, so that a torn bootstrap is bootstrapped again rather than
+   * restarted with a configuration that is a prefix of the real one.
    *
    * @return true for a node that never saved anything
    */

@@ -66,6 +66,21 @@ final class Restore {
   private static Result build(GroupLog group, Snapshot snap) {
     MemoryStorage ms = new MemoryStorage();
     long snapIndex = snap.getMetadata().getIndex();
+    HardState last = group.hardState();
+    if (snapIndex == 0 && (last == null || last.getTerm() == 0)) {
+      // No hard state with a term was ever made durable, so no Ready was ever wholly persisted and
+      // nothing was acknowledged to anyone: what is here is the torn start of the first write
+      // (part of a bootstrap, say), and restarting from it could give the node a configuration
+      // that is a prefix of the real one. The node starts empty, as if that write never happened.
+      if (!group.entriesAfter(0).isEmpty()) {
+        LOG.warn(
+            "group {}: {} entries but no hard state with a term: the first write was torn;"
+                + " starting empty",
+            group.groupId,
+            group.entriesAfter(0).size());
+      }
+      return new Result(ms, snap);
+    }
     if (snapIndex > 0) {
       ms.applySnapshot(snap);
     }

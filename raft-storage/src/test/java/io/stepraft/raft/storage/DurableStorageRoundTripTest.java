@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.stepraft.raft.pb.ConfChange;
+import io.stepraft.raft.pb.ConfChangeType;
+import io.stepraft.raft.pb.Entry;
+import io.stepraft.raft.pb.EntryType;
+import io.stepraft.raft.pb.HardState;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +96,42 @@ class DurableStorageRoundTripTest {
         DurableStorage.open(dir, StorageOptions.builder().segmentSizeBytes(16 << 10).build())) {
       assertTrue(ds.isEmpty());
       assertEquals(ByteString.copyFromUtf8("cluster-a"), ds.metadata());
+    }
+  }
+
+  /**
+   * A crash that tears the bootstrap's first write after its first entry (one configuration change,
+   * adding node 1) but before its hard state: the node acknowledged nothing, so it restarts empty
+   * and is bootstrapped again, instead of restarting with a configuration of just itself.
+   */
+  @Test
+  void aTornFirstWriteWithoutAHardStateRestartsEmpty() {
+    Path dir = root.resolve("n1");
+    List<Entry> bootstrap = new ArrayList<>();
+    for (long id = 1; id <= 3; id++) {
+      ConfChange cc =
+          ConfChange.newBuilder().setType(ConfChangeType.ConfChangeAddNode).setNodeId(id).build();
+      bootstrap.add(
+          Entry.newBuilder()
+              .setTerm(1)
+              .setIndex(id)
+              .setType(EntryType.EntryConfChange)
+              .setData(cc.toByteString())
+              .build());
+    }
+    try (DurableStorage ds = DurableStorage.open(dir, options())) {
+      ds.save(null, bootstrap.subList(0, 1), null, true); // the durable prefix of the torn write
+    }
+    HardState hs = HardState.newBuilder().setTerm(1).setCommit(3).build();
+    try (DurableStorage ds = DurableStorage.open(dir, options())) {
+      assertTrue(ds.isEmpty(), "nothing was acknowledged: the node starts empty");
+      assertEquals(0, ds.raftStorage().lastIndex());
+      ds.save(null, bootstrap, hs, true); // bootstrapped again
+    }
+    try (DurableStorage ds = DurableStorage.open(dir, options())) {
+      assertFalse(ds.isEmpty());
+      assertEquals(bootstrap, ds.raftStorage().entries(1, 4, Long.MAX_VALUE));
+      assertEquals(hs, ds.raftStorage().hardState());
     }
   }
 

@@ -294,6 +294,13 @@ final class World {
    */
   void restart(SimNode n) {
     MemoryStorage storage = n.disk.load();
+    if (SimDisks.acknowledgedNothing(storage, storage.hardState())) {
+      if (storage.lastIndex() > 0) {
+        trace.add(now, "first write was torn: restart empty", n.id, storage.lastIndex());
+      }
+      n.disk.wipe();
+      storage = new MemoryStorage();
+    }
     if (rebootstraps(n, storage)) {
       trace.add(now, "bootstrap again (nothing was persisted)", n.id, null);
       startFresh(n, founders);
