@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  *
  * <p>With a storage under test ({@link SimStorage}) every write, sync and compaction goes to it
  * too, and a crash happens to it instead: what it reads back at the next open decides how much of
- * the unsynced writes survived, and must be a state this model allows (see {@link #crash}).
+ * the unsynced writes survived, and must be a state this model allows (see {@link #crashStorage}).
  */
 final class SimDisk {
   /** Told about every record as it becomes durable, for the durability checks. */
@@ -39,13 +39,14 @@ final class SimDisk {
    */
   static final int ROLLBACK_DEPTH = 4;
 
-  /** How a crash of a node with a storage under test ended. */
-  enum CrashOutcome {
-    /** The storage reopened with what the crash left. */
-    REOPENED,
-    /** The storage refused to open over the damage injected: the node's data is lost. */
-    REFUSED
-  }
+  /**
+   * How a crash of a node with a storage under test ended.
+   *
+   * @param refused whether the storage refused to open over the damage injected (the node's data is
+   *     lost)
+   * @param lostRecords how many unsynced records the crash lost
+   */
+  record StorageCrash(boolean refused, int lostRecords) {}
 
   private final long node;
   private final Observer observer;
@@ -76,10 +77,8 @@ final class SimDisk {
     this.bug = bug;
     this.sut = sut;
     this.checks = checks;
-    if (sut != null) {
-      if (bug != PlantedBug.NONE) {
-        throw new IllegalArgumentException("planted bugs run over the modelled disk alone");
-      }
+    if (sut != null && bug != PlantedBug.NONE) {
+      throw new IllegalArgumentException("planted bugs run over the modelled disk alone");
     }
   }
 
@@ -151,20 +150,19 @@ final class SimDisk {
    * Crashes the storage under test ({@link SimStorage#crash}), damages it when {@code corrupt}, and
    * opens it again, as the restarted process will: without damage it must open, and hold every
    * synced record and then a prefix of the unsynced ones, which this model then holds too; with
-   * damage it must refuse to open, and this disk is then wiped (see {@link #wipe}). Returns how
-   * many records were lost in {@code lost[0]}.
+   * damage it must refuse to open, and the caller then wipes this disk (see {@link #wipe}).
    */
-  CrashOutcome crashStorage(SplittableRandom rng, boolean torn, boolean corrupt, int[] lost) {
+  StorageCrash crashStorage(SplittableRandom rng, boolean torn, boolean corrupt) {
     sut.crash(rng, torn);
     String damage = corrupt ? sut.corrupt(rng) : null;
     try {
       reopened = sut.open();
     } catch (RuntimeException e) {
       if (damage != null && sut.isCorruptionRefusal(e)) {
-        lost[0] = unsynced.size();
+        int lost = unsynced.size();
         unsynced.clear();
         reopened = null;
-        return CrashOutcome.REFUSED;
+        return new StorageCrash(true, lost);
       }
       checks.fail(
           Check.STORAGE,
@@ -216,9 +214,9 @@ final class SimDisk {
     for (int i = 0; i < keep; i++) {
       makeDurable(unsynced.get(i));
     }
-    lost[0] = unsynced.size() - keep;
+    int lost = unsynced.size() - keep;
     unsynced.clear();
-    return CrashOutcome.REOPENED;
+    return new StorageCrash(false, lost);
   }
 
   /** Whether a storage under test holds this disk's data. */
@@ -227,8 +225,8 @@ final class SimDisk {
   }
 
   /**
-   * The node's data is gone for good (its storage refused to open over damage): this disk holds
-   * nothing from now on.
+   * The node's data is gone: its storage refused to open over damage, or held nothing a restart may
+   * use (a torn first write). This disk holds nothing from now on.
    */
   void wipe() {
     durable = new MemoryStorage();

@@ -349,15 +349,15 @@ final class World {
   void crash(SimNode n, String why, long downtimeMicros) {
     boolean torn = faults.torn();
     int lost;
-    SimDisk.CrashOutcome outcome = SimDisk.CrashOutcome.REOPENED;
+    boolean refused = false;
     if (n.disk.hasStorage()) {
       boolean damage =
           options.corruptionPerCrash() > 0
               && lostMember() == null
               && rng.nextDouble() < options.corruptionPerCrash();
-      int[] lostOut = new int[1];
-      outcome = n.disk.crashStorage(rng, torn, damage, lostOut);
-      lost = lostOut[0];
+      SimDisk.StorageCrash c = n.disk.crashStorage(rng, torn, damage);
+      lost = c.lostRecords();
+      refused = c.refused();
     } else {
       lost = n.disk.crash(rng, torn);
     }
@@ -366,7 +366,7 @@ final class World {
     stats.lostRecords += lost;
     n.kill(SimNode.Status.CRASHED);
     trace.add(now, why + (torn ? " (torn write)" : ""), n.id, lost + " unsynced records lost");
-    if (outcome == SimDisk.CrashOutcome.REFUSED) {
+    if (refused) {
       lose(n);
       return;
     }
@@ -433,7 +433,7 @@ final class World {
       n.disk.fsync();
     }
     if (n.disk.hasStorage() && n.status != SimNode.Status.CRASHED) {
-      n.disk.crashStorage(rng, false, false, new int[1]); // a clean stop: all was synced
+      n.disk.crashStorage(rng, false, false); // a clean stop: all was synced
     }
     n.kill(SimNode.Status.STOPPED);
     trace.add(now, "stop (removed)", n.id, null);
