@@ -354,6 +354,7 @@ final class World {
       boolean damage =
           options.corruptionPerCrash() > 0
               && lostMember() == null
+              && configurationSettled()
               && rng.nextDouble() < options.corruptionPerCrash();
       SimDisk.StorageCrash c = n.disk.crashStorage(rng, torn, damage);
       lost = c.lostRecords();
@@ -382,6 +383,32 @@ final class World {
     n.status = SimNode.Status.LOST;
     stats.nodesLost++;
     trace.add(now, "storage refused to open over damage; node lost, to be replaced", n.id, null);
+  }
+
+  /**
+   * Whether no membership change is under way: the latest configuration is not joint and every node
+   * that may still run has applied it. Damage is injected only then: a node lost while a removal is
+   * committed but not yet applied everywhere can leave no quorum able to elect (the removed node,
+   * whose longer log the others need, no longer campaigns), which is two failures, beyond what Raft
+   * tolerates.
+   */
+  private boolean configurationSettled() {
+    ConfState cs = history.latestConfig();
+    if (cs == null || cs.getVotersOutgoingCount() > 0) {
+      return false;
+    }
+    long index = history.latestConfigIndex();
+    for (int id = 1; id < nodes.length; id++) {
+      SimNode n = nodes[id];
+      boolean mayRun =
+          n.status != SimNode.Status.NEW
+              && n.status != SimNode.Status.STOPPED
+              && n.status != SimNode.Status.LOST;
+      if (mayRun && n.sm.applied() < index) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
