@@ -151,6 +151,22 @@ final class RaftLog {
   }
 
   /**
+   * Appends one entry after the last: {@link #append} of a one-entry list, without the list.
+   *
+   * @return the new last index
+   * @throws IllegalStateException if a committed entry would be replaced
+   */
+  long append(Entry e) {
+    long after = e.getIndex() - 1;
+    if (after < committed) {
+      throw new IllegalStateException(
+          "after(" + after + ") is out of range [committed(" + committed + ")]");
+    }
+    unstable.append(e);
+    return lastIndex();
+  }
+
+  /**
    * The index of the first entry of {@code ents} whose term differs from this log's entry at the
    * same index, or which this log does not hold; 0 if every entry matches. The entries must have
    * consecutive indexes.
@@ -511,7 +527,7 @@ final class RaftLog {
     }
     long unstableOffset = unstable.offset;
     if (lo >= unstableOffset) {
-      return List.copyOf(EntrySizes.limitSize(unstable.view(lo, hi), maxSizeBytes));
+      return unstable.copy(lo, hi, maxSizeBytes);
     }
     long cut = Math.min(hi, unstableOffset);
     List<Entry> stored = storageEntries(lo, cut, maxSizeBytes);

@@ -7,6 +7,7 @@ import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.tracker.Progress;
+import io.stepraft.raft.tracker.ProgressTracker;
 import java.util.List;
 
 /**
@@ -23,12 +24,13 @@ final class Replication {
 
   /** Sends every other member what it needs next, or an empty append carrying the commit index. */
   void bcastAppend() {
-    r.trk.visit(
-        (id, pr) -> {
-          if (id != r.id) {
-            sendAppend(id);
-          }
-        });
+    ProgressTracker trk = r.trk;
+    for (int i = 0, n = trk.size(); i < n; i++) {
+      long id = trk.idAt(i);
+      if (id != r.id) {
+        sendAppend(id);
+      }
+    }
   }
 
   /** Sends {@code to} what it needs next, or an empty append carrying the commit index. */
@@ -65,14 +67,17 @@ final class Replication {
       return false;
     }
     long commit = r.raftLog.committed();
-    r.send(
-        Message.newBuilder()
+    Message.Builder m =
+        r.message()
             .setTo(to)
             .setType(MessageType.MsgApp)
             .setIndex(prevIndex)
             .setLogTerm(prevTerm)
-            .addAllEntries(ents)
-            .setCommit(commit));
+            .setCommit(commit);
+    if (!ents.isEmpty()) {
+      m.addAllEntries(ents); // when empty, the message shares the empty list instead of a copy
+    }
+    r.send(m);
     pr.sentEntries(ents.size(), EntrySizes.payloadsSize(ents));
     pr.sentCommit(commit);
     return true;
