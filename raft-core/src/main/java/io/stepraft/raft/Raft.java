@@ -417,9 +417,9 @@ final class Raft {
   /**
    * Queues a message: fills in the sender and, for all but proposals and read requests, the term.
    * Vote messages must carry their term already. Acknowledgements that depend on durable state go
-   * to {@link #msgsAfterAppend}.
+   * to {@link #msgsAfterAppend}. Returns the message queued.
    */
-  void send(Message.Builder m) {
+  Message send(Message.Builder m) {
     if (m.getFrom() == NONE) {
       m.setFrom(id);
     }
@@ -454,6 +454,7 @@ final class Raft {
       }
       msgs.add(built);
     }
+    return built;
   }
 
   /**

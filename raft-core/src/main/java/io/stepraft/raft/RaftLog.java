@@ -124,7 +124,8 @@ final class RaftLog {
         throw new IllegalStateException(
             "entry " + conflict + " conflict with committed entry [committed(" + committed + ")]");
       }
-      append(ents.subList((int) (conflict - (index + 1)), ents.size()));
+      int from = (int) (conflict - (index + 1));
+      append(from == 0 ? ents : ents.subList(from, ents.size()));
     }
     commitTo(Math.min(commit, lastNew));
     return lastNew;
