@@ -47,22 +47,34 @@ final class EntrySizes {
    * @throws IllegalArgumentException if {@code maxSizeBytes} is negative
    */
   static List<Entry> limitSize(List<Entry> ents, long maxSizeBytes) {
+    int n = ents.size();
+    int keep = fitting(ents, 0, n, maxSizeBytes);
+    return keep == n ? ents : ents.subList(0, keep);
+  }
+
+  /**
+   * How many entries of {@code ents[from, to)}, from the first, {@link #limitSize} keeps: the
+   * longest run within {@code maxSizeBytes}, at least one when the range is not empty.
+   *
+   * @throws IllegalArgumentException if {@code maxSizeBytes} is negative
+   */
+  static int fitting(List<Entry> ents, int from, int to, long maxSizeBytes) {
     if (maxSizeBytes < 0) {
       throw new IllegalArgumentException("maxSizeBytes " + maxSizeBytes + " is negative");
     }
-    int n = ents.size();
+    int n = to - from;
     if (n <= 1 || maxSizeBytes == NO_LIMIT) {
-      return ents;
+      return n;
     }
-    long size = ents.get(0).getSerializedSize();
+    long size = ents.get(from).getSerializedSize();
     int keep = 1;
     while (keep < n) {
-      size += ents.get(keep).getSerializedSize();
+      size += ents.get(from + keep).getSerializedSize();
       if (size > maxSizeBytes) {
         break;
       }
       keep++;
     }
-    return keep == n ? ents : ents.subList(0, keep);
+    return keep;
   }
 }

@@ -139,7 +139,7 @@ final class FollowerRole {
     if (m.getIndex() < r.raftLog.committed()) {
       // Everything up to our commit index is known to match: say how far we are.
       r.send(
-          Message.newBuilder()
+          r.message()
               .setTo(m.getFrom())
               .setType(MessageType.MsgAppResp)
               .setIndex(r.raftLog.committed()));
@@ -148,11 +148,7 @@ final class FollowerRole {
     long lastNew =
         r.raftLog.maybeAppend(m.getIndex(), m.getLogTerm(), m.getCommit(), m.getEntriesList());
     if (lastNew >= 0) {
-      r.send(
-          Message.newBuilder()
-              .setTo(m.getFrom())
-              .setType(MessageType.MsgAppResp)
-              .setIndex(lastNew));
+      r.send(r.message().setTo(m.getFrom()).setType(MessageType.MsgAppResp).setIndex(lastNew));
       return;
     }
     // Our log does not match at m.index. Hint the largest index at or below it whose term is
@@ -169,7 +165,7 @@ final class FollowerRole {
         m.getIndex(),
         hex(m.getFrom()));
     r.send(
-        Message.newBuilder()
+        r.message()
             .setTo(m.getFrom())
             .setType(MessageType.MsgAppResp)
             .setIndex(m.getIndex())
@@ -185,8 +181,7 @@ final class FollowerRole {
    */
   private void handleHeartbeat(Message m) {
     r.raftLog.commitTo(m.getCommit());
-    Message.Builder resp =
-        Message.newBuilder().setTo(m.getFrom()).setType(MessageType.MsgHeartbeatResp);
+    Message.Builder resp = r.message().setTo(m.getFrom()).setType(MessageType.MsgHeartbeatResp);
     if (!m.getContext().isEmpty()) {
       resp.setContext(m.getContext());
     }

@@ -26,6 +26,9 @@ final class LeaderRole {
   private final Replication replication;
   private final LeaderReads reads;
 
+  /** Builds each proposal's entry (cleared first): a builder less per proposal. */
+  private final Entry.Builder entry = Entry.newBuilder();
+
   /** The transfer target, or NONE. */
   private long transferee = NONE;
 
@@ -218,8 +221,8 @@ final class LeaderRole {
       throw overLimit();
     }
     long index = r.raftLog.lastIndex() + 1;
-    appendStamped(
-        List.of(Entry.newBuilder().setTerm(r.term).setIndex(index).setData(data).build()));
+    long li = r.raftLog.append(entry.clear().setTerm(r.term).setIndex(index).setData(data).build());
+    r.acknowledgeOwnAppend(li);
     replication.bcastAppend();
   }
 
@@ -298,8 +301,7 @@ final class LeaderRole {
    * to itself only once they are durable, through a self-addressed MsgAppResp.
    */
   private void appendStamped(List<Entry> stamped) {
-    long li = r.raftLog.append(stamped);
-    r.send(Message.newBuilder().setTo(r.id).setType(MessageType.MsgAppResp).setIndex(li));
+    r.acknowledgeOwnAppend(r.raftLog.append(stamped));
   }
 
   /**
@@ -375,10 +377,29 @@ final class LeaderRole {
       handleAppendRejection(m, pr);
       return;
     }
+    handleAppendAccepted(m.getFrom(), m.getIndex(), pr);
+  }
+
+  /**
+   * This leader's own entries up to {@code index} are durable: {@link #stepFromPeer} of its
+   * self-addressed MsgAppResp, without the message (see {@link Raft#stepOwnAppendAck}).
+   */
+  void ownAppendDurable(long index) {
+    Progress pr = r.trk.progress(r.id);
+    if (pr == null) {
+      r.logger.debug("{} no progress available for {}", hex(r.id), hex(r.id));
+      return;
+    }
+    pr.setRecentActive(true);
+    handleAppendAccepted(r.id, index, pr);
+  }
+
+  /** {@link #handleAppendResponse} of an acceptance from {@code from} of the log up to index. */
+  private void handleAppendAccepted(long from, long index, Progress pr) {
     // A probing follower that confirms its match moves to replication even if match did not
     // grow. In SNAPSHOT the pending snapshot decides (see below).
-    boolean confirmedProbe = pr.match() == m.getIndex() && pr.state() == Progress.State.PROBE;
-    if (!pr.maybeUpdate(m.getIndex()) && !confirmedProbe) {
+    boolean confirmedProbe = pr.match() == index && pr.state() == Progress.State.PROBE;
+    if (!pr.maybeUpdate(index) && !confirmedProbe) {
       return;
     }
     switch (pr.state()) {
@@ -389,32 +410,31 @@ final class LeaderRole {
           r.logger.debug(
               "{} recovered from needing snapshot, resumed sending replication messages to {} [{}]",
               hex(r.id),
-              hex(m.getFrom()),
+              hex(from),
               pr);
           pr.becomeProbe();
           pr.becomeReplicate();
         }
       }
-      case REPLICATE -> pr.inflights().freeLE(m.getIndex());
+      case REPLICATE -> pr.inflights().freeLE(index);
     }
     if (maybeCommit()) {
       reads.onCommit();
       replication.bcastAppend();
-    } else if (m.getFrom() != r.id && pr.canBumpCommit(r.raftLog.committed())) {
+    } else if (from != r.id && pr.canBumpCommit(r.raftLog.committed())) {
       // The follower may not know the latest commit index yet: tell it now rather than at the
       // next heartbeat.
-      replication.sendAppend(m.getFrom());
+      replication.sendAppend(from);
     }
-    if (m.getFrom() != r.id) {
+    if (from != r.id) {
       // The window may have opened for several messages at once.
-      while (replication.maybeSendAppend(m.getFrom(), false)) {
+      while (replication.maybeSendAppend(from, false)) {
         // keep sending
       }
     }
-    if (m.getFrom() == transferee && pr.match() == r.raftLog.lastIndex()) {
-      r.logger.info(
-          "{} sent MsgTimeoutNow to {} after received MsgAppResp", hex(r.id), hex(m.getFrom()));
-      sendTimeoutNow(m.getFrom());
+    if (from == transferee && pr.match() == r.raftLog.lastIndex()) {
+      r.logger.info("{} sent MsgTimeoutNow to {} after received MsgAppResp", hex(r.id), hex(from));
+      sendTimeoutNow(from);
     }
   }
 
@@ -463,8 +483,7 @@ final class LeaderRole {
     // Never tell a follower to commit past what it is known to hold: its log may be shorter
     // or still diverge from ours beyond its match index.
     long commit = Math.min(pr.match(), r.raftLog.committed());
-    Message.Builder b =
-        Message.newBuilder().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
+    Message.Builder b = r.message().setTo(to).setType(MessageType.MsgHeartbeat).setCommit(commit);
     if (context != null) {
       b.setContext(context);
     }

@@ -151,8 +151,10 @@ public final class MemoryStorage implements Storage {
     if (ents.size() == 1) {
       throw new UnavailableException(lo, last);
     }
-    List<Entry> range = ents.subList((int) (lo - offset), (int) (hi - offset));
-    return List.copyOf(EntrySizes.limitSize(range, maxSizeBytes));
+    int from = (int) (lo - offset);
+    int to = (int) (hi - offset);
+    return ImmutableLists.copyOf(
+        ents, from, from + EntrySizes.fitting(ents, from, to, maxSizeBytes));
   }
 
   @Override
@@ -289,7 +291,11 @@ public final class MemoryStorage implements Storage {
       throw new IllegalStateException(
           "missing log entry [last: " + lastIndex() + ", append at: " + fromIndex + "]");
     }
-    ents.addAll(fresh);
+    // Element by element: addAll would copy the list into an array first.
+    ents.ensureCapacity(ents.size() + fresh.size());
+    for (int i = 0, n = fresh.size(); i < n; i++) {
+      ents.add(fresh.get(i));
+    }
   }
 
   /** A short description for logs: the index range, the snapshot and the hard state. */

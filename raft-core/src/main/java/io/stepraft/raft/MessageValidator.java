@@ -84,7 +84,8 @@ final class MessageValidator {
   private static void checkAppend(Message m) {
     long expected = m.getIndex() + 1;
     long prevTerm = m.getLogTerm();
-    for (Entry e : m.getEntriesList()) {
+    for (int i = 0, n = m.getEntriesCount(); i < n; i++) {
+      Entry e = m.getEntries(i);
       if (expected < 0) {
         throw new InvalidMessageException(
             "MsgApp entry index " + Long.toUnsignedString(expected) + " is out of range");

@@ -102,6 +102,21 @@ final class Raft {
   List<Message> msgsAfterAppend = new ArrayList<>();
 
   /**
+   * The self-addressed MsgAppResp of {@link #msgsAfterAppend} that a leader queues for its own
+   * appends, kept as numbers when {@link #ownAcksAsNumbers}; stepped at {@link RawNode#advance}.
+   */
+  final OwnAppendAcks ownAppendAcks = new OwnAppendAcks();
+
+  /**
+   * Whether a leader's acknowledgements of its own appends are kept as numbers rather than
+   * messages: with synchronous writes (they never leave the node), without a listener (no one sees
+   * the messages) and with the standard rules (a message of the current term is never stale).
+   * Stepped at advance, after the Ready's other self-addressed messages: those are vote answers of
+   * a later campaign, after which the acknowledgements of an earlier leadership change nothing.
+   */
+  final boolean ownAcksAsNumbers;
+
+  /**
    * The index of the newest snapshot this node started from or restored: its configuration holds
    * every change at or below it.
    */
@@ -109,6 +124,12 @@ final class Raft {
 
   /** Reads confirmed since the last Ready, for the host. */
   final List<ReadState> readStates = new ArrayList<>();
+
+  /** Builds each hard state (every field set each time): a builder less per Ready. */
+  private final HardState.Builder hardStateBuilder = HardState.newBuilder();
+
+  /** Builds the messages of the proposal path; see {@link #message()}. */
+  private final Message.Builder outgoing = Message.newBuilder();
 
   final Elections elections;
   final LeaderRole leaderRole;
@@ -135,6 +156,8 @@ final class Raft {
     asyncStorageWrites = c.asyncStorageWrites();
     random = new SplittableRandom(c.randomSeed());
     listener = c.listener();
+    ownAcksAsNumbers =
+        !asyncStorageWrites && listener == RaftListener.NONE && rules == SafetyRules.STANDARD;
     trk = new ProgressTracker(c.maxInflightMsgs(), c.maxInflightBytes());
     elections = new Elections(this);
     leaderRole = new LeaderRole(this, parts.readQueue().get());
@@ -183,11 +206,7 @@ final class Raft {
   }
 
   HardState hardState() {
-    return HardState.newBuilder()
-        .setTerm(term)
-        .setVote(vote)
-        .setCommit(raftLog.committed())
-        .build();
+    return hardStateBuilder.setTerm(term).setVote(vote).setCommit(raftLog.committed()).build();
   }
 
   /** Whether the soft state is {@code ss} (without allocating one). */
@@ -388,11 +407,19 @@ final class Raft {
   // ---------------------------------------------------------------- sending
 
   /**
+   * An empty message builder, the same one each time: fill it and pass it to {@link #send} in one
+   * expression, with nothing in between that may send, and do not keep it.
+   */
+  Message.Builder message() {
+    return outgoing.clear();
+  }
+
+  /**
    * Queues a message: fills in the sender and, for all but proposals and read requests, the term.
    * Vote messages must carry their term already. Acknowledgements that depend on durable state go
-   * to {@link #msgsAfterAppend}.
+   * to {@link #msgsAfterAppend}. Returns the message queued.
    */
-  void send(Message.Builder m) {
+  Message send(Message.Builder m) {
     if (m.getFrom() == NONE) {
       m.setFrom(id);
     }
@@ -427,9 +454,43 @@ final class Raft {
       }
       msgs.add(built);
     }
+    return built;
+  }
+
+  /**
+   * Queues this leader's acknowledgement of its own log up to {@code index}, to be stepped once the
+   * entries are durable: a self-addressed MsgAppResp, or its numbers when {@link
+   * #ownAcksAsNumbers}.
+   */
+  void acknowledgeOwnAppend(long index) {
+    if (ownAcksAsNumbers) {
+      ownAppendAcks.add(term, index);
+    } else {
+      send(message().setTo(id).setType(MessageType.MsgAppResp).setIndex(index));
+    }
   }
 
   // ---------------------------------------------------------------- stepping
+
+  /**
+   * Steps an acknowledgement kept by {@link #acknowledgeOwnAppend} as numbers: what stepping its
+   * message would do. In the leader's term it is the leader's handling of the message, without it;
+   * otherwise the message is built as {@link #send} would have built it and stepped.
+   */
+  void stepOwnAppendAck(long ackTerm, long index) {
+    if (ackTerm == term && role == Role.LEADER) {
+      leaderRole.ownAppendDurable(index);
+      return;
+    }
+    step(
+        Message.newBuilder()
+            .setTo(id)
+            .setType(MessageType.MsgAppResp)
+            .setIndex(index)
+            .setFrom(id)
+            .setTerm(ackTerm)
+            .build());
+  }
 
   /**
    * The host wrote a Ready's entries (up to {@code (index, logTerm)}; index 0 for none) and its

@@ -124,7 +124,8 @@ final class RaftLog {
         throw new IllegalStateException(
             "entry " + conflict + " conflict with committed entry [committed(" + committed + ")]");
       }
-      append(ents.subList((int) (conflict - (index + 1)), ents.size()));
+      int from = (int) (conflict - (index + 1));
+      append(from == 0 ? ents : ents.subList(from, ents.size()));
     }
     commitTo(Math.min(commit, lastNew));
     return lastNew;
@@ -147,6 +148,22 @@ final class RaftLog {
           "after(" + after + ") is out of range [committed(" + committed + ")]");
     }
     unstable.truncateAndAppend(ents);
+    return lastIndex();
+  }
+
+  /**
+   * Appends one entry after the last: {@link #append} of a one-entry list, without the list.
+   *
+   * @return the new last index
+   * @throws IllegalStateException if a committed entry would be replaced
+   */
+  long append(Entry e) {
+    long after = e.getIndex() - 1;
+    if (after < committed) {
+      throw new IllegalStateException(
+          "after(" + after + ") is out of range [committed(" + committed + ")]");
+    }
+    unstable.append(e);
     return lastIndex();
   }
 
@@ -511,7 +528,7 @@ final class RaftLog {
     }
     long unstableOffset = unstable.offset;
     if (lo >= unstableOffset) {
-      return List.copyOf(EntrySizes.limitSize(unstable.view(lo, hi), maxSizeBytes));
+      return unstable.copy(lo, hi, maxSizeBytes);
     }
     long cut = Math.min(hi, unstableOffset);
     List<Entry> stored = storageEntries(lo, cut, maxSizeBytes);

@@ -41,6 +41,9 @@ public final class RawNode {
    */
   private final List<Message> stepsOnAdvance = new ArrayList<>();
 
+  /** A leader's acknowledgements of its own appends, delivered at {@link #advance} after those. */
+  private final OwnAppendAcks ownAcksOnAdvance = new OwnAppendAcks();
+
   // The acknowledgements of the outstanding Ready's writes (synchronous writes only), stepped at
   // advance() after the self-addressed messages; see StorageMessages for their asynchronous form.
   private boolean ackAppend;
@@ -53,6 +56,9 @@ public final class RawNode {
   private long ackAppliedPayloadBytes;
 
   private boolean readyOutstanding;
+
+  /** Gathers a synchronous Ready's messages before they are copied into it; empty in between. */
+  private final ArrayList<Message> toSend = new ArrayList<>();
 
   /**
    * Creates a node from its configuration and the state in its storage: a new node when the storage
@@ -254,7 +260,7 @@ public final class RawNode {
     if (r.raftLog.hasNextUnstableSnapshot()) {
       return true;
     }
-    if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty()) {
+    if (!r.msgs.isEmpty() || !r.msgsAfterAppend.isEmpty() || !r.ownAppendAcks.isEmpty()) {
       return true;
     }
     if (r.raftLog.hasNextUnstableEnts()
@@ -293,14 +299,17 @@ public final class RawNode {
     } else {
       // The host persists before it sends, so acknowledgements go out in the same batch;
       // self-addressed ones are stepped back in at advance().
-      messages = new ArrayList<>(r.msgs.size() + r.msgsAfterAppend.size());
-      messages.addAll(r.msgs);
+      for (int i = 0; i < r.msgs.size(); i++) {
+        toSend.add(r.msgs.get(i));
+      }
       for (int i = 0; i < r.msgsAfterAppend.size(); i++) {
         Message m = r.msgsAfterAppend.get(i);
         if (m.getTo() != r.id) {
-          messages.add(m);
+          toSend.add(m);
         }
       }
+      messages = ImmutableLists.copyOf(toSend);
+      toSend.clear();
     }
     Ready rd =
         new Ready(softChange, hard, r.readStates, entries, snap, committed, messages, mustSync);
@@ -338,11 +347,14 @@ public final class RawNode {
     }
     r.readStates.clear();
     if (!raft.asyncStorageWrites) {
-      for (Message m : r.msgsAfterAppend) {
+      for (int i = 0; i < r.msgsAfterAppend.size(); i++) {
+        Message m = r.msgsAfterAppend.get(i);
         if (m.getTo() == r.id) {
           stepsOnAdvance.add(m);
         }
       }
+      ownAcksOnAdvance.addAll(r.ownAppendAcks);
+      r.ownAppendAcks.clear();
       // What advance() acknowledges once the host wrote and applied this Ready: the same as the
       // MsgStorageAppendResp and MsgStorageApplyResp of asynchronous writes, without the messages.
       boolean wroteEntries = r.raftLog.hasNextOrInProgressUnstableEnts();
@@ -391,8 +403,12 @@ public final class RawNode {
       for (int i = 0; i < stepsOnAdvance.size(); i++) {
         raft.step(stepsOnAdvance.get(i));
       }
+      for (int i = 0; i < ownAcksOnAdvance.size(); i++) {
+        raft.stepOwnAppendAck(ownAcksOnAdvance.term(i), ownAcksOnAdvance.index(i));
+      }
     } finally {
       stepsOnAdvance.clear();
+      ownAcksOnAdvance.clear();
     }
     if (ackAppend) {
       raft.storageAppended(ackTerm, ackIndex, ackLogTerm, ackSnapshot);

@@ -7,6 +7,7 @@ import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
 import io.stepraft.raft.pb.Snapshot;
 import io.stepraft.raft.tracker.Progress;
+import io.stepraft.raft.tracker.ProgressTracker;
 import java.util.List;
 
 /**
@@ -21,14 +22,29 @@ final class Replication {
     this.r = raft;
   }
 
+  /**
+   * While {@link #bcastAppend} runs, the last append with entries it sent, else null. The log does
+   * not change during a broadcast, so a follower whose append starts at the same index gets the
+   * same entries: its message is a copy of that one and shares its entry list.
+   */
+  private Message lastBroadcast;
+
   /** Sends every other member what it needs next, or an empty append carrying the commit index. */
   void bcastAppend() {
-    r.trk.visit(
-        (id, pr) -> {
-          if (id != r.id) {
-            sendAppend(id);
+    ProgressTracker trk = r.trk;
+    try {
+      for (int i = 0, n = trk.size(); i < n; i++) {
+        long id = trk.idAt(i);
+        if (id != r.id) {
+          Message sent = maybeSendAppend(id, true, lastBroadcast);
+          if (sent != null && sent.getEntriesCount() > 0) {
+            lastBroadcast = sent;
           }
-        });
+        }
+      }
+    } finally {
+      lastBroadcast = null;
+    }
   }
 
   /** Sends {@code to} what it needs next, or an empty append carrying the commit index. */
@@ -43,18 +59,35 @@ final class Replication {
    * message was sent.
    */
   boolean maybeSendAppend(long to, boolean sendIfEmpty) {
+    return maybeSendAppend(to, sendIfEmpty, null) != null;
+  }
+
+  /**
+   * {@link #maybeSendAppend(long, boolean)}, returning the message sent (an append or a snapshot),
+   * or null. {@code same} is an append with entries sent in this broadcast, or null: if this
+   * follower's append would start at the same index, it is sent as a copy of {@code same}.
+   */
+  private Message maybeSendAppend(long to, boolean sendIfEmpty, Message same) {
     Progress pr = r.trk.progress(to);
     if (pr.isPaused()) {
-      return false;
+      return null;
     }
     long prevIndex = pr.next() - 1;
+    // A throttled follower only gets empty appends: they still reach it and are acknowledged or
+    // rejected, which frees the window even if every full message in it was lost.
+    boolean throttled = pr.state() == Progress.State.REPLICATE && pr.inflights().full();
+    if (same != null && !throttled && same.getIndex() == prevIndex) {
+      // The same entries, log term and commit index: only the recipient differs.
+      Message sent = r.send(r.message().mergeFrom(same).clearFrom().clearTerm().setTo(to));
+      pr.sentEntries(sent.getEntriesCount(), EntrySizes.payloadsSize(sent.getEntriesList()));
+      pr.sentCommit(sent.getCommit());
+      return sent;
+    }
     long prevTerm;
     List<Entry> ents = List.of();
     try {
       prevTerm = r.raftLog.term(prevIndex);
-      // A throttled follower only gets empty appends: they still reach it and are acknowledged
-      // or rejected, which frees the window even if every full message in it was lost.
-      if (pr.state() != Progress.State.REPLICATE || !pr.inflights().full()) {
+      if (!throttled) {
         ents = r.raftLog.entriesToSend(pr.next(), r.maxSizePerMsgBytes);
       }
     } catch (CompactedException | UnavailableException e) {
@@ -62,32 +95,35 @@ final class Replication {
       return maybeSendSnapshot(to, pr);
     }
     if (ents.isEmpty() && !sendIfEmpty) {
-      return false;
+      return null;
     }
     long commit = r.raftLog.committed();
-    r.send(
-        Message.newBuilder()
+    Message.Builder m =
+        r.message()
             .setTo(to)
             .setType(MessageType.MsgApp)
             .setIndex(prevIndex)
             .setLogTerm(prevTerm)
-            .addAllEntries(ents)
-            .setCommit(commit));
+            .setCommit(commit);
+    if (!ents.isEmpty()) {
+      m.addAllEntries(ents); // when empty, the message shares the empty list instead of a copy
+    }
+    Message sent = r.send(m);
     pr.sentEntries(ents.size(), EntrySizes.payloadsSize(ents));
     pr.sentCommit(commit);
-    return true;
+    return sent;
   }
 
   /**
    * Sends the storage's snapshot to a follower that needs compacted entries, if it was heard from
    * recently (a snapshot to a dead node is wasted) and the storage has one ready; the follower's
-   * progress waits in SNAPSHOT until the host reports the outcome.
+   * progress waits in SNAPSHOT until the host reports the outcome. Returns the MsgSnap, or null.
    */
-  private boolean maybeSendSnapshot(long to, Progress pr) {
+  private Message maybeSendSnapshot(long to, Progress pr) {
     if (!pr.recentActive()) {
       r.logger.debug(
           "{} ignore sending snapshot to {} since it is not recently active", hex(r.id), hex(to));
-      return false;
+      return null;
     }
     Snapshot snapshot;
     try {
@@ -97,7 +133,7 @@ final class Replication {
           "{} failed to send snapshot to {} because snapshot is temporarily unavailable",
           hex(r.id),
           hex(to));
-      return false;
+      return null;
     }
     if (Raft.isEmpty(snapshot)) {
       throw new IllegalStateException(
@@ -121,7 +157,7 @@ final class Replication {
         hex(to),
         pr);
     pr.becomeSnapshot(sIndex);
-    r.send(Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
-    return true;
+    return r.send(
+        Message.newBuilder().setTo(to).setType(MessageType.MsgSnap).setSnapshot(snapshot));
   }
 }

@@ -98,7 +98,7 @@ final class UnstableLog {
     if (!hasNextEntries()) {
       return List.of();
     }
-    return List.copyOf(entries.subList((int) (offsetInProgress - offset), entries.size()));
+    return ImmutableLists.copyOf(entries, (int) (offsetInProgress - offset), entries.size());
   }
 
   /** The snapshot if it is not yet in progress, else {@code null}. */
@@ -137,7 +137,12 @@ final class UnstableLog {
           known);
       return;
     }
-    entries.subList(0, (int) (index + 1 - offset)).clear();
+    int stable = (int) (index + 1 - offset);
+    if (stable == entries.size()) {
+      entries.clear();
+    } else {
+      entries.subList(0, stable).clear();
+    }
     offset = index + 1;
     offsetInProgress = Math.max(offsetInProgress, offset);
     shrinkIfOversized();
@@ -175,7 +180,7 @@ final class UnstableLog {
     long fromIndex = ents.get(0).getIndex();
     long end = offset + entries.size();
     if (fromIndex == end) {
-      entries.addAll(ents);
+      addAll(ents);
     } else if (fromIndex <= offset) {
       logger.info("replace the unstable entries from index {}", fromIndex);
       entries = new ArrayList<>(ents);
@@ -185,13 +190,48 @@ final class UnstableLog {
     } else if (fromIndex < end) {
       logger.info("truncate the unstable entries before index {}", fromIndex);
       entries.subList((int) (fromIndex - offset), entries.size()).clear();
-      entries.addAll(ents);
+      addAll(ents);
       offsetInProgress = Math.min(offsetInProgress, fromIndex);
     } else {
       throw new IllegalStateException(
           "unstable append at " + fromIndex + " leaves a gap after [" + offset + "," + end + ")");
     }
     peakSize = Math.max(peakSize, entries.size());
+  }
+
+  /** Element by element: {@code addAll} would copy {@code ents} into an array first. */
+  private void addAll(List<Entry> ents) {
+    entries.ensureCapacity(entries.size() + ents.size());
+    for (int i = 0, n = ents.size(); i < n; i++) {
+      entries.add(ents.get(i));
+    }
+  }
+
+  /**
+   * Appends one entry right after the last one: {@link #truncateAndAppend} of one entry when
+   * nothing needs to be truncated, without a list.
+   */
+  void append(Entry e) {
+    if (e.getIndex() != offset + entries.size()) {
+      truncateAndAppend(List.of(e));
+      return;
+    }
+    entries.add(e);
+    peakSize = Math.max(peakSize, entries.size());
+  }
+
+  /**
+   * An immutable copy of the entries in {@code [lo, hi)}, cut to the longest run within {@code
+   * maxSizeBytes} (at least one entry), which the caller may keep.
+   *
+   * @throws IllegalStateException unless {@code offset <= lo <= hi <= offset + entries.size()}
+   */
+  List<Entry> copy(long lo, long hi, long maxSizeBytes) {
+    checkOutOfBounds(lo, hi);
+    int from = (int) (lo - offset);
+    int to = (int) (hi - offset);
+    return ImmutableLists.copyOf(
+        entries, from, from + EntrySizes.fitting(entries, from, to, maxSizeBytes));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.stepraft.raft.quorum.JointConfig;
 import io.stepraft.raft.quorum.MajorityConfig;
 import io.stepraft.raft.quorum.VoteResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
 
 /**
  * The leader's bookkeeping of the cluster: the active configuration (voters, learners, and the
@@ -21,7 +21,9 @@ import java.util.function.BiConsumer;
  * the votes of the current election.
  *
  * <p>Progress is kept in a {@link TreeMap}, so every iteration is in ascending id order and runs
- * are deterministic. Not thread-safe.
+ * are deterministic, and mirrored in two arrays in the same order for the leader's hot path:
+ * lookups by binary search and visits by index, without boxing the id or making an iterator. Not
+ * thread-safe.
  */
 public final class ProgressTracker {
   /**
@@ -33,6 +35,21 @@ public final class ProgressTracker {
    */
   public record TallyResult(int granted, int rejected, VoteResult result) {}
 
+  /** What {@link #visit} calls with each tracked peer. */
+  @FunctionalInterface
+  public interface Visitor {
+    /**
+     * Visits one peer.
+     *
+     * @param id the peer id
+     * @param pr its progress (live)
+     */
+    void accept(long id, Progress pr);
+  }
+
+  /** Up to this many peers, {@link #progress(long)} scans the ids instead of bisecting them. */
+  private static final int LINEAR_SEARCH_MAX = 8;
+
   private final int maxInflight;
   private final long maxInflightBytes;
 
@@ -42,6 +59,11 @@ public final class ProgressTracker {
   private boolean autoLeave;
 
   private final TreeMap<Long, Progress> progress = new TreeMap<>();
+
+  // Invariant: ids and prs hold the keys and values of progress, in ascending id order; they are
+  // replaced (never changed in place) whenever progress changes.
+  private long[] ids = new long[0];
+  private Progress[] prs = new Progress[0];
   private final Map<Long, Boolean> votes = new HashMap<>();
 
   /** Looks up a peer's match index for the commit computation; a field so it is not reallocated. */
@@ -145,7 +167,60 @@ public final class ProgressTracker {
    * @return its progress (live), or null when the peer is not tracked
    */
   public Progress progress(long id) {
-    return progress.get(id);
+    long[] a = ids;
+    if (a.length <= LINEAR_SEARCH_MAX) {
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] == id) {
+          return prs[i];
+        }
+      }
+      return null;
+    }
+    int i = Arrays.binarySearch(a, id);
+    return i >= 0 ? prs[i] : null;
+  }
+
+  /**
+   * Returns how many peers are tracked.
+   *
+   * @return the number of peers with progress
+   */
+  public int size() {
+    return ids.length;
+  }
+
+  /**
+   * Returns the id of the {@code i}-th tracked peer in ascending id order.
+   *
+   * @param i the position, {@code 0 <= i < size()}
+   * @return the peer id
+   */
+  public long idAt(int i) {
+    return ids[i];
+  }
+
+  /**
+   * Returns the progress of the {@code i}-th tracked peer in ascending id order.
+   *
+   * @param i the position, {@code 0 <= i < size()}
+   * @return its progress (live)
+   */
+  public Progress progressAt(int i) {
+    return prs[i];
+  }
+
+  /** Rebuilds the arrays from the map after a change. */
+  private void mirror() {
+    long[] newIds = new long[progress.size()];
+    Progress[] newPrs = new Progress[newIds.length];
+    int i = 0;
+    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+      newIds[i] = e.getKey();
+      newPrs[i] = e.getValue();
+      i++;
+    }
+    ids = newIds;
+    prs = newPrs;
   }
 
   /**
@@ -159,6 +234,7 @@ public final class ProgressTracker {
       throw new IllegalArgumentException("null progress for peer " + id);
     }
     progress.put(id, p);
+    mirror();
   }
 
   /**
@@ -168,6 +244,7 @@ public final class ProgressTracker {
    */
   public void removeProgress(long id) {
     progress.remove(id);
+    mirror();
   }
 
   /**
@@ -179,15 +256,17 @@ public final class ProgressTracker {
   public void replaceProgress(Map<Long, Progress> replacement) {
     progress.clear();
     progress.putAll(replacement);
+    mirror();
   }
 
   /**
-   * Returns the live progress map, ordered by id, for configuration changes.
+   * Returns the progress map, ordered by id, for configuration changes; change it through {@link
+   * #putProgress}, {@link #removeProgress} and {@link #replaceProgress}.
    *
-   * @return the map itself, not a copy
+   * @return an unmodifiable live view, not a copy
    */
   public Map<Long, Progress> progressMap() {
-    return progress;
+    return Collections.unmodifiableMap(progress);
   }
 
   /**
@@ -214,9 +293,11 @@ public final class ProgressTracker {
    *
    * @param f the visitor
    */
-  public void visit(BiConsumer<Long, Progress> f) {
-    for (Map.Entry<Long, Progress> e : progress.entrySet()) {
-      f.accept(e.getKey(), e.getValue());
+  public void visit(Visitor f) {
+    long[] visitIds = ids;
+    Progress[] visitPrs = prs;
+    for (int i = 0; i < visitIds.length; i++) {
+      f.accept(visitIds[i], visitPrs[i]);
     }
   }
 
@@ -234,7 +315,7 @@ public final class ProgressTracker {
   private boolean activeQuorum(MajorityConfig config) {
     int active = 0;
     for (int i = 0; i < config.size(); i++) {
-      Progress p = progress.get(config.idAt(i));
+      Progress p = progress(config.idAt(i));
       if (p != null && !p.isLearner && p.recentActive) {
         active++;
       }
@@ -262,7 +343,7 @@ public final class ProgressTracker {
 
   /**
    * Returns the largest index that a majority of each voter half has replicated (by match index;
-   * learners never count). Does not allocate beyond boxing ids for the map lookup.
+   * learners never count). Does not allocate.
    *
    * @return the quorum's match index, {@link Long#MAX_VALUE} when there are no voters
    */
@@ -271,7 +352,7 @@ public final class ProgressTracker {
   }
 
   private long matchOf(long id) {
-    Progress p = progress.get(id);
+    Progress p = progress(id);
     return p == null ? 0 : p.match;
   }
 

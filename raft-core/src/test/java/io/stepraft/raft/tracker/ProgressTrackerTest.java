@@ -14,6 +14,7 @@ import io.stepraft.raft.quorum.VoteResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -215,13 +216,17 @@ class ProgressTrackerTest {
   }
 
   @Test
-  void progressMapIsLive() {
+  void progressMapIsALiveUnmodifiableView() {
     ProgressTracker t = new ProgressTracker(4, 0);
     Progress p = new Progress(1, 0, 4, 0, false);
-    t.progressMap().put(3L, p);
+    Map<Long, Progress> view = t.progressMap();
+    t.putProgress(3L, p);
+    assertSame(p, view.get(3L));
     assertSame(p, t.progress(3));
+    assertThrows(UnsupportedOperationException.class, () -> view.remove(3L));
     t.removeProgress(3);
     assertNull(t.progress(3));
+    assertTrue(view.isEmpty());
     assertThrows(IllegalArgumentException.class, () -> t.putProgress(1, null));
   }
 
