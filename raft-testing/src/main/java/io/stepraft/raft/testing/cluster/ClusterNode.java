@@ -32,8 +32,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * and its open requests. The thread is the only one that touches raft, the storage and the state
  * machine; other threads hand it requests through bounded queues and wake it.
  *
- * <p>The loop: tick when a tick is due, step the messages that arrived, start the queued requests,
+ * <p>The loop: tick when a tick is due, step every message that arrived, start every queued request,
  * then handle one Ready exactly as the Ready contract says (persist, send, apply, advance), or
  * sleep until the next tick, message or request.
  */
@@ -64,8 +62,8 @@ final class ClusterNode {
   private final RawNode raw;
   private final long electionNanos;
   private final PendingRequests pending;
-  private final BlockingQueue<Op<?>> requests;
-  private final BlockingQueue<Op<?>> internal = new ArrayBlockingQueue<>(INTERNAL_QUEUE_MAX);
+  private final BoundedQueue<Op<?>> requests;
+  private final BoundedQueue<Op<?>> internal = new BoundedQueue<>(INTERNAL_QUEUE_MAX);
   private final Wakeup wakeup = new Wakeup();
   private final Thread thread;
   private volatile boolean stopping;
@@ -74,6 +72,7 @@ final class ClusterNode {
 
   // Owned by the node's thread (set up by the starting thread before it starts it).
   private final List<Message> inbox = new ArrayList<>();
+  private final Receivers receivers = new Receivers();
   private final Set<Long> unreachable = new LinkedHashSet<>();
   private final Set<Long> failedSnapshots = new LinkedHashSet<>();
   private SoftState soft;
@@ -93,7 +92,7 @@ final class ClusterNode {
     this.settings = settings;
     this.network = network;
     this.pending = new PendingRequests(settings.requestQueueMax());
-    this.requests = new ArrayBlockingQueue<>(settings.requestQueueMax());
+    this.requests = new BoundedQueue<>(settings.requestQueueMax());
     this.storage = Objects.requireNonNull(settings.storage().open(id), "opened storage");
     Storage log = storage.raftStorage();
     Snapshot snap = log.snapshot();
@@ -190,7 +189,7 @@ final class ClusterNode {
     }
   }
 
-  private void enqueue(BlockingQueue<Op<?>> queue, Op<?> op, String full) {
+  private void enqueue(BoundedQueue<Op<?>> queue, Op<?> op, String full) {
     if (stopped) {
       op.fail(Reason.REJECTED, "the node is not running", null);
     } else if (!queue.offer(op)) {
@@ -256,7 +255,7 @@ final class ClusterNode {
     inbox.clear();
   }
 
-  private void drain(BlockingQueue<Op<?>> queue) {
+  private void drain(BoundedQueue<Op<?>> queue) {
     for (int i = 0; i < BATCH_MAX; i++) {
       Op<?> op = queue.poll();
       if (op == null) {
@@ -367,6 +366,7 @@ final class ClusterNode {
     noteState(rd);
   }
 
+  /** Sends a Ready's messages, then wakes each receiver once. */
   private void send(List<Message> messages) {
     for (Message m : messages) {
       Network.Outcome outcome = network.send(id, m, nowNanos);
@@ -376,7 +376,11 @@ final class ClusterNode {
       if (outcome != Network.Outcome.SENT && m.getType() == MessageType.MsgSnap) {
         failedSnapshots.add(m.getTo());
       }
+      if (outcome == Network.Outcome.SENT) {
+        receivers.add(m.getTo());
+      }
     }
+    receivers.wakeAll(network);
   }
 
   private void reportUndelivered() {
@@ -495,7 +499,7 @@ final class ClusterNode {
     }
   }
 
-  private void failQueued(BlockingQueue<Op<?>> queue) {
+  private void failQueued(BoundedQueue<Op<?>> queue) {
     for (Op<?> op = queue.poll(); op != null; op = queue.poll()) {
       op.fail(Reason.REJECTED, "the node stopped before the request started", null);
     }
