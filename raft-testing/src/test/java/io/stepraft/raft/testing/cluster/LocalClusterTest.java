@@ -35,9 +35,15 @@ class LocalClusterTest {
 
   private final Map<Long, KvStateMachine> machines = new ConcurrentHashMap<>();
 
+  /** Whether the clusters write with a storage thread per node; a subclass runs them with it. */
+  boolean asyncStorageWrites() {
+    return false;
+  }
+
   private LocalCluster.Builder cluster(String name) {
     return LocalCluster.builder()
         .name(name)
+        .asyncStorageWrites(asyncStorageWrites())
         .serializeMessages(true)
         .raftConfig(b -> b.electionTicks(20))
         .stateMachine(
@@ -238,6 +244,7 @@ class LocalClusterTest {
   void aFailingStateMachineStopsItsNodeAndCloseReportsIt() throws Exception {
     LocalCluster c =
         LocalCluster.builder()
+            .asyncStorageWrites(asyncStorageWrites())
             .name("failing")
             .stateMachine(id -> id == 2 ? new Failing() : new KvStateMachine())
             .start();
