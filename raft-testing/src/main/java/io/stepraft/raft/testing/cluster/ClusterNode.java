@@ -39,12 +39,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of one node, from a start to a crash: its thread, its {@link RawNode}, its state machine
- * and its open requests. The thread is the only one that touches raft, the storage and the state
- * machine; other threads hand it requests through bounded queues and wake it.
+ * and its open requests. The thread is the only one that touches raft and the state machine, and
+ * the storage unless writes are asynchronous (then a {@link StorageWriter} owns it); other threads
+ * hand it requests through bounded queues and wake it.
  *
  * <p>The loop: tick when a tick is due, step every message that arrived, start every queued
  * request, then handle one Ready exactly as the Ready contract says (persist, send, apply,
- * advance), or sleep until the next tick, message or request.
+ * advance), or sleep until the next tick, message or request. With asynchronous writes the Ready's
+ * messages leave at once and its write goes to the storage thread; each turn first finishes the
+ * writes the storage thread made durable.
  */
 final class ClusterNode {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -93,6 +96,7 @@ final class ClusterNode {
   private final List<Message> inbox = new ArrayList<>();
   private final Receivers receivers = new Receivers();
   private final List<Message> outgoing = new ArrayList<>();
+  private final List<Op.Propose> proposals = new ArrayList<>();
   private int writesInFlight;
   private final Set<Long> unreachable = new LinkedHashSet<>();
   private final Set<Long> failedSnapshots = new LinkedHashSet<>();
@@ -290,14 +294,42 @@ final class ClusterNode {
     inbox.clear();
   }
 
+  /**
+   * Starts the queued requests in order; consecutive proposals go to raft together, as one MsgProp
+   * (one append, one MsgApp per follower for all of them rather than one a proposal).
+   */
   private void drain(BoundedQueue<Op<?>> queue) {
     for (int i = 0; i < BATCH_MAX; i++) {
       Op<?> op = queue.poll();
       if (op == null) {
-        return;
+        break;
       }
+      if (op instanceof Op.Propose p && pending.hasRoomFor(proposals.size() + 1)) {
+        proposals.add(p);
+        continue;
+      }
+      proposeAll();
       start(op);
     }
+    proposeAll();
+  }
+
+  private void proposeAll() {
+    if (proposals.size() == 1) {
+      propose(proposals.get(0));
+    } else if (!proposals.isEmpty()) {
+      Message.Builder m = Message.newBuilder().setType(MessageType.MsgProp).setFrom(id);
+      for (Op.Propose p : proposals) {
+        m.addEntries(Entry.newBuilder().setData(Envelope.wrap(p.id, p.command)));
+      }
+      try {
+        raw.step(m.build());
+        proposals.forEach(pending::add);
+      } catch (ProposalDroppedException e) {
+        proposals.forEach(p -> p.fail(Reason.REJECTED, "raft dropped it", e));
+      }
+    }
+    proposals.clear();
   }
 
   private void start(Op<?> op) {
