@@ -31,7 +31,11 @@ final class Envelope {
     if (bytes.size() < HEADER_BYTES) {
       return NONE;
     }
-    return bytes.substring(0, HEADER_BYTES).asReadOnlyByteBuffer().getLong();
+    long id = 0;
+    for (int i = 0; i < HEADER_BYTES; i++) {
+      id = (id << 8) | (bytes.byteAt(i) & 0xff); // no substring, no buffer: once per entry
+    }
+    return id;
   }
 
   static long id(byte[] bytes) {

@@ -2,14 +2,15 @@ package io.stepraft.raft.testing.cluster;
 
 import io.stepraft.raft.pb.Message;
 import io.stepraft.raft.pb.MessageType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One direction between two nodes: its faults, and the messages in flight on it, in order. The
- * sender's thread adds, the receiver's thread takes; the queue is bounded and delivers in order (a
- * delay holds back the messages behind it, as a stream connection would).
+ * sender's threads (its node thread and, with asynchronous writes, its storage thread) add, the
+ * receiver's thread takes, through a bounded lock-free queue. It delivers in order: only the head
+ * is ever taken, so a delayed message holds back the messages behind it, as a stream connection
+ * would.
  */
 final class Link {
   /**
@@ -26,14 +27,12 @@ final class Link {
   volatile double dropRate;
   volatile long delayNanos;
 
-  private final int max;
-  private final ArrayDeque<InFlight> queue = new ArrayDeque<>();
-  private long lastDueNanos = Long.MIN_VALUE;
+  private final BoundedQueue<InFlight> queue;
 
   Link(long from, long to, int max) {
     this.from = from;
     this.to = to;
-    this.max = max;
+    this.queue = new BoundedQueue<>(max);
   }
 
   /** Adds a message due after {@code delay}; false when the link already holds its maximum. */
@@ -41,22 +40,11 @@ final class Link {
     boolean snapshot = m.getType() == MessageType.MsgSnap;
     Message decoded = serialize ? null : m;
     byte[] wire = serialize ? m.toByteArray() : null;
-    synchronized (this) {
-      if (queue.size() >= max) {
-        return false;
-      }
-      long due = now + delay;
-      if (lastDueNanos != Long.MIN_VALUE && due - lastDueNanos < 0) {
-        due = lastDueNanos; // never overtake a message sent earlier
-      }
-      lastDueNanos = due;
-      queue.add(new InFlight(due, snapshot, decoded, wire));
-      return true;
-    }
+    return queue.offer(new InFlight(now + delay, snapshot, decoded, wire));
   }
 
-  /** The next message if it is due at {@code now}, else null. */
-  synchronized InFlight pollDue(long now) {
+  /** The next message if it is due at {@code now}, else null. Called by the receiver only. */
+  InFlight pollDue(long now) {
     InFlight head = queue.peek();
     if (head == null || now - head.dueNanos() < 0) {
       return null;
@@ -65,15 +53,17 @@ final class Link {
   }
 
   /** When the next message is due; {@code fallback} when there is none. */
-  synchronized long nextDueNanos(long fallback) {
+  long nextDueNanos(long fallback) {
     InFlight head = queue.peek();
     return head == null ? fallback : head.dueNanos();
   }
 
-  /** Empties the link; returns what it held. */
-  synchronized List<InFlight> clear() {
-    List<InFlight> dropped = new ArrayList<>(queue);
-    queue.clear();
+  /** Empties the link (its receiver stopped); returns what it held. */
+  List<InFlight> clear() {
+    List<InFlight> dropped = new ArrayList<>();
+    for (InFlight f = queue.poll(); f != null; f = queue.poll()) {
+      dropped.add(f);
+    }
     return dropped;
   }
 }

@@ -524,6 +524,7 @@ public final class LocalCluster implements AutoCloseable {
     private int linkQueueMax = 4096;
     private int requestQueueMax = 4096;
     private Duration requestTimeout = Duration.ofSeconds(5);
+    private boolean asyncStorageWrites;
 
     private Builder() {}
 
@@ -567,7 +568,7 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * Adjusts each node's raft configuration. The driver's defaults come first: 10 election ticks,
      * 1 heartbeat tick, CheckQuorum, PreVote, step down on removal. The node's id, storage, applied
-     * index, listener (the user's is still called) and synchronous writes are set after.
+     * index, listener (the user's is still called) and {@link #asyncStorageWrites} are set after.
      *
      * @param adjust changes to the builder
      * @return this builder
@@ -653,6 +654,25 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * Whether nodes write their storage on a thread of their own, with raft's asynchronous storage
+     * writes (etcd raft's {@code AsyncStorageWrites}); default false. When false the node's thread
+     * handles each Ready in the Ready contract's order: save (and fsync), then send, so a leader's
+     * write and its followers' happen one after the other. When true the node's thread sends a
+     * Ready's messages at once and hands its MsgStorageAppend to the node's storage thread, which
+     * saves it and then delivers the responses that acknowledge it; committed entries are applied
+     * on the node's thread once durable there. A leader then writes while its followers do, and it
+     * counts its own copy toward the quorum only once its write is done. Crashes lose only what was
+     * never acknowledged, in both modes.
+     *
+     * @param async true for a storage thread per node
+     * @return this builder
+     */
+    public Builder asyncStorageWrites(boolean async) {
+      asyncStorageWrites = async;
+      return this;
+    }
+
+    /**
      * The prefix of the node threads' names ({@code name-node-id}); default "stepraft".
      *
      * @param name the prefix
@@ -687,7 +707,8 @@ public final class LocalCluster implements AutoCloseable {
                   serializeMessages,
                   linkQueueMax,
                   requestQueueMax,
-                  requestTimeout.toNanos()));
+                  requestTimeout.toNanos(),
+                  asyncStorageWrites));
       try {
         voters.forEach(cluster::startIfStopped);
       } catch (RuntimeException e) {

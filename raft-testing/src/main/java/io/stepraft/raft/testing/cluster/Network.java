@@ -173,7 +173,10 @@ public final class Network {
     return dropped.sum();
   }
 
-  /** Puts {@code m} on its way from {@code from}; called on the sender's thread. */
+  /**
+   * Puts {@code m} on its way from {@code from}; called on the sender's threads. The receiver is
+   * not woken: the sender calls {@link #wake} once for all it sent it in one batch.
+   */
   Outcome send(long from, Message m, long now) {
     long to = m.getTo();
     ClusterNode receiver = running.get(to);
@@ -190,8 +193,15 @@ public final class Network {
       dropped.increment();
       return Outcome.UNREACHABLE;
     }
-    receiver.wake();
     return Outcome.SENT;
+  }
+
+  /** Wakes node {@code to} if it runs, for the messages just sent to it. */
+  void wake(long to) {
+    ClusterNode receiver = running.get(to);
+    if (receiver != null) {
+      receiver.wake();
+    }
   }
 
   /** Takes the messages due for {@code to} at {@code now}, at most {@code max} per link. */
@@ -269,7 +279,8 @@ public final class Network {
   }
 
   private boolean blocked(Link l) {
-    return l.cut || isolated.contains(l.from) || isolated.contains(l.to);
+    // isolated.isEmpty() first: the common case, without boxing two ids for two lookups.
+    return l.cut || (!isolated.isEmpty() && (isolated.contains(l.from) || isolated.contains(l.to)));
   }
 
   private boolean lost(Link l) {

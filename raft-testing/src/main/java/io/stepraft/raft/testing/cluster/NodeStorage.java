@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * io.stepraft.raft.MemoryStorage}; a durable implementation (a write-ahead log) plugs in through
  * {@link Provider}.
  *
- * <p>Every method is called from the node's thread only, and never after {@link #close()}.
+ * <p>Every method is called from one thread at a time, and never after {@link #close()}: the node's
+ * thread; with {@link LocalCluster.Builder#asyncStorageWrites} the node's storage thread, after the
+ * node's thread has read {@link #raftStorage()} once at the start (raft then reads a copy).
  */
 public interface NodeStorage {
 
@@ -29,7 +31,7 @@ public interface NodeStorage {
    * Persists what the Ready asks for, in this order: its snapshot (if any), its entries (an entry
    * at an index already held replaces it and every entry after it), its hard state (if any). When
    * this returns, all of it is durable (synced when {@link Ready#mustSync()}) and visible in {@link
-   * #raftStorage()}; the node sends the Ready's messages only then.
+   * #raftStorage()}; the node sends the messages that acknowledge it only then.
    *
    * @param ready the Ready being handled
    */

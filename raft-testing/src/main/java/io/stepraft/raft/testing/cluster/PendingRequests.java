@@ -40,6 +40,11 @@ final class PendingRequests {
     return open.size() < max;
   }
 
+  /** Whether {@code more} requests can be added besides those open. */
+  boolean hasRoomFor(int more) {
+    return open.size() + more <= max;
+  }
+
   void add(Op<?> op) {
     open.put(op.id, op);
   }

@@ -19,4 +19,5 @@ record Settings(
     boolean serializeMessages,
     int linkQueueMax,
     int requestQueueMax,
-    long requestTimeoutNanos) {}
+    long requestTimeoutNanos,
+    boolean asyncStorageWrites) {}

@@ -1,14 +1,19 @@
 package io.stepraft.raft.testing.cluster;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Wakes a node's thread when work arrives for it. A signal given while the thread is busy is kept,
- * so the next {@link #await} returns at once: no signal is lost.
+ * Wakes a thread when work arrives for it. A signal given while the thread is busy is kept, so the
+ * next {@link #await} returns at once: no signal is lost. A signal costs a volatile read when one
+ * is already pending, and an unpark only when the thread is parked or about to park.
+ *
+ * <p>Why no signal is lost: {@link #await} writes {@code parked} and then reads {@code signalled};
+ * {@link #signal} writes {@code signalled} and then reads {@code parked}. Both are volatile, so at
+ * least one side sees the other's write: the waiter does not park, or the signaller unparks it.
  */
 final class Wakeup {
-  private final AtomicBoolean signalled = new AtomicBoolean();
+  private volatile boolean signalled;
+  private volatile boolean parked;
   private volatile Thread waiter;
 
   void bind(Thread thread) {
@@ -16,7 +21,11 @@ final class Wakeup {
   }
 
   void signal() {
-    if (signalled.compareAndSet(false, true)) {
+    if (signalled) {
+      return; // already pending: the waiter will see it before it parks
+    }
+    signalled = true;
+    if (parked) {
       Thread t = waiter;
       if (t != null) {
         LockSupport.unpark(t);
@@ -26,9 +35,13 @@ final class Wakeup {
 
   /** Parks the calling thread for at most {@code nanos} unless a signal is pending. */
   void await(long nanos) {
-    if (!signalled.get() && nanos > 0) {
-      LockSupport.parkNanos(this, nanos);
+    if (nanos > 0) {
+      parked = true;
+      if (!signalled) {
+        LockSupport.parkNanos(this, nanos);
+      }
+      parked = false;
     }
-    signalled.set(false);
+    signalled = false;
   }
 }

@@ -7,8 +7,10 @@
  * tests of services built on stepraft and for throughput and latency benchmarks; deterministic
  * tests belong in the simulator, which drives time by ticks.
  *
- * <p>Threads: each node's thread alone touches its raft node, storage and state machine. Client
- * calls hand requests to it through bounded queues; senders put messages on bounded per-link queues
- * that the receiver's thread drains. Nothing else runs in the background.
+ * <p>Threads: each node's thread alone touches its raft node and state machine, and its storage
+ * unless {@link io.stepraft.raft.testing.cluster.LocalCluster.Builder#asyncStorageWrites} gives the
+ * node a storage thread, which then alone touches the storage. Client calls hand requests to a node
+ * through bounded lock-free queues; senders put messages on bounded per-link queues that the
+ * receiver's thread drains. Nothing else runs in the background.
  */
 package io.stepraft.raft.testing.cluster;
