@@ -72,12 +72,13 @@ final class Restore {
       // nothing was acknowledged to anyone: what is here is the torn start of the first write
       // (part of a bootstrap, say), and restarting from it could give the node a configuration
       // that is a prefix of the real one. The node starts empty, as if that write never happened.
-      if (!group.entriesAfter(0).isEmpty()) {
+      int dropped = group.entriesAfter(0).size();
+      if (dropped > 0) {
         LOG.warn(
             "group {}: {} entries but no hard state with a term: the first write was torn;"
                 + " starting empty",
             group.groupId,
-            group.entriesAfter(0).size());
+            dropped);
       }
       return new Result(ms, snap);
     }

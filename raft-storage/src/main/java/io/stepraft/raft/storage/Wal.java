@@ -123,38 +123,24 @@ final class Wal implements AutoCloseable {
     try {
       io.createDirectories(dir);
       List<SegmentName> names = WalDirectory.segments(dir, io);
-      if (names.isEmpty()) {
-        Wal wal =
-            new Wal(
-                dir,
-                io,
-                segmentSizeBytes,
-                syncEnabled,
-                expectedMetadata,
-                Map.of(),
-                preallocateInBackground);
-        wal.writeLock.lock();
-        try {
-          wal.startSegment(new SegmentName(0, 1), 0, false);
-          wal.startSpare();
-        } finally {
-          wal.writeLock.unlock();
-        }
-        return wal;
-      }
-      WalReplay replay = WalReplay.run(dir, io, names, expectedMetadata);
+      WalReplay replay = names.isEmpty() ? null : WalReplay.run(dir, io, names, expectedMetadata);
       Wal wal =
           new Wal(
               dir,
               io,
               segmentSizeBytes,
               syncEnabled,
-              replay.metadata(),
-              replay.groups(),
+              replay == null ? expectedMetadata : replay.metadata(),
+              replay == null ? Map.of() : replay.groups(),
               preallocateInBackground);
-      wal.resume(replay);
+      if (replay != null) {
+        wal.resume(replay);
+      }
       wal.writeLock.lock();
       try {
+        if (replay == null) {
+          wal.startSegment(new SegmentName(0, 1), 0, false);
+        }
         wal.startSpare();
       } finally {
         wal.writeLock.unlock();

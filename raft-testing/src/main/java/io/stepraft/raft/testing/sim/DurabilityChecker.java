@@ -80,7 +80,7 @@ final class DurabilityChecker implements SimDisk.Observer {
     StringBuilder without = new StringBuilder();
     long missing = 0;
     for (int id = 1; id < nodes.length; id++) {
-      if (nodes[id].status == SimNode.Status.LOST) {
+      if (nodes[id].isLost()) {
         continue; // its data is gone, but it never votes again either
       }
       if (id == except || !nodes[id].disk.holds(index, term)) {
@@ -126,7 +126,7 @@ final class DurabilityChecker implements SimDisk.Observer {
       StringBuilder names = new StringBuilder();
       for (int v = 1; v < nodes.length; v++) {
         SimNode o = nodes[v];
-        if (o.status == SimNode.Status.LOST) {
+        if (o.isLost()) {
           continue; // out of service for good: it never votes again
         }
         boolean lacks = v == except || v == id || !o.disk.holds(index, term);

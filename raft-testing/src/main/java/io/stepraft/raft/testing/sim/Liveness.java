@@ -134,10 +134,10 @@ final class Liveness {
     }
     long term = leader.raw.basicStatus().hardState().getTerm();
     for (int id = 1; id < w.nodes.length; id++) {
-      SimNode n = w.nodes[id];
-      if (!World.isMember(cs, id) || n.status == SimNode.Status.LOST) {
+      if (!w.isActiveMember(cs, id)) {
         continue;
       }
+      SimNode n = w.nodes[id];
       if (!n.isUp()) {
         return null;
       }
@@ -159,8 +159,7 @@ final class Liveness {
       return false;
     }
     for (int id = 1; id < w.nodes.length; id++) {
-      SimNode n = w.nodes[id];
-      if (World.isMember(cs, id) && n.status != SimNode.Status.LOST && n.sm.applied() != commit) {
+      if (w.isActiveMember(cs, id) && w.nodes[id].sm.applied() != commit) {
         return false;
       }
     }

@@ -52,8 +52,7 @@ final class Membership {
   private boolean everyMemberApplied(long index) {
     ConfState cs = w.history.latestConfig();
     for (int id = 1; id < w.nodes.length; id++) {
-      SimNode n = w.nodes[id];
-      if (World.isMember(cs, id) && n.status != SimNode.Status.LOST && n.sm.applied() < index) {
+      if (w.isActiveMember(cs, id) && w.nodes[id].sm.applied() < index) {
         return false;
       }
     }

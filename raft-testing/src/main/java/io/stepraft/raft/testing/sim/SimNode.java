@@ -111,6 +111,11 @@ final class SimNode {
     return status == Status.UP;
   }
 
+  /** Lost to damaged storage: out of service for good. */
+  boolean isLost() {
+    return status == Status.LOST;
+  }
+
   boolean isRunning() {
     return status == Status.UP || status == Status.PAUSED;
   }

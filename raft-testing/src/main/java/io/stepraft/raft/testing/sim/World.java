@@ -299,12 +299,12 @@ final class World {
         trace.add(now, "first write was torn: restart empty", n.id, storage.lastIndex());
       }
       n.disk.wipe();
+      if (rebootstraps(n)) {
+        trace.add(now, "bootstrap again (nothing was persisted)", n.id, null);
+        startFresh(n, founders);
+        return;
+      }
       storage = new MemoryStorage();
-    }
-    if (rebootstraps(n, storage)) {
-      trace.add(now, "bootstrap again (nothing was persisted)", n.id, null);
-      startFresh(n, founders);
-      return;
     }
     Snapshot snap = storage.snapshot();
     long snapIndex = snap.getMetadata().getIndex();
@@ -327,17 +327,13 @@ final class World {
   }
 
   /**
-   * Whether a founding member restarts by bootstrapping again, as a host does that finds its
-   * storage empty: nothing of its first write survived, so it never sent a message and has nothing
-   * to forget. Only while the founding configuration is still the latest (a host told it was
-   * removed would not; the simulator knows from the history what an operator would).
+   * Whether a founding member that acknowledged nothing (see {@link SimDisks#acknowledgedNothing})
+   * restarts by bootstrapping again, as a host does that finds its storage empty. Only while the
+   * founding configuration is still the latest (a host told it was removed would not; the simulator
+   * knows from the history what an operator would).
    */
-  private boolean rebootstraps(SimNode n, MemoryStorage storage) {
-    return n.id <= founders.size()
-        && storage.lastIndex() == 0
-        && storage.snapshot().getMetadata().getIndex() == 0
-        && storage.hardState().getTerm() == 0
-        && history.latestConfigIndex() <= founders.size();
+  private boolean rebootstraps(SimNode n) {
+    return n.id <= founders.size() && history.latestConfigIndex() <= founders.size();
   }
 
   /** Crashes a node: its unsynced writes are lost or torn, and it restarts after a while. */
@@ -401,9 +397,7 @@ final class World {
     for (int id = 1; id < nodes.length; id++) {
       SimNode n = nodes[id];
       boolean mayRun =
-          n.status != SimNode.Status.NEW
-              && n.status != SimNode.Status.STOPPED
-              && n.status != SimNode.Status.LOST;
+          n.status != SimNode.Status.NEW && n.status != SimNode.Status.STOPPED && !n.isLost();
       if (mayRun && n.sm.applied() < index) {
         return false;
       }
@@ -418,7 +412,7 @@ final class World {
   SimNode lostMember() {
     ConfState cs = history.latestConfig();
     for (int id = 1; id < nodes.length; id++) {
-      if (nodes[id].status == SimNode.Status.LOST && (cs == null || isMember(cs, id))) {
+      if (nodes[id].isLost() && (cs == null || isMember(cs, id))) {
         return nodes[id];
       }
     }
@@ -451,9 +445,7 @@ final class World {
 
   /** Shuts down a removed node, after syncing its disk. */
   void stop(SimNode n) {
-    if (n.status == SimNode.Status.NEW
-        || n.status == SimNode.Status.STOPPED
-        || n.status == SimNode.Status.LOST) {
+    if (n.status == SimNode.Status.NEW || n.status == SimNode.Status.STOPPED || n.isLost()) {
       return;
     }
     if (n.isRunning()) {
@@ -517,6 +509,14 @@ final class World {
               + cs.getLearnersList());
       membership.onCommitted(prev, cs, e.getIndex());
     }
+  }
+
+  /**
+   * Whether node {@code id} is a member of {@code cs} that takes part: not one lost to damaged
+   * storage, which the operator is replacing and which never runs again.
+   */
+  boolean isActiveMember(ConfState cs, int id) {
+    return isMember(cs, id) && !nodes[id].isLost();
   }
 
   static boolean isMember(ConfState cs, long id) {
