@@ -16,10 +16,7 @@ import org.junit.jupiter.api.Test;
  * {@code SafetyRules} or a broken read queue, see {@link PlantedBugs}), searches at most {@value
  * #SEEDS_MAX} seeds (the budget of the build's simulation run) for a run where the named check
  * fires, and replays that seed with the correct core. Some bugs need a storm, or parameters of
- * their own, to show within the budget; each says which. A leader that counts acknowledgements of
- * an earlier term is not in the list: it needs one acknowledgement to outlive two leader changes of
- * the same node, which the simulator does not reach within the budget; {@code
- * StaleTermResponseTest} catches it.
+ * their own, to show within the budget; each says which.
  */
 class PlantedCoreBugTest {
   private static final int SEEDS_MAX = 1000;
@@ -48,6 +45,18 @@ class PlantedCoreBugTest {
         PlantedBugs.commitByCounting(),
         Check.LEADER_COMPLETENESS,
         tuned(PlantedCoreBugTest::figure8));
+  }
+
+  /**
+   * A leader that counts acknowledgements (MsgAppResp) of an earlier term. It takes one to outlive
+   * two leader changes of the same node: the Figure 8 storm replays acknowledgements to a node that
+   * leads again after another leader replaced its tail, and the entries it then commits are held by
+   * fewer nodes than it counted.
+   */
+  @Test
+  void durabilityCatchesALeaderThatCountsAcknowledgementsOfAnEarlierTerm() {
+    assertCaught(
+        PlantedBugs.staleTermAcknowledgements(), Check.DURABILITY, storm(SimParams.Storm.FIGURE_8));
   }
 
   /** A leader of a joint configuration that commits what a quorum of the incoming half holds. */

@@ -1,6 +1,7 @@
 package io.stepraft.raft.simulation;
 
 import io.stepraft.raft.testing.sim.SimOptions;
+import io.stepraft.raft.testing.sim.SimParams;
 import io.stepraft.raft.testing.sim.SimulationAssertions;
 import io.stepraft.raft.testing.sim.Simulator;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * check, or if the runs did no real work (see {@link SimulationAssertions#assertSeedsPass}). System
  * properties: {@code sim.seeds} (how many, default 1000, which the build also sets), {@code
  * sim.firstSeed} (default 1), {@code sim.seed} (replay just this one), {@code sim.verbose} (print
- * every event).
+ * every event), {@code sim.storm} (run every seed in this {@link SimParams.Storm}, e.g. {@code
+ * FIGURE_8}).
  */
 class SimulationTest {
   @Test
@@ -20,6 +22,10 @@ class SimulationTest {
         SimOptions.defaults()
             .verbose(Boolean.getBoolean("sim.verbose"))
             .replayCommand(SimulationTest::replayCommand);
+    String storm = System.getProperty("sim.storm", "");
+    if (!storm.isEmpty()) {
+      options = options.storm(SimParams.Storm.valueOf(storm));
+    }
     if (one != null) {
       System.out.println(Simulator.run(one, options).summary());
       SimulationAssertions.assertSeedsPass(one, 1, options);
@@ -31,6 +37,10 @@ class SimulationTest {
 
   /** The command that replays a seed of this test, printing every event. */
   static String replayCommand(long seed) {
-    return "mvn -B -Psoak test -pl raft-core-tests -am -Dsim.seed=" + seed + " -Dsim.verbose=true";
+    String storm = System.getProperty("sim.storm", "");
+    return "mvn -B -Psoak test -pl raft-core-tests -am -Dsim.seed="
+        + seed
+        + (storm.isEmpty() ? "" : " -Dsim.storm=" + storm)
+        + " -Dsim.verbose=true";
   }
 }

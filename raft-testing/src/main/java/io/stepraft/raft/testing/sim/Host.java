@@ -166,6 +166,7 @@ final class Host {
       long term = n.raw.basicStatus().hardState().getTerm();
       w.elections.onLeader(n.id, term);
       w.logs.onLeader(n.id, term, n.storage);
+      w.net.replay(n, term);
     }
     if (bug == PlantedBug.SEND_BEFORE_PERSIST) {
       send(n, rd);
@@ -222,6 +223,7 @@ final class Host {
       w.elections.onLeader(n.id, term);
       // Its storage lags its log: check leader completeness once its first write as leader is done.
       n.leaderCheckTerm = term;
+      w.net.replay(n, term);
     }
     if (rd.hasSnapshot()) {
       // The RawNode has restored it (and its configuration) already.

@@ -19,6 +19,9 @@ final class Network {
   private final SplittableRandom rng;
   private final PlantedBug bug;
 
+  /** Decides the replays only, so that runs without them draw as before they existed. */
+  private final SplittableRandom replayRng;
+
   /** {@code cut[from][to]}: messages from {@code from} to {@code to} are lost. */
   private final boolean[][] cut;
 
@@ -29,6 +32,7 @@ final class Network {
     this.p = w.params.network();
     this.rng = w.rng;
     this.bug = w.options.bug();
+    this.replayRng = new SplittableRandom(w.params.seed() ^ 0x5DEECE66DL);
     this.cut = new boolean[nodes + 1][nodes + 1];
   }
 
@@ -90,6 +94,7 @@ final class Network {
       return;
     }
     if (through && n.isUp()) {
+      maybeKeepForReplay(n, m);
       w.trace.add(w.now, held ? "recv (held)" : "recv", to, m);
       w.host.input(n, () -> n.raw.step(m));
       reportSnapshot(m, true);
@@ -144,6 +149,39 @@ final class Network {
         0,
         true,
         m);
+  }
+
+  private void maybeKeepForReplay(SimNode n, Message m) {
+    MessageType t = m.getType();
+    if (calm
+        || p.replayRate() == 0
+        || (t != MessageType.MsgAppResp && t != MessageType.MsgHeartbeatResp)
+        || replayRng.nextDouble() >= p.replayRate()) {
+      return;
+    }
+    if (n.replays.size() < SimParams.NetworkParams.REPLAY_MAX) {
+      n.replays.add(m);
+    } else {
+      n.replays.set(replayRng.nextInt(n.replays.size()), m);
+    }
+  }
+
+  /**
+   * Delivers once more, a moment from now, the acknowledgements {@code n} kept from terms before
+   * {@code term}, in which it now leads.
+   */
+  void replay(SimNode n, long term) {
+    if (calm) {
+      n.replays.clear();
+      return;
+    }
+    for (Message m : n.replays) {
+      if (m.getTerm() < term) {
+        w.stats.replayed++;
+        w.events.schedule(w.now + 1, Event.Kind.DELIVER, n.id, 0, 0, true, m);
+      }
+    }
+    n.replays.clear();
   }
 
   /** Tells the sender of a MsgSnap, a moment later, whether it arrived. */

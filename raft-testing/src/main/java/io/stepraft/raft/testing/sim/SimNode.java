@@ -7,6 +7,7 @@ import io.stepraft.raft.Role;
 import io.stepraft.raft.pb.HardState;
 import io.stepraft.raft.pb.Message;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 /**
  * One simulated server: a process running a {@link RawNode} over a {@link MemoryStorage}, with a
@@ -41,6 +42,13 @@ final class SimNode {
   final int tickMicros;
 
   final ArrayDeque<Message> inbox = new ArrayDeque<>();
+
+  /**
+   * Acknowledgements this node received that the network delivers once more when the node next
+   * becomes leader (see {@link SimParams.NetworkParams#replayRate}); kept across crashes, as a
+   * sender's retransmission buffer would be.
+   */
+  final ArrayList<Message> replays = new ArrayList<>();
 
   Status status = Status.NEW;
 

@@ -32,7 +32,8 @@ public record SimParams(
     /**
      * Leaders crash while their log has an uncommitted tail, replication is slow (small messages,
      * one in flight) and leaders change often: entries of older terms sit on bare majorities when a
-     * new leader comes (Figure 8 of the Raft paper).
+     * new leader comes (Figure 8 of the Raft paper). Acknowledgements a leader received are
+     * replayed to it when it leads again, after another leader replaced its tail.
      */
     FIGURE_8,
     /**
@@ -46,6 +47,7 @@ public record SimParams(
      * Many messages held in their receiver's queue across leader changes, and forwarded reads and
      * heartbeat answers echoed, on three nodes without CheckQuorum with many reads and partitions:
      * stale acknowledgements and requests meet newer leaders, and deposed leaders keep serving.
+     * Some acknowledgements are replayed to a node that leads again.
      */
     LATE_MESSAGES
   }
@@ -289,6 +291,11 @@ public record SimParams(
    * @param echoRate the probability that a forwarded read (MsgReadIndex) or a heartbeat answer
    *     (MsgHeartbeatResp), the messages that confirm reads, is delivered once more after such a
    *     wait
+   * @param replayRate the probability that an acknowledgement (MsgAppResp or MsgHeartbeatResp) a
+   *     node received is delivered to it once more when it next becomes leader, in a later term: a
+   *     transport that redelivers old messages after reconnecting, at the worst moment. Each node
+   *     keeps at most {@link #REPLAY_MAX} of them; their draws come from a source of their own, so
+   *     a run without replays draws as it did before they existed
    */
   public record NetworkParams(
       double dropRate,
@@ -297,19 +304,43 @@ public record SimParams(
       double spikeRate,
       int spikeMicros,
       double holdRate,
-      double echoRate) {
+      double echoRate,
+      double replayRate) {
     /** The longest wait of a held message, in election timeouts. */
     public static final int HOLD_ELECTION_TIMEOUTS_MAX = 4;
+
+    /** The most acknowledgements a node keeps for a replay. */
+    public static final int REPLAY_MAX = 8;
 
     /** A copy with these rates of held and echoed messages. */
     public NetworkParams withLateMessages(double holdRate, double echoRate) {
       return new NetworkParams(
-          dropRate, dupRate, maxDelayMicros, spikeRate, spikeMicros, holdRate, echoRate);
+          dropRate,
+          dupRate,
+          maxDelayMicros,
+          spikeRate,
+          spikeMicros,
+          holdRate,
+          echoRate,
+          replayRate);
     }
 
-    /** A copy whose delays are bounded: no spikes, no held or echoed messages. */
+    /** A copy with this rate of acknowledgements replayed to a node that leads again. */
+    public NetworkParams withReplayRate(double replayRate) {
+      return new NetworkParams(
+          dropRate,
+          dupRate,
+          maxDelayMicros,
+          spikeRate,
+          spikeMicros,
+          holdRate,
+          echoRate,
+          replayRate);
+    }
+
+    /** A copy whose delays are bounded: no spikes, no held, echoed or replayed messages. */
     public NetworkParams bounded() {
-      return new NetworkParams(dropRate, dupRate, maxDelayMicros, 0, spikeMicros, 0, 0);
+      return new NetworkParams(dropRate, dupRate, maxDelayMicros, 0, spikeMicros, 0, 0, 0);
     }
   }
 
@@ -425,7 +456,7 @@ public record SimParams(
                 .withReadyDelay(0);
         l = l.withRates(Math.max(l.proposeRate(), 0.3), l.readRate(), l.confChangeRate() / 4);
         if (!c.leaseReads()) {
-          n = n.withLateMessages(Math.max(n.holdRate(), 0.02), n.echoRate());
+          n = n.withLateMessages(Math.max(n.holdRate(), 0.02), n.echoRate()).withReplayRate(0.3);
         }
       }
       case JOINT -> {
@@ -442,7 +473,7 @@ public record SimParams(
         // many reads and partitions: late acknowledgements and requests meet deposed leaders.
         if (!c.leaseReads()) {
           c = c.withNodes(3, 3).withPreVoteAndCheckQuorum(c.preVote(), false);
-          n = n.withLateMessages(0.05, 0.5);
+          n = n.withLateMessages(0.05, 0.5).withReplayRate(0.1);
           l = l.withRates(l.proposeRate(), Math.max(l.readRate(), 0.3), l.confChangeRate());
           f = f.withPartitionRate(Math.max(f.partitionRate(), 0.03));
         }
@@ -489,7 +520,8 @@ public record SimParams(
         rng.nextDouble() * 0.05,
         100 + rng.nextInt(400),
         rng.nextDouble() * 0.01,
-        rng.nextDouble() * 0.5);
+        rng.nextDouble() * 0.5,
+        0);
   }
 
   /** A quarter of the runs are stormy: partitions and crashes three times as often. */

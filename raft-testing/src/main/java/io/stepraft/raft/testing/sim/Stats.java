@@ -9,6 +9,7 @@ public final class Stats {
   long duplicated;
   long held;
   long echoed;
+  long replayed;
   long undeliverable;
   long refusals;
   long partitions;
@@ -96,6 +97,7 @@ public final class Stats {
     duplicated += o.duplicated;
     held += o.held;
     echoed += o.echoed;
+    replayed += o.replayed;
     undeliverable += o.undeliverable;
     refusals += o.refusals;
     partitions += o.partitions;
@@ -139,6 +141,8 @@ public final class Stats {
         + held
         + " echoed="
         + echoed
+        + " replayed="
+        + replayed
         + " undeliverable="
         + undeliverable
         + " refusals="
