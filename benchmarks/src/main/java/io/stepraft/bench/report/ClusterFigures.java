@@ -30,12 +30,18 @@ record ClusterFigures(
     return !library.equals(OURS);
   }
 
-  /** The figures of every library and storage in {@code results}, in the order they ran. */
+  /**
+   * The figures of every library and storage in {@code results}, in the order they ran: the results
+   * of every class named {@code *ClusterBenchmark} (stepraft's module's {@code ClusterBenchmark},
+   * {@code SofaJRaftClusterBenchmark} of a module of its own), told apart by their {@code library}
+   * parameter.
+   */
   static List<ClusterFigures> from(List<JmhResult> results) {
     Map<String, double[]> byKey = new TreeMap<>();
     List<String> order = new ArrayList<>();
     for (JmhResult r : results) {
-      if (!r.benchmark().startsWith("ClusterBenchmark.")) {
+      String benchmarkClass = r.benchmark().substring(0, r.benchmark().indexOf('.'));
+      if (!benchmarkClass.endsWith("ClusterBenchmark")) {
         continue;
       }
       String key = r.param("library") + "/" + r.param("storage");

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Reads the JSON file that JMH writes with {@code -rf json}. */
 final class JmhJson {
@@ -23,6 +24,19 @@ final class JmhJson {
     }
     for (JsonElement e : JsonParser.parseString(Files.readString(file)).getAsJsonArray()) {
       out.add(result(e.getAsJsonObject()));
+    }
+    return out;
+  }
+
+  /**
+   * The runs of every {@code *.json} file in {@code dir}, the files in the order of their names.
+   */
+  static List<JmhResult> readAll(Path dir) throws IOException {
+    List<JmhResult> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        out.addAll(read(f));
+      }
     }
     return out;
   }

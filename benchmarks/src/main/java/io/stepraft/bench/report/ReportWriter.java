@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * template ({@code {{cluster}}}, {@code {{core}}}, {@code {{wal}}}, {@code {{machine}}}, {@code
  * {{jvm}}}, {@code {{versions}}}, {@code {{date}}}, {@code {{minutes}}}) and draws the chart.
  *
- * <p>Arguments: the results directory (holding {@code cluster.json}, {@code core.json}, {@code
- * wal.json}), the template, the Markdown page to write, the SVG chart to write, and the minutes the
- * run took.
+ * <p>Arguments: the results directory, the template, the Markdown page to write, the SVG chart to
+ * write, and the minutes the run took. The directory holds {@code core.json} (the core's), {@code
+ * wal.json} (the WAL's) and the cluster benchmarks' results: those of every {@code *.json} in it,
+ * {@code cluster.json} (stepraft and the peers of the benchmarks module) and {@code sofajraft.json}
+ * (SOFAJRaft's, from its own module's jar), in the order of the files' names.
  */
 public final class ReportWriter {
   private ReportWriter() {}
@@ -36,7 +38,7 @@ public final class ReportWriter {
     }
     Path results = Path.of(args[0]);
     Path cluster = results.resolve("cluster.json");
-    List<ClusterFigures> figures = ClusterFigures.from(JmhJson.read(cluster));
+    List<ClusterFigures> figures = ClusterFigures.from(JmhJson.readAll(results));
     Map<String, String> values = new TreeMap<>();
     values.put("cluster", ClusterTables.write(figures));
     values.put("core", OtherTables.core(JmhJson.read(results.resolve("core.json"))));
