@@ -86,7 +86,7 @@ final class ClusterNode {
   private final PendingRequests pending;
   private final BoundedQueue<Op<?>> requests;
   private final BoundedQueue<Op<?>> internal = new BoundedQueue<>(INTERNAL_QUEUE_MAX);
-  private final Wakeup wakeup = new Wakeup();
+  private final Wakeup wakeup;
   private final Thread thread;
   private volatile boolean stopping;
   private volatile boolean stopped;
@@ -116,6 +116,7 @@ final class ClusterNode {
     this.cluster = cluster;
     this.settings = settings;
     this.network = network;
+    this.wakeup = new Wakeup(settings.idleSpinNanos());
     this.pending = new PendingRequests(settings.requestQueueMax());
     this.requests = new BoundedQueue<>(settings.requestQueueMax());
     this.storage = Objects.requireNonNull(settings.storage().open(id), "opened storage");

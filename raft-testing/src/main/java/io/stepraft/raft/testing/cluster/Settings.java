@@ -20,4 +20,5 @@ record Settings(
     int linkQueueMax,
     int requestQueueMax,
     long requestTimeoutNanos,
-    boolean asyncStorageWrites) {}
+    boolean asyncStorageWrites,
+    long idleSpinNanos) {}

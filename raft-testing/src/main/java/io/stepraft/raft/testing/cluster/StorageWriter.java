@@ -45,7 +45,7 @@ final class StorageWriter {
   private final LocalCluster cluster;
   private final ConcurrentLinkedQueue<Task> tasks = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
-  private final Wakeup wakeup = new Wakeup();
+  private final Wakeup wakeup = new Wakeup(0);
   private final Receivers receivers = new Receivers();
   private final Thread thread;
   private volatile boolean stopping;

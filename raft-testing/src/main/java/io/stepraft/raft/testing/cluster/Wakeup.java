@@ -12,9 +12,17 @@ import java.util.concurrent.locks.LockSupport;
  * least one side sees the other's write: the waiter does not park, or the signaller unparks it.
  */
 final class Wakeup {
+  private final long spinNanos;
   private volatile boolean signalled;
   private volatile boolean parked;
   private volatile Thread waiter;
+
+  /**
+   * @param spinNanos how long {@link #await} polls for a signal before it parks; 0 parks at once
+   */
+  Wakeup(long spinNanos) {
+    this.spinNanos = spinNanos;
+  }
 
   void bind(Thread thread) {
     waiter = thread;
@@ -33,9 +41,14 @@ final class Wakeup {
     }
   }
 
-  /** Parks the calling thread for at most {@code nanos} unless a signal is pending. */
+  /**
+   * Parks the calling thread for at most {@code nanos} unless a signal is pending. It first polls
+   * for a signal for up to the spin time, yielding the processor between polls: the answer to a
+   * message just sent often comes within microseconds, while a parked thread takes tens of them to
+   * run again; a thread with work on the same processor runs first.
+   */
   void await(long nanos) {
-    if (nanos > 0) {
+    if (nanos > 0 && (spinNanos == 0 || !spinFor(Math.min(nanos, spinNanos)))) {
       parked = true;
       if (!signalled) {
         LockSupport.parkNanos(this, nanos);
@@ -43,5 +56,17 @@ final class Wakeup {
       parked = false;
     }
     signalled = false;
+  }
+
+  /** Whether a signal came within {@code nanos}, polled with {@link Thread#yield} in between. */
+  private boolean spinFor(long nanos) {
+    long start = System.nanoTime();
+    while (!signalled) {
+      if (System.nanoTime() - start >= nanos) {
+        return false;
+      }
+      Thread.yield();
+    }
+    return true;
   }
 }

@@ -196,6 +196,28 @@ class LocalClusterTest {
   }
 
   @Test
+  void nodesThatParkAtOnceWhenIdleServeProposalsToo() throws Exception {
+    try (LocalCluster c = cluster("park").idleSpin(Duration.ZERO).start()) {
+      long leader = c.awaitLeader(WAIT);
+      List<CompletableFuture<ByteString>> writes = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        writes.add(c.propose(leader, set("k" + i, "v")));
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+          .get(WAIT.toMillis(), MILLISECONDS);
+      String all = converge(c);
+      assertEquals(32, all.split(", ").length, all);
+    }
+  }
+
+  @Test
+  void anIdleSpinOutsideItsRangeIsRefused() {
+    LocalCluster.Builder b = LocalCluster.builder();
+    assertThrows(IllegalArgumentException.class, () -> b.idleSpin(Duration.ofNanos(-1)));
+    assertThrows(IllegalArgumentException.class, () -> b.idleSpin(Duration.ofSeconds(2)));
+  }
+
+  @Test
   void proposalsThatCannotCommitFailInsteadOfHanging() throws Exception {
     try (LocalCluster c = cluster("drops").requestTimeout(Duration.ofSeconds(1)).start()) {
       long leader = c.awaitLeader(WAIT);
