@@ -48,25 +48,31 @@ final class Wakeup {
    * run again; a thread with work on the same processor runs first.
    */
   void await(long nanos) {
-    if (nanos > 0 && (spinNanos == 0 || !spinFor(Math.min(nanos, spinNanos)))) {
+    long left = spinNanos == 0 ? nanos : spin(nanos);
+    if (left > 0) {
       parked = true;
       if (!signalled) {
-        LockSupport.parkNanos(this, nanos);
+        LockSupport.parkNanos(this, left);
       }
       parked = false;
     }
     signalled = false;
   }
 
-  /** Whether a signal came within {@code nanos}, polled with {@link Thread#yield} in between. */
-  private boolean spinFor(long nanos) {
+  /**
+   * Polls for a signal, with {@link Thread#yield} in between, for at most the spin time and at most
+   * {@code nanos}; returns how much of {@code nanos} is left to park, 0 if a signal came.
+   */
+  private long spin(long nanos) {
     long start = System.nanoTime();
+    long limit = Math.min(nanos, spinNanos);
     while (!signalled) {
-      if (System.nanoTime() - start >= nanos) {
-        return false;
+      long spun = System.nanoTime() - start;
+      if (spun >= limit) {
+        return nanos - spun;
       }
       Thread.yield();
     }
-    return true;
+    return 0;
   }
 }
