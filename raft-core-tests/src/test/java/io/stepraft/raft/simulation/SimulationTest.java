@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
  * FIGURE_8}).
  */
 class SimulationTest {
+  /** The storm every seed runs in, or empty for the drawn ones. */
+  private static final String STORM = System.getProperty("sim.storm", "");
+
   @Test
   void everySeedKeepsEveryCheck() {
     Long one = Long.getLong("sim.seed");
@@ -22,9 +25,8 @@ class SimulationTest {
         SimOptions.defaults()
             .verbose(Boolean.getBoolean("sim.verbose"))
             .replayCommand(SimulationTest::replayCommand);
-    String storm = System.getProperty("sim.storm", "");
-    if (!storm.isEmpty()) {
-      options = options.storm(SimParams.Storm.valueOf(storm));
+    if (!STORM.isEmpty()) {
+      options = options.storm(SimParams.Storm.valueOf(STORM));
     }
     if (one != null) {
       System.out.println(Simulator.run(one, options).summary());
@@ -37,10 +39,9 @@ class SimulationTest {
 
   /** The command that replays a seed of this test, printing every event. */
   static String replayCommand(long seed) {
-    String storm = System.getProperty("sim.storm", "");
     return "mvn -B -Psoak test -pl raft-core-tests -am -Dsim.seed="
         + seed
-        + (storm.isEmpty() ? "" : " -Dsim.storm=" + storm)
+        + (STORM.isEmpty() ? "" : " -Dsim.storm=" + STORM)
         + " -Dsim.verbose=true";
   }
 }

@@ -163,10 +163,7 @@ final class Host {
     boolean becameLeader = observeSoftState(n, rd);
     persist(n, rd);
     if (becameLeader) {
-      long term = n.raw.basicStatus().hardState().getTerm();
-      w.elections.onLeader(n.id, term);
-      w.logs.onLeader(n.id, term, n.storage);
-      w.net.replay(n, term);
+      w.logs.onLeader(n.id, leaderElected(n), n.storage);
     }
     if (bug == PlantedBug.SEND_BEFORE_PERSIST) {
       send(n, rd);
@@ -219,11 +216,8 @@ final class Host {
       w.logs.onCommitReport(hs.getTerm(), hs.getCommit());
     }
     if (becameLeader) {
-      long term = n.raw.basicStatus().hardState().getTerm();
-      w.elections.onLeader(n.id, term);
       // Its storage lags its log: check leader completeness once its first write as leader is done.
-      n.leaderCheckTerm = term;
-      w.net.replay(n, term);
+      n.leaderCheckTerm = leaderElected(n);
     }
     if (rd.hasSnapshot()) {
       // The RawNode has restored it (and its configuration) already.
@@ -440,6 +434,17 @@ final class Host {
     }
     w.elections.onSend(m);
     w.net.send(m);
+  }
+
+  /**
+   * What follows a node's becoming leader, in either write mode: the election checker records it,
+   * and the network replays the acknowledgements it kept for it. Returns the node's term.
+   */
+  private long leaderElected(SimNode n) {
+    long term = n.raw.basicStatus().hardState().getTerm();
+    w.elections.onLeader(n.id, term);
+    w.net.replay(n, term);
+    return term;
   }
 
   private boolean observeSoftState(SimNode n, Ready rd) {
